@@ -1,0 +1,40 @@
+"""The navigation bar: each app lists its own entries in `<app>/navigation.py`.
+
+`items(user)` there returns (url name, label) pairs the user may open; apps stay independent
+of one another and the bar fits the role.
+"""
+
+from importlib import import_module
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from households import roles
+
+APPS = ("households", "programs", "targets", "reports")
+
+
+def _entries(user) -> list[dict]:
+    entries = []
+    for app in APPS:
+        try:
+            module = import_module(f"{app}.navigation")
+        except ModuleNotFoundError:
+            continue
+        for name, label in module.items(user):
+            try:
+                entries.append({"url": reverse(name), "label": label, "name": name})
+            except NoReverseMatch:
+                continue
+    return entries
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "user_role": None}
+    path = request.path
+    items = _entries(user)
+    for item in items:
+        item["active"] = item["url"] != "/" and path.startswith(item["url"])
+    return {"nav_items": items, "user_role": roles.primary_role(user)}

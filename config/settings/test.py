@@ -1,0 +1,19 @@
+"""Tests: fast hashing, locmem e-mail, eager Celery unless a real broker is named."""
+
+from .base import *
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The suite runs eager even when a broker is named; the real-worker test switches itself.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_REAL_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+LANGUAGE_CODE = "vi"

@@ -1,0 +1,40 @@
+import os
+
+from django.apps import apps
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+
+from households.demo import demo_users_create
+from households.models import Household
+
+DEFAULT_DEMO_PASSWORD = "demo-BenTre-2025"  # noqa: S105 - printed demo login, never production
+
+
+class Command(BaseCommand):
+    help = "Nạp dữ liệu minh hoạ (người dùng mẫu, vài trăm hộ, hai năm rà soát). Chỉ dùng để thử."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--households", type=int, default=400)
+        parser.add_argument(
+            "--password", default=os.environ.get("DEMO_PASSWORD", DEFAULT_DEMO_PASSWORD)
+        )
+
+    def handle(self, *args, **options) -> None:
+        users = demo_users_create(password=options["password"])
+        if not Household.objects.exists() and "generate_province" in get_commands():
+            call_command(
+                "generate_province",
+                households=options["households"],
+                year=2023,
+                seed=1,
+                demo=True,
+                stdout=self.stdout,
+            )
+        for config in apps.get_app_configs():
+            loader = getattr(config, "load_demo_data", None)
+            if loader is not None:
+                self.stdout.write(f"{config.label}: {loader()}")
+        self.stdout.write("")
+        self.stdout.write(f"Tài khoản thử (mật khẩu chung: {options['password']})")
+        for user in users:
+            self.stdout.write(f"  {user.username:<20} {user.description}")

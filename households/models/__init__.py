@@ -1,0 +1,21 @@
+from .areas import Agency, Area, StaffProfile
+from .households import AreaPopulation, Household, Member, PovertyCause
+from .reviews import Classification, HouseholdReview, Movement, ReviewReopening, ReviewRound
+from .standards import PovertyIndicator, PovertyStandard
+
+__all__ = [
+    "Agency",
+    "Area",
+    "AreaPopulation",
+    "Classification",
+    "Household",
+    "HouseholdReview",
+    "Member",
+    "Movement",
+    "PovertyCause",
+    "PovertyIndicator",
+    "PovertyStandard",
+    "ReviewReopening",
+    "ReviewRound",
+    "StaffProfile",
+]

@@ -1,0 +1,154 @@
+"""The administrative area tree, agencies, and who works where."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Area(models.Model):
+    """A node of the administrative tree (tỉnh > huyện > xã > ấp), of any depth.
+
+    `path` is a materialised path of codes ("83/831/28801/") so that "this area and everything
+    below it" is one indexed prefix match, for scoping and roll-ups alike.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Tỉnh")
+        DISTRICT = "district", _("Huyện")
+        COMMUNE = "commune", _("Xã")
+        HAMLET = "hamlet", _("Ấp/khu phố")
+
+    class Kind(models.TextChoices):
+        PROVINCE = "tinh", _("Tỉnh")
+        CITY = "thanh_pho", _("Thành phố")
+        TOWN_DISTRICT = "thi_xa", _("Thị xã")
+        DISTRICT = "huyen", _("Huyện")
+        WARD = "phuong", _("Phường")
+        TOWNSHIP = "thi_tran", _("Thị trấn")
+        COMMUNE = "xa", _("Xã")
+        HAMLET = "ap", _("Ấp")
+        QUARTER = "khu_pho", _("Khu phố")
+
+    URBAN_KINDS = frozenset({Kind.WARD, Kind.TOWNSHIP, Kind.QUARTER})
+
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    level = models.CharField(_("cấp"), max_length=16, choices=Level.choices, db_index=True)
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("đơn vị cấp trên"),
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Urban (thành thị) = phường, thị trấn; rural (nông thôn) = xã. A commune can change type:
+    # `former_kind` and `kind_changed_on` keep what it was before, so the type in force for a
+    # review year can be derived (households.rules.is_urban_on).
+    former_kind = models.CharField(
+        _("loại trước đây"), max_length=16, choices=Kind.choices, blank=True
+    )
+    kind_changed_on = models.DateField(_("ngày đổi loại"), null=True, blank=True)
+    is_coastal_difficult = models.BooleanField(
+        _("xã đặc biệt khó khăn vùng bãi ngang, ven biển"), default=False
+    )
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("đơn vị kế thừa"),
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = _("đơn vị hành chính")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["parent", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        from households.rules import normalize_text
+
+        self.search_name = normalize_text(self.name)
+        parent_path = self.parent.path if self.parent_id else ""
+        self.path = f"{parent_path}{self.code}/"
+        self.depth = self.parent.depth + 1 if self.parent_id else 0
+        super().save(*args, **kwargs)
+
+    @property
+    def is_urban(self) -> bool:
+        return self.kind in self.URBAN_KINDS
+
+
+class Agency(models.Model):
+    """A provincial department (sở, ngành) or a district People's Committee (UBND huyện)."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Sở, ngành tỉnh")
+        DISTRICT_COMMITTEE = "district_committee", _("UBND huyện, thành phố")
+
+    code = models.CharField(_("mã"), max_length=32, unique=True)
+    name = models.CharField(_("tên"), max_length=200)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    kind = models.CharField(_("loại"), max_length=24, choices=Kind.choices)
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agencies",
+        verbose_name=_("địa bàn"),
+        help_text=_("Với UBND huyện: huyện đó."),
+    )
+    is_lead = models.BooleanField(_("cơ quan thường trực"), default=False)
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+
+    class Meta:
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
+        ordering = ["kind", "-is_lead", "name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class StaffProfile(models.Model):
+    """Where a user works: the area nodes an officer covers, the agency a staff member is in.
+
+    The role itself is the user's Django group (households.roles).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="officers", verbose_name=_("địa bàn phụ trách")
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("cơ quan"),
+    )
+    title = models.CharField(_("chức vụ"), max_length=120, blank=True)
+    phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ cán bộ")
+        verbose_name_plural = _("hồ sơ cán bộ")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.get_username()

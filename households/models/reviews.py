@@ -1,0 +1,239 @@
+"""Review rounds (kỳ rà soát) and each household's review (phiếu rà soát)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .areas import Area
+from .households import Household
+from .standards import PovertyStandard
+
+INDICATOR_NUMBERS = tuple(range(1, 13))
+INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATOR_NUMBERS)
+
+
+class Classification(models.TextChoices):
+    POOR = "poor", _("Hộ nghèo")
+    NEAR_POOR = "near_poor", _("Hộ cận nghèo")
+    AVERAGE = "average", _("Hộ có mức sống trung bình")
+    ABOVE = "above", _("Không thuộc diện")
+
+
+class Movement(models.TextChoices):
+    """Diễn biến: how a household moved from last year's approved review to this one."""
+
+    ESCAPED = "escaped", _("Thoát nghèo")
+    ESCAPED_NEAR_POOR = "escaped_near_poor", _("Thoát cận nghèo")
+    NEWLY_POOR = "newly_poor", _("Nghèo phát sinh mới")
+    REIMPOVERISHED = "reimpoverished", _("Tái nghèo")
+    NEWLY_NEAR_POOR = "newly_near_poor", _("Cận nghèo phát sinh mới")
+    NEAR_POOR_RETURNED = "near_poor_returned", _("Tái cận nghèo")
+    STAYED_POOR = "stayed_poor", _("Vẫn nghèo")
+    STAYED_NEAR_POOR = "stayed_near_poor", _("Vẫn cận nghèo")
+    POOR_TO_NEAR_POOR = "poor_to_near_poor", _("Thoát nghèo, thành cận nghèo")
+    UNCHANGED = "unchanged", _("Không thuộc diện, không đổi")
+
+
+class ReviewRound(models.Model):
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Rà soát định kỳ")
+        REGULAR = "regular", _("Rà soát thường xuyên")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang mở")
+        CLOSED = "closed", _("Đã đóng")
+        LOCKED = "locked", _("Đã phê duyệt, khoá số liệu")
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="review_rounds")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices, default=Kind.PERIODIC)
+    # 0 for the periodic round; 1-12 for a month's regular round.
+    month = models.PositiveSmallIntegerField(_("tháng"), default=0)
+    reference_date = models.DateField(_("thời điểm rà soát"))
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    locked_at = models.DateTimeField(null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỳ rà soát")
+        verbose_name_plural = _("kỳ rà soát")
+        ordering = ["-year", "area__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "year", "kind", "month"], name="uniq_review_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year} – {self.area}"
+
+
+class HouseholdReview(models.Model):
+    """Phiếu B of one household in one round: facts, the 12 deprivations, the classification."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang nhập")
+        SUBMITTED = "submitted", _("Xã đã gửi")
+        RETURNED = "returned", _("Huyện trả lại")
+        APPROVED = "approved", _("Huyện đã duyệt")
+
+    class Source(models.TextChoices):
+        DERIVED = "derived", _("Tính từ thông tin nhân khẩu")
+        REVIEWER = "reviewer", _("Cán bộ rà soát xác định")
+        OVERRIDDEN = "overridden", _("Cán bộ xác định khác với thông tin nhân khẩu (đã xác nhận)")
+
+    class WaterSource(models.TextChoices):
+        TAP = "tap", _("Nước máy")
+        DRILLED_WELL = "drilled_well", _("Giếng khoan")
+        PROTECTED_WELL = "protected_well", _("Giếng đào, khe/mó được bảo vệ")
+        RAINWATER = "rainwater", _("Nước mưa")
+        BOTTLED = "bottled", _("Nước đóng bình, đóng chai")
+        UNPROTECTED = "unprotected", _("Nguồn không hợp vệ sinh (sông, ao, giếng không bảo vệ)")
+
+    class Latrine(models.TextChoices):
+        SEPTIC = "septic", _("Tự hoại")
+        SEMI_SEPTIC = "semi_septic", _("Bán tự hoại")
+        POUR_FLUSH = "pour_flush", _("Thấm dội nước")
+        DOUBLE_VAULT = "double_vault", _("Hai ngăn")
+        VENTILATED_PIT = "ventilated_pit", _("Chìm có ống thông hơi")
+        UNHYGIENIC = "unhygienic", _("Không hợp vệ sinh hoặc không có")
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="reviews")
+    round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
+    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    reference_date = models.DateField(_("thời điểm rà soát"))
+    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+")
+    # The area type in force for the review year, stored (domain §1).
+    is_urban = models.BooleanField(_("thành thị"))
+    income_per_capita = models.PositiveBigIntegerField(_("thu nhập bình quân (đồng/người/tháng)"))
+    # Household facts from Phiếu B; null = not recorded (the reviewer's tick then stands).
+    nondurable_parts = models.PositiveSmallIntegerField(
+        _("số bộ phận nhà (tường, cột, mái) làm bằng vật liệu không bền chắc"),
+        null=True,
+        blank=True,
+    )
+    floor_area_m2 = models.DecimalField(
+        _("diện tích ở (m²)"), max_digits=7, decimal_places=1, null=True, blank=True
+    )
+    water_source = models.CharField(
+        _("nguồn nước sinh hoạt"), max_length=20, choices=WaterSource.choices, blank=True
+    )
+    latrine = models.CharField(_("nhà tiêu"), max_length=20, choices=Latrine.choices, blank=True)
+    uses_internet = models.BooleanField(_("có thành viên sử dụng internet"), null=True, blank=True)
+    has_information_device = models.BooleanField(
+        _("có TV, radio, máy tính, điện thoại thông minh hoặc máy tính bảng"),
+        null=True,
+        blank=True,
+    )
+    # The 12 deprivation results: one column each so that reports aggregate them in SQL.
+    d01 = models.BooleanField(_("CS01 Việc làm"), default=False)
+    d02 = models.BooleanField(_("CS02 Người phụ thuộc"), default=False)
+    d03 = models.BooleanField(_("CS03 Dinh dưỡng"), default=False)
+    d04 = models.BooleanField(_("CS04 Bảo hiểm y tế"), default=False)
+    d05 = models.BooleanField(_("CS05 Trình độ giáo dục người lớn"), default=False)
+    d06 = models.BooleanField(_("CS06 Tình trạng đi học trẻ em"), default=False)
+    d07 = models.BooleanField(_("CS07 Chất lượng nhà ở"), default=False)
+    d08 = models.BooleanField(_("CS08 Diện tích nhà ở"), default=False)
+    d09 = models.BooleanField(_("CS09 Nguồn nước sinh hoạt"), default=False)
+    d10 = models.BooleanField(_("CS10 Nhà tiêu hợp vệ sinh"), default=False)
+    d11 = models.BooleanField(_("CS11 Dịch vụ viễn thông"), default=False)
+    d12 = models.BooleanField(_("CS12 Phương tiện tiếp cận thông tin"), default=False)
+    # {"1": "derived" | "reviewer" | "overridden", ...} and {"1": ["reason", ...], ...}
+    sources = models.JSONField(default=dict, blank=True)
+    reasons = models.JSONField(default=dict, blank=True)
+    deprivation_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
+    classification = models.CharField(
+        _("phân loại"), max_length=16, choices=Classification.choices, db_index=True
+    )
+    member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    return_reason = models.TextField(_("lý do trả lại"), blank=True)
+    # The household's classification in the previous year's approved review, and the movement.
+    previous_classification = models.CharField(
+        max_length=16, choices=Classification.choices, blank=True
+    )
+    movement = models.CharField(_("diễn biến"), max_length=24, choices=Movement.choices, blank=True)
+    # The review that stands for the household in this year (the latest of the year's rounds).
+    is_current = models.BooleanField(default=True, db_index=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người duyệt"),
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("phiếu rà soát hộ")
+        verbose_name_plural = _("phiếu rà soát hộ")
+        ordering = ["-year", "household"]
+        constraints = [
+            models.UniqueConstraint(fields=["household", "round"], name="uniq_review_per_round")
+        ]
+        indexes = [
+            models.Index(fields=["year", "is_current", "classification"], name="review_year_class"),
+            models.Index(fields=["household", "year"], name="review_household_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household.code} {self.year}"
+
+    def deprivation_flags(self) -> dict[int, bool]:
+        return {
+            n: getattr(self, f) for n, f in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True)
+        }
+
+
+class ReviewReopening(models.Model):
+    """A recorded reopening of an approved review or a locked round: who, why, when."""
+
+    review = models.ForeignKey(
+        HouseholdReview, on_delete=models.CASCADE, null=True, blank=True, related_name="reopenings"
+    )
+    round = models.ForeignKey(
+        ReviewRound, on_delete=models.CASCADE, null=True, blank=True, related_name="reopenings"
+    )
+    reason = models.TextField(_("lý do mở lại"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reopened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lần mở lại")
+        verbose_name_plural = _("lần mở lại")
+        ordering = ["-reopened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.reopened_at:%d/%m/%Y} {self.reason[:40]}"

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+
+def items(user) -> list[tuple[str, str]]:
+    entries = [("home", _("Trang chủ"))]
+    if roles.is_area_officer(user) or roles.is_provincial(user):
+        entries.append(("households:list", _("Hộ gia đình")))
+        entries.append(("households:review-queue", _("Duyệt phiếu")))
+    if roles.is_administrator(user) or roles.is_provincial(user):
+        entries.append(("admin:index", _("Quản trị")))
+    return entries

@@ -1,0 +1,590 @@
+"""Domain rules of the multidimensional poverty standard, as pure functions.
+
+No ORM, no request: plain values in, plain values out, so each legal rule is tested without a
+database. Sources: Decree 07/2021/NĐ-CP (the 2022-2025 standard and its 12 indicators),
+Circular 07/2021/TT-BLĐTBXH (the review method), Decree 135/2020/NĐ-CP (retirement ages), and
+Decision 05/QĐ-UBND on citizen ID numbering (Circular 07/2016/TT-BCA, Article 7).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
+
+POOR = "poor"
+NEAR_POOR = "near_poor"
+AVERAGE = "average"
+ABOVE = "above"
+
+INDICATORS = tuple(range(1, 13))
+
+# Status values of the members' facts (mirrors households.models.Member choices).
+WAGE_CONTRACT = "wage_contract"
+WAGE_NO_CONTRACT = "wage_no_contract"
+SELF_EMPLOYED = "self_employed"
+UNEMPLOYED = "unemployed"
+NOT_IN_LABOUR_FORCE = "not_in_labour_force"
+
+SAFE_WATER = frozenset({"tap", "drilled_well", "protected_well", "rainwater", "bottled"})
+HYGIENIC_LATRINES = frozenset(
+    {"septic", "semi_septic", "pour_flush", "double_vault", "ventilated_pit"}
+)
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def normalize_text(value: str) -> str:
+    """Lower case, no diacritics, single spaces: "Nguyễn  Văn Á" -> "nguyen van a"."""
+    value = (value or "").replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", value)
+    stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return " ".join(stripped.lower().split())
+
+
+_NUMBER_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,_']")
+
+
+def parse_vietnamese_integer(value: object) -> int | None:
+    """Read an amount typed the Vietnamese way: "1.500.000", "1 500 000", "1500000 đ".
+
+    Returns None when the text is not a whole number. A float from a spreadsheet cell is
+    accepted when it is whole.
+    """
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else None
+    text = str(value).strip().lower()
+    for suffix in ("đồng", "vnđ", "vnd", "đ"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)].strip()
+            break
+    if not text:
+        return None
+    negative = text.startswith("-")
+    if negative:
+        text = text[1:].strip()
+    # "1,5" or "1.500,50" carry decimals; a group of 3 digits after a separator is thousands.
+    groups = _NUMBER_SEPARATORS.split(text)
+    if len(groups) > 1 and not all(len(g) == 3 and g.isdigit() for g in groups[1:]):
+        try:
+            number = Decimal(text.replace(".", "").replace(",", "."))
+        except InvalidOperation:
+            return None
+        if number != number.to_integral_value():
+            return None
+        result = int(number)
+    else:
+        digits = "".join(groups)
+        if not digits.isdigit():
+            return None
+        result = int(digits)
+    return -result if negative else result
+
+
+# --- citizen ID -------------------------------------------------------------------------------
+
+# Province codes of the 12-digit citizen ID (Circular 07/2016/TT-BCA, annex).
+CITIZEN_ID_PROVINCES = frozenset(
+    "001 002 004 006 008 010 011 012 014 015 017 019 020 022 024 025 026 027 030 031 033 034 "
+    "035 036 037 038 040 042 044 045 046 048 049 051 052 054 056 058 060 062 064 066 067 068 "
+    "070 072 074 075 077 079 080 082 083 084 086 087 089 091 092 093 094 095 096".split()
+)
+# The 4th digit encodes sex and century of birth: (century start, is_female).
+_CENTURY_SEX = {
+    0: (1900, False),
+    1: (1900, True),
+    2: (2000, False),
+    3: (2000, True),
+    4: (2100, False),
+    5: (2100, True),
+    6: (2200, False),
+    7: (2200, True),
+    8: (1800, False),
+    9: (1800, True),
+}
+
+
+def citizen_id_error(
+    value: str, *, date_of_birth: date | None = None, is_female: bool | None = None
+) -> str | None:
+    """Why a citizen ID (CCCD) is invalid, or None when it is valid.
+
+    12 digits: province of birth (3), sex and century (1), year of birth (2), serial (6).
+    """
+    value = (value or "").strip()
+    if not re.fullmatch(r"\d{12}", value):
+        return _("Số CCCD phải gồm đúng 12 chữ số.")
+    if value[:3] not in CITIZEN_ID_PROVINCES:
+        return _("Ba số đầu của CCCD (%(code)s) không phải mã tỉnh hợp lệ.") % {"code": value[:3]}
+    century, female = _CENTURY_SEX[int(value[3])]
+    year = century + int(value[4:6])
+    if date_of_birth is not None and year != date_of_birth.year:
+        return _("CCCD ghi năm sinh %(year)s, không khớp ngày sinh %(dob)s.") % {
+            "year": year,
+            "dob": date_of_birth.strftime("%d/%m/%Y"),
+        }
+    if is_female is not None and female != is_female:
+        return _("Số thứ tư của CCCD không khớp giới tính.")
+    return None
+
+
+def mask_identifier(value: str) -> str:
+    """Show only the first and last character: "0912345677" -> "0********7"."""
+    value = value or ""
+    if len(value) <= 2:
+        return "*" * len(value)
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+# --- ages -------------------------------------------------------------------------------------
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Whole years of age on a date (the review's reference date)."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - int(before_birthday)
+
+
+def age_in_months(date_of_birth: date, on: date) -> int:
+    months = (on.year - date_of_birth.year) * 12 + on.month - date_of_birth.month
+    return months - int(on.day < date_of_birth.day)
+
+
+def retirement_age_months(*, is_female: bool, on: date) -> int:
+    """Retirement age under normal conditions (Labour Code 2019 Art. 169, Decree 135/2020).
+
+    Men: 60 years 3 months in 2021, +3 months a year up to 62. Women: 55 years 4 months in 2021,
+    +4 months a year up to 60. Before 2021: 60 and 55.
+    """
+    steps = max(0, on.year - 2020)
+    if is_female:
+        return min(55 * 12 + 4 * steps, 60 * 12)
+    return min(60 * 12 + 3 * steps, 62 * 12)
+
+
+def is_working_age(date_of_birth: date, *, is_female: bool, on: date) -> bool:
+    """From 15 years old to the retirement age (người trong độ tuổi lao động)."""
+    months = age_in_months(date_of_birth, on)
+    return 15 * 12 <= months < retirement_age_months(is_female=is_female, on=on)
+
+
+def is_urban_on(
+    kind: str, *, former_kind: str = "", kind_changed_on: date | None = None, on: date
+) -> bool:
+    """Whether an area counts as urban on a date: wards and towns are urban, communes rural.
+
+    A commune that became a town (thị trấn) counts as urban only from the change onwards.
+    """
+    in_force = former_kind if (former_kind and kind_changed_on and on < kind_changed_on) else kind
+    return in_force in {"phuong", "thi_tran", "khu_pho"}
+
+
+# --- the standard -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandardLines:
+    rural_poverty_line: int
+    urban_poverty_line: int
+    rural_average_line: int
+    urban_average_line: int
+    poor_min_deprivations: int = 3
+
+
+STANDARD_2022_2025 = StandardLines(
+    rural_poverty_line=1_500_000,
+    urban_poverty_line=2_000_000,
+    rural_average_line=2_250_000,
+    urban_average_line=3_000_000,
+    poor_min_deprivations=3,
+)
+
+
+def classify(
+    *, income_per_capita: int, is_urban: bool, deprivation_count: int, lines: StandardLines
+) -> str:
+    """Classify a household (Decree 07/2021/NĐ-CP, Art. 3).
+
+    Poor: income at or below the line and at least `poor_min_deprivations` deprivations.
+    Near-poor: income at or below the line and fewer deprivations. Average living standard:
+    income above the line up to the average line. Above: the rest.
+    """
+    if income_per_capita < 0:
+        raise ValueError("income_per_capita must not be negative")
+    poverty_line = lines.urban_poverty_line if is_urban else lines.rural_poverty_line
+    average_line = lines.urban_average_line if is_urban else lines.rural_average_line
+    if income_per_capita <= poverty_line:
+        return POOR if deprivation_count >= lines.poor_min_deprivations else NEAR_POOR
+    if income_per_capita <= average_line:
+        return AVERAGE
+    return ABOVE
+
+
+# --- the 12 deprivations ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    full_name: str
+    date_of_birth: date
+    is_female: bool = False
+    work_status: str = NOT_IN_LABOUR_FORCE
+    has_health_insurance: bool = False
+    health_insurance_expiry: date | None = None
+    school_level: str = ""  # "" = not attending
+    education: str = "none"
+    has_disability: bool = False
+    receives_social_allowance: bool = False
+    is_malnourished: bool = False
+    joined_on: date | None = None
+    left_on: date | None = None
+
+
+@dataclass(frozen=True)
+class HouseholdFacts:
+    """Phiếu B facts of the dwelling and information access; None = not recorded."""
+
+    nondurable_parts: int | None = None
+    floor_area_m2: Decimal | float | None = None
+    water_source: str = ""
+    latrine: str = ""
+    uses_internet: bool | None = None
+    has_information_device: bool | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One indicator's result from the facts: deprived (True/False) or None when facts lack."""
+
+    deprived: bool | None
+    reasons: tuple[str, ...] = field(default=())
+
+
+def members_on(members: Iterable[MemberFacts], on: date) -> list[MemberFacts]:
+    """Members living in the household on the reference date."""
+    return [
+        m
+        for m in members
+        if (m.joined_on is None or m.joined_on <= on) and (m.left_on is None or m.left_on > on)
+    ]
+
+
+def _who(member: MemberFacts, on: date) -> str:
+    return _("%(name)s, %(age)s tuổi") % {
+        "name": member.full_name,
+        "age": age_on(member.date_of_birth, on),
+    }
+
+
+def employment(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS01: a working-age member is unemployed or works for a wage without a contract."""
+    if not members:
+        return Finding(None)
+    reasons = []
+    for m in members:
+        if not is_working_age(m.date_of_birth, is_female=m.is_female, on=on):
+            continue
+        if m.work_status == UNEMPLOYED:
+            reasons.append(_("%(who)s, thất nghiệp") % {"who": _who(m, on)})
+        elif m.work_status == WAGE_NO_CONTRACT:
+            reasons.append(
+                _("%(who)s, làm công ăn lương không có hợp đồng lao động") % {"who": _who(m, on)}
+            )
+    return Finding(bool(reasons), tuple(reasons))
+
+
+def is_dependant(member: MemberFacts, on: date) -> bool:
+    """Children under 16, the elderly (60+), people with disabilities or on social allowance."""
+    age = age_on(member.date_of_birth, on)
+    return age < 16 or age >= 60 or member.has_disability or member.receives_social_allowance
+
+
+def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS02: dependants are more than half of the members (strictly over 50%)."""
+    if not members:
+        return Finding(None)
+    count = sum(1 for m in members if is_dependant(m, on))
+    if count * 2 > len(members):
+        return Finding(
+            True,
+            (
+                _("%(count)s/%(total)s nhân khẩu là người phụ thuộc")
+                % {"count": count, "total": len(members)},
+            ),
+        )
+    return Finding(False)
+
+
+def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS03: a child under 16 is malnourished (stunted or underweight)."""
+    if not members:
+        return Finding(None)
+    reasons = [
+        _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)}
+        for m in members
+        if m.is_malnourished and age_on(m.date_of_birth, on) < 16
+    ]
+    return Finding(bool(reasons), tuple(reasons))
+
+
+def has_valid_health_card(member: MemberFacts, on: date) -> bool:
+    if not member.has_health_insurance:
+        return False
+    return member.health_insurance_expiry is None or member.health_insurance_expiry >= on
+
+
+def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS04: a member aged 6 or over has no valid health-insurance card on the date."""
+    if not members:
+        return Finding(None)
+    reasons = []
+    for m in members:
+        if age_on(m.date_of_birth, on) < 6 or has_valid_health_card(m, on):
+            continue
+        if m.has_health_insurance:
+            reasons.append(_("%(who)s, thẻ BHYT hết hạn") % {"who": _who(m, on)})
+        else:
+            reasons.append(_("%(who)s, không có thẻ BHYT") % {"who": _who(m, on)})
+    return Finding(bool(reasons), tuple(reasons))
+
+
+_EDUCATION_RANK = {
+    "none": 0,
+    "primary": 1,
+    "lower_secondary": 2,
+    "upper_secondary": 3,
+    "vocational": 3,
+    "higher": 4,
+}
+
+
+def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS05: a person aged 16-30 not in school lacks the level for their age.
+
+    16 to under 18: lower secondary completed; 18 to 30: upper secondary or a vocational
+    certificate.
+    """
+    if not members:
+        return Finding(None)
+    reasons = []
+    for m in members:
+        age = age_on(m.date_of_birth, on)
+        if not 16 <= age <= 30 or m.school_level:
+            continue
+        rank = _EDUCATION_RANK.get(m.education, 0)
+        if age < 18 and rank < 2:
+            reasons.append(
+                _("%(who)s, chưa tốt nghiệp THCS và không đi học") % {"who": _who(m, on)}
+            )
+        elif age >= 18 and rank < 3:
+            reasons.append(
+                _("%(who)s, chưa tốt nghiệp THPT hoặc học nghề và không đi học")
+                % {"who": _who(m, on)}
+            )
+    return Finding(bool(reasons), tuple(reasons))
+
+
+_SCHOOL_RANK = {
+    "preschool": 0,
+    "primary": 1,
+    "lower_secondary": 2,
+    "upper_secondary": 3,
+    "vocational": 3,
+    "higher": 4,
+}
+
+
+def expected_school_rank(age: int) -> int:
+    """The school level right for a child's age: 3-5 preschool, 6-10 primary, 11-15 lower
+    secondary (Education Law 2019, Art. 28)."""
+    if age < 6:
+        return 0
+    if age < 11:
+        return 1
+    return 2
+
+
+def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
+    """CS06: a child aged 3 to under 16 does not attend the school level right for their age."""
+    if not members:
+        return Finding(None)
+    reasons = []
+    for m in members:
+        age = age_on(m.date_of_birth, on)
+        if not 3 <= age < 16:
+            continue
+        if not m.school_level:
+            reasons.append(_("%(who)s, không đi học") % {"who": _who(m, on)})
+        elif _SCHOOL_RANK.get(m.school_level, 0) < expected_school_rank(age):
+            reasons.append(_("%(who)s, học chậm so với độ tuổi") % {"who": _who(m, on)})
+    return Finding(bool(reasons), tuple(reasons))
+
+
+def housing_quality(facts: HouseholdFacts) -> Finding:
+    """CS07: at least 2 of walls, columns and roof are of non-durable materials."""
+    if facts.nondurable_parts is None:
+        return Finding(None)
+    if facts.nondurable_parts >= 2:
+        return Finding(
+            True,
+            (
+                _("%(n)s/3 bộ phận nhà (tường, cột, mái) không bền chắc")
+                % {"n": facts.nondurable_parts},
+            ),
+        )
+    return Finding(False)
+
+
+def housing_area(facts: HouseholdFacts, member_count: int) -> Finding:
+    """CS08: living floor area per person below 8 m²."""
+    if facts.floor_area_m2 is None or member_count <= 0:
+        return Finding(None)
+    per_person = Decimal(str(facts.floor_area_m2)) / member_count
+    if per_person < 8:
+        return Finding(
+            True,
+            (
+                _("Diện tích ở bình quân %(area)s m²/người, dưới 8 m²")
+                % {"area": f"{per_person:.1f}".replace(".", ",")},
+            ),
+        )
+    return Finding(False)
+
+
+def water(facts: HouseholdFacts) -> Finding:
+    """CS09: no safe water source."""
+    if not facts.water_source:
+        return Finding(None)
+    if facts.water_source in SAFE_WATER:
+        return Finding(False)
+    return Finding(True, (_("Không tiếp cận nguồn nước sinh hoạt an toàn"),))
+
+
+def latrine(facts: HouseholdFacts) -> Finding:
+    """CS10: no hygienic latrine."""
+    if not facts.latrine:
+        return Finding(None)
+    if facts.latrine in HYGIENIC_LATRINES:
+        return Finding(False)
+    return Finding(True, (_("Không có nhà tiêu hợp vệ sinh"),))
+
+
+def telecom(facts: HouseholdFacts) -> Finding:
+    """CS11: no member uses internet services."""
+    if facts.uses_internet is None:
+        return Finding(None)
+    if facts.uses_internet:
+        return Finding(False)
+    return Finding(True, (_("Không thành viên nào sử dụng dịch vụ internet"),))
+
+
+def information_access(facts: HouseholdFacts) -> Finding:
+    """CS12: the household owns no TV, radio, computer, smartphone or tablet."""
+    if facts.has_information_device is None:
+        return Finding(None)
+    if facts.has_information_device:
+        return Finding(False)
+    return Finding(True, (_("Không có phương tiện tiếp cận thông tin"),))
+
+
+def deprivations(
+    members: Iterable[MemberFacts], facts: HouseholdFacts, on: date
+) -> dict[int, Finding]:
+    """All 12 indicators derived from the recorded facts, keyed 1..12."""
+    present = members_on(members, on)
+    return {
+        1: employment(present, on),
+        2: dependants(present, on),
+        3: nutrition(present, on),
+        4: health_insurance(present, on),
+        5: adult_education(present, on),
+        6: child_schooling(present, on),
+        7: housing_quality(facts),
+        8: housing_area(facts, len(present)),
+        9: water(facts),
+        10: latrine(facts),
+        11: telecom(facts),
+        12: information_access(facts),
+    }
+
+
+DERIVED = "derived"
+REVIEWER = "reviewer"
+OVERRIDDEN = "overridden"
+
+
+@dataclass(frozen=True)
+class Resolved:
+    deprived: dict[int, bool]
+    sources: dict[int, str]
+    conflicts: tuple[int, ...]  # indicators where the reviewer's tick contradicts the facts
+
+
+def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | None]) -> Resolved:
+    """Combine what the facts say with what the reviewer ticked on the form.
+
+    Where the facts decide and no tick is given, the facts stand ("derived"). Where the facts
+    cannot decide, the tick stands ("reviewer"). Where both exist and disagree, the tick stands
+    but is reported as a conflict the officer must confirm ("overridden").
+    """
+    deprived: dict[int, bool] = {}
+    sources: dict[int, str] = {}
+    conflicts = []
+    for n in INDICATORS:
+        finding = findings.get(n, Finding(None))
+        tick = ticks.get(n)
+        if tick is None:
+            deprived[n] = bool(finding.deprived)
+            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
+        elif finding.deprived is None or finding.deprived == tick:
+            deprived[n] = tick
+            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
+        else:
+            deprived[n] = tick
+            sources[n] = OVERRIDDEN
+            conflicts.append(n)
+    return Resolved(deprived=deprived, sources=sources, conflicts=tuple(conflicts))
+
+
+# --- movements between years ------------------------------------------------------------------
+
+
+def movement(previous: str | None, current: str, *, ever_poor: bool, ever_near_poor: bool) -> str:
+    """Diễn biến of a household between last year's approved classification and this year's.
+
+    `ever_poor` / `ever_near_poor`: the household was poor / near-poor in a year before the
+    previous one (or the previous one itself), which makes a return "tái nghèo" rather than
+    "phát sinh mới" (Circular 07/2021, Phụ lục VII).
+    """
+    if previous == POOR:
+        if current == POOR:
+            return "stayed_poor"
+        if current == NEAR_POOR:
+            return "poor_to_near_poor"
+        return "escaped"
+    if current == POOR:
+        return "reimpoverished" if ever_poor else "newly_poor"
+    if previous == NEAR_POOR:
+        return "stayed_near_poor" if current == NEAR_POOR else "escaped_near_poor"
+    if current == NEAR_POOR:
+        return "near_poor_returned" if ever_near_poor else "newly_near_poor"
+    return "unchanged"
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with two decimals, or None when the denominator is zero."""
+    if not denominator:
+        return None
+    return round(100.0 * numerator / denominator, 2)

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from . import roles, selectors
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "role": roles.primary_role(user),
+        "is_provincial": roles.is_provincial(user),
+        "is_area_officer": roles.is_area_officer(user),
+        "is_agency_staff": roles.is_agency_staff(user),
+        "root_areas": selectors.root_areas_for_user(user),
+        "agency": selectors.agency_of(user),
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
+def household_list(request: HttpRequest) -> HttpResponse:
+    households = selectors.household_list_for_user(request.user).select_related("commune")[:50]
+    return render(request, "households/household_list.html", {"households": households})
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    reviews = selectors.review_list_for_user(request.user).filter(status="submitted")[:50]
+    return render(request, "households/review_queue.html", {"reviews": reviews})
