@@ -588,3 +588,55 @@ def rate(numerator: int, denominator: int) -> float | None:
     if not denominator:
         return None
     return round(100.0 * numerator / denominator, 2)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """A review's outcome: the 12 results, where each came from, the reasons, the class."""
+
+    deprived: dict[int, bool]
+    sources: dict[int, str]
+    reasons: dict[int, tuple[str, ...]]
+    conflicts: tuple[int, ...]
+    count: int
+    classification: str
+    member_count: int
+
+
+def evaluate(
+    *,
+    members: Iterable[MemberFacts],
+    facts: HouseholdFacts,
+    ticks: dict[int, bool | None],
+    income_per_capita: int,
+    is_urban: bool,
+    lines: StandardLines,
+    on: date,
+    declared_size: int | None = None,
+) -> Evaluation:
+    """The whole household form in one call: facts + ticks -> deprivations -> classification.
+
+    The web form, the Excel import and the generator all classify through this function.
+    """
+    members = list(members)
+    present = members_on(members, on)
+    member_count = len(present) or (declared_size or 0)
+    findings = deprivations(present, facts, on)
+    if not present and declared_size:
+        findings[8] = housing_area(facts, declared_size)
+    resolved = resolve_deprivations(findings, ticks)
+    count = sum(resolved.deprived.values())
+    return Evaluation(
+        deprived=resolved.deprived,
+        sources=resolved.sources,
+        reasons={n: findings[n].reasons for n in INDICATORS if findings[n].reasons},
+        conflicts=resolved.conflicts,
+        count=count,
+        classification=classify(
+            income_per_capita=income_per_capita,
+            is_urban=is_urban,
+            deprivation_count=count,
+            lines=lines,
+        ),
+        member_count=member_count,
+    )

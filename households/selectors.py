@@ -106,3 +106,51 @@ def agency_of(user) -> Agency | None:
         return None
     profile = getattr(user, "profile", None)
     return profile.agency if profile is not None else None
+
+
+def standard_for_year(year: int):
+    """The poverty standard in force for a year (raises when none is defined)."""
+    from .models import PovertyStandard
+
+    standard = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year).first()
+    if standard is None:
+        raise PovertyStandard.DoesNotExist(f"No poverty standard covers {year}")
+    return standard
+
+
+def member_facts(household: Household) -> list:
+    """The household's members (all, incl. those who left) as plain facts for the rules."""
+    from .models import Member
+    from .rules import MemberFacts
+
+    return [
+        MemberFacts(
+            full_name=m.full_name,
+            date_of_birth=m.date_of_birth,
+            is_female=m.sex == Member.Sex.FEMALE,
+            work_status=m.work_status,
+            has_health_insurance=m.has_health_insurance,
+            health_insurance_expiry=m.health_insurance_expiry,
+            school_level=m.school_level,
+            education=m.education,
+            has_disability=m.has_disability,
+            receives_social_allowance=m.receives_social_allowance,
+            is_malnourished=m.is_malnourished,
+            joined_on=m.joined_on,
+            left_on=m.left_on,
+        )
+        for m in household.members.all()
+    ]
+
+
+def review_facts(review: HouseholdReview):
+    from .rules import HouseholdFacts
+
+    return HouseholdFacts(
+        nondurable_parts=review.nondurable_parts,
+        floor_area_m2=review.floor_area_m2,
+        water_source=review.water_source,
+        latrine=review.latrine,
+        uses_internet=review.uses_internet,
+        has_information_device=review.has_information_device,
+    )

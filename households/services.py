@@ -1,0 +1,361 @@
+"""Writes of the households app. Each service owns its transaction and audits through
+django-simple-history (the request's user is recorded by HistoryRequestMiddleware; services
+called outside a request set `_history_user`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import rules
+from .models import (
+    Area,
+    Household,
+    HouseholdReview,
+    Member,
+    ReviewReopening,
+    ReviewRound,
+)
+from .models.reviews import INDICATOR_FIELDS
+from .selectors import (
+    member_facts,
+    standard_for_year,
+)
+from .signals import announce_review_data_changed
+
+
+class ConcurrentEditError(ValidationError):
+    """Somebody else saved the same record since this form was opened."""
+
+
+class LockedYearError(ValidationError):
+    """The year's results are approved and locked for this area."""
+
+
+def default_reference_date(year: int) -> date:
+    """Ages are computed at the review's reference date: 1 September of the year (domain §2)."""
+    return date(year, 9, 1)
+
+
+def is_year_locked(*, commune: Area, year: int) -> bool:
+    """A year is locked for a commune when a locked round exists for it or an ancestor."""
+    ancestors = _ancestor_paths(commune.path)
+    return ReviewRound.objects.filter(
+        year=year, status=ReviewRound.Status.LOCKED, area__path__in=ancestors
+    ).exists()
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def review_round_get_or_create(
+    *, commune: Area, year: int, kind: str = ReviewRound.Kind.PERIODIC, month: int = 0
+) -> ReviewRound:
+    round_, _created = ReviewRound.objects.get_or_create(
+        area=commune,
+        year=year,
+        kind=kind,
+        month=month,
+        defaults={"reference_date": default_reference_date(year)},
+    )
+    return round_
+
+
+def is_urban_for(commune: Area, on: date) -> bool:
+    return rules.is_urban_on(
+        commune.kind,
+        former_kind=commune.former_kind,
+        kind_changed_on=commune.kind_changed_on,
+        on=on,
+    )
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    """What the reviewer enters on Phiếu B besides the members."""
+
+    income_per_capita: int
+    facts: rules.HouseholdFacts
+    ticks: dict[int, bool | None]
+
+
+def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
+    """Classify without saving (the form's live preview uses it)."""
+    on = default_reference_date(year)
+    standard = standard_for_year(year)
+    return rules.evaluate(
+        members=member_facts(household),
+        facts=data.facts,
+        ticks=data.ticks,
+        income_per_capita=data.income_per_capita,
+        is_urban=is_urban_for(household.commune, on),
+        lines=standard.lines(),
+        on=on,
+        declared_size=household.declared_size,
+    )
+
+
+def _apply_evaluation(review: HouseholdReview, evaluation: rules.Evaluation) -> None:
+    for n, field in zip(rules.INDICATORS, INDICATOR_FIELDS, strict=True):
+        setattr(review, field, evaluation.deprived[n])
+    review.sources = {str(n): s for n, s in evaluation.sources.items()}
+    review.reasons = {str(n): list(r) for n, r in evaluation.reasons.items()}
+    review.deprivation_count = evaluation.count
+    review.classification = evaluation.classification
+    review.member_count = evaluation.member_count
+
+
+@transaction.atomic
+def review_save(
+    *,
+    household: Household,
+    year: int,
+    data: ReviewInput,
+    user,
+    confirm_conflicts: bool = False,
+    expected_version: int | None = None,
+) -> HouseholdReview:
+    """Create or update the household's periodic review of `year` (a draft or returned one).
+
+    Refuses: a locked year, an approved or submitted review (reopen first), a stale version,
+    and indicators where the reviewer's tick contradicts the member facts unless confirmed.
+    """
+    if data.income_per_capita < 0:
+        raise ValidationError({"income_per_capita": _("Thu nhập không được âm.")})
+    if is_year_locked(commune=household.commune, year=year):
+        raise LockedYearError(
+            _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
+        )
+    round_ = review_round_get_or_create(commune=household.commune, year=year)
+    review = (
+        HouseholdReview.objects.select_for_update()
+        .filter(household=household, round=round_)
+        .first()
+    )
+    if review is not None:
+        if expected_version is not None and review.version != expected_version:
+            raise ConcurrentEditError(
+                _(
+                    "Phiếu này vừa được người khác cập nhật. Vui lòng tải lại trang để xem thay đổi, rồi nhập lại."
+                )
+            )
+        if review.status in (HouseholdReview.Status.SUBMITTED, HouseholdReview.Status.APPROVED):
+            raise ValidationError(
+                _("Phiếu đã gửi hoặc đã duyệt không thể sửa. Cần mở lại phiếu kèm lý do.")
+            )
+    evaluation = review_evaluate(household=household, year=year, data=data)
+    if evaluation.conflicts and not confirm_conflicts:
+        raise ValidationError(
+            _(
+                "Các chỉ số %(codes)s được đánh dấu khác với thông tin nhân khẩu. Hãy kiểm tra và xác nhận."
+            )
+            % {"codes": ", ".join(f"CS{n:02d}" for n in evaluation.conflicts)},
+            code="conflicts",
+        )
+    standard = standard_for_year(year)
+    if review is None:
+        review = HouseholdReview(
+            household=household,
+            round=round_,
+            year=year,
+            entered_by=user,
+            reference_date=round_.reference_date,
+        )
+    else:
+        review.version += 1
+    review.standard = standard
+    review.is_urban = is_urban_for(household.commune, round_.reference_date)
+    review.income_per_capita = data.income_per_capita
+    review.nondurable_parts = data.facts.nondurable_parts
+    review.floor_area_m2 = data.facts.floor_area_m2
+    review.water_source = data.facts.water_source
+    review.latrine = data.facts.latrine
+    review.uses_internet = data.facts.uses_internet
+    review.has_information_device = data.facts.has_information_device
+    if review.status == HouseholdReview.Status.RETURNED:
+        review.status = HouseholdReview.Status.DRAFT
+    _apply_evaluation(review, evaluation)
+    review._history_user = user
+    review.save()
+    review.refresh_from_db()
+    return review
+
+
+def _transition(review: HouseholdReview, *, expected: tuple[str, ...], user) -> HouseholdReview:
+    locked = (
+        HouseholdReview.objects.select_for_update()
+        .select_related("household__commune")
+        .get(pk=review.pk)
+    )
+    if locked.status not in expected:
+        raise ValidationError(
+            _("Phiếu đang ở trạng thái “%(status)s”, không thực hiện được thao tác này.")
+            % {"status": locked.get_status_display()}
+        )
+    if is_year_locked(commune=locked.household.commune, year=locked.year):
+        raise LockedYearError(
+            _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.")
+            % {"year": locked.year}
+        )
+    locked._history_user = user
+    return locked
+
+
+@transaction.atomic
+def review_submit(*, review: HouseholdReview, user) -> HouseholdReview:
+    review = _transition(
+        review, expected=(HouseholdReview.Status.DRAFT, HouseholdReview.Status.RETURNED), user=user
+    )
+    review.status = HouseholdReview.Status.SUBMITTED
+    review.submitted_at = timezone.now()
+    review.return_reason = ""
+    review.version += 1
+    review.save()
+    review.refresh_from_db()
+    return review
+
+
+@transaction.atomic
+def review_return(*, review: HouseholdReview, user, reason: str) -> HouseholdReview:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do trả lại phiếu.")})
+    review = _transition(review, expected=(HouseholdReview.Status.SUBMITTED,), user=user)
+    review.status = HouseholdReview.Status.RETURNED
+    review.return_reason = reason.strip()
+    review.version += 1
+    review.save()
+    review.refresh_from_db()
+    return review
+
+
+def previous_movement(*, household: Household, year: int, classification: str) -> tuple[str, str]:
+    """(previous classification, movement) from the household's earlier approved reviews."""
+    earlier = list(
+        HouseholdReview.objects.filter(
+            household=household,
+            year__lt=year,
+            is_current=True,
+            status=HouseholdReview.Status.APPROVED,
+        )
+        .order_by("-year")
+        .values_list("year", "classification")
+    )
+    previous = earlier[0][1] if earlier and earlier[0][0] == year - 1 else None
+    older = [c for _y, c in earlier]
+    move = rules.movement(
+        previous,
+        classification,
+        ever_poor=rules.POOR in older,
+        ever_near_poor=rules.NEAR_POOR in older,
+    )
+    return previous or "", move
+
+
+@transaction.atomic
+def review_approve(*, review: HouseholdReview, user) -> HouseholdReview:
+    review = _transition(review, expected=(HouseholdReview.Status.SUBMITTED,), user=user)
+    review.status = HouseholdReview.Status.APPROVED
+    review.approved_by = user
+    review.approved_at = timezone.now()
+    review.previous_classification, review.movement = previous_movement(
+        household=review.household, year=review.year, classification=review.classification
+    )
+    review.version += 1
+    review.save()
+    _mark_current(review)
+    announce_review_data_changed(
+        years={review.year, review.year + 1}, area_paths=[review.household.area_path]
+    )
+    review.refresh_from_db()
+    return review
+
+
+def _mark_current(review: HouseholdReview) -> None:
+    """The latest approved review of the year stands for the household that year."""
+    same_year = HouseholdReview.objects.filter(household=review.household, year=review.year)
+    same_year.exclude(pk=review.pk).update(is_current=False)
+    same_year.filter(pk=review.pk).update(is_current=True)
+
+
+@transaction.atomic
+def review_reopen(*, review: HouseholdReview, user, reason: str) -> HouseholdReview:
+    """Reopen an approved review with a recorded reason (who, why, when)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại phiếu.")})
+    review = _transition(review, expected=(HouseholdReview.Status.APPROVED,), user=user)
+    ReviewReopening.objects.create(review=review, reason=reason.strip(), reopened_by=user)
+    review.status = HouseholdReview.Status.DRAFT
+    review.approved_by = None
+    review.approved_at = None
+    review.version += 1
+    review.save()
+    announce_review_data_changed(
+        years={review.year, review.year + 1}, area_paths=[review.household.area_path]
+    )
+    review.refresh_from_db()
+    return review
+
+
+@transaction.atomic
+def round_lock(*, round_: ReviewRound, user) -> ReviewRound:
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    round_.status = ReviewRound.Status.LOCKED
+    round_.locked_by = user
+    round_.locked_at = timezone.now()
+    round_._history_user = user
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def round_reopen(*, round_: ReviewRound, user, reason: str) -> ReviewRound:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do mở lại kỳ rà soát.")})
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    ReviewReopening.objects.create(round=round_, reason=reason.strip(), reopened_by=user)
+    round_.status = ReviewRound.Status.OPEN
+    round_._history_user = user
+    round_.save()
+    return round_
+
+
+def household_bump_version(*, household: Household, expected_version: int) -> None:
+    """Optimistic concurrency: refuse when the household changed since the form was opened."""
+    updated = Household.objects.filter(pk=household.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not updated:
+        raise ConcurrentEditError(
+            _(
+                "Hộ này vừa được người khác cập nhật trong lúc bạn sửa. Không có thay đổi nào bị ghi đè; "
+                "vui lòng tải lại trang để xem bản mới nhất rồi nhập lại."
+            )
+        )
+    household.version = expected_version + 1
+
+
+__all__ = [
+    "ConcurrentEditError",
+    "LockedYearError",
+    "Member",
+    "ReviewInput",
+    "household_bump_version",
+    "is_year_locked",
+    "review_approve",
+    "review_evaluate",
+    "review_reopen",
+    "review_return",
+    "review_round_get_or_create",
+    "review_save",
+    "review_submit",
+    "round_lock",
+    "round_reopen",
+]
