@@ -12,7 +12,8 @@ PORT ?= 8000
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock 2>&1 \
+	  | { grep -v '^WARNING: Location' || true; }; test $${PIPESTATUS[0]} -eq 0
 	@touch $(STAMP)
 
 install: $(STAMP)
