@@ -52,7 +52,8 @@ def test_credit_refused_for_household_on_no_list_unless_override_with_note(catal
         override=True,
         override_note="UBND xã đề nghị",
     )
-    assert r.eligibility_override and r.override_note == "UBND xã đề nghị"
+    assert r.eligibility_override
+    assert r.override_note == "UBND xã đề nghị"
 
 
 def test_recently_escaped_household_may_borrow(catalogue, alice):
@@ -131,7 +132,8 @@ def test_health_card_updates_member_facts_with_history(catalogue, alice):
     m = h.members.get()
     create(h, alice, programme=p("BHYT"), member=m, valid_until=date(2023, 12, 31))
     m.refresh_from_db()
-    assert m.has_health_insurance and m.health_insurance_expiry == date(2023, 12, 31)
+    assert m.has_health_insurance
+    assert m.health_insurance_expiry == date(2023, 12, 31)
     assert m.history.first().history_user == alice
 
 
