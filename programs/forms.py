@@ -1,0 +1,118 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Classification, Household, Member
+
+from .models import Programme
+from .services import SupportInput
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SupportForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Chương trình"), queryset=Programme.objects.filter(active=True)
+    )
+    member = forms.ModelChoiceField(
+        label=_("Nhân khẩu"),
+        queryset=Member.objects.none(),
+        required=False,
+        empty_label=_("— Cả hộ —"),
+    )
+    date = forms.DateField(label=_("Ngày hỗ trợ"), widget=DATE)
+    valid_until = forms.DateField(
+        label=_("Hiệu lực đến"),
+        required=False,
+        widget=DATE,
+        help_text=_("Với thẻ BHYT, khoản vay: ngày hết hạn."),
+    )
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False)
+    quantity = forms.DecimalField(
+        label=_("Số lượng"), required=False, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(
+        label=_("Ghi chú"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    override = forms.BooleanField(label=_("Ghi nhận ngoài đối tượng"), required=False)
+    override_note = forms.CharField(
+        label=_("Lý do ghi nhận ngoài đối tượng"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, household: Household, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = household.members.filter(left_on__isnull=True)
+
+    def to_input(self) -> SupportInput:
+        d = self.cleaned_data
+        return SupportInput(
+            programme=d["programme"],
+            member=d["member"],
+            date=d["date"],
+            valid_until=d["valid_until"],
+            amount=d["amount"],
+            quantity=d["quantity"],
+            note=d["note"],
+            override=d["override"],
+            override_note=d["override_note"],
+        )
+
+
+class BulkSupportForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=_("Chương trình"), queryset=Programme.objects.filter(active=True)
+    )
+    date = forms.DateField(label=_("Ngày hỗ trợ"), widget=DATE)
+    valid_until = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=DATE)
+    amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False)
+    quantity = forms.DecimalField(
+        label=_("Số lượng"), required=False, max_digits=12, decimal_places=2
+    )
+    note = forms.CharField(label=_("Ghi chú"), required=False)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Tệp Excel (.xlsx), trang tính HO_TRO"))
+
+
+class HouseholdFilterForm(forms.Form):
+    """The bulk page's household filters (read by selectors.household_filter)."""
+
+    commune = forms.ChoiceField(label=_("Xã"), required=False)
+    hamlet = forms.CharField(label=_("Mã ấp"), required=False)
+    year = forms.IntegerField(label=_("Năm rà soát"), required=False, min_value=2000)
+    classification = forms.ChoiceField(
+        label=_("Phân loại"),
+        required=False,
+        choices=[("", _("Tất cả")), *Classification.choices],
+    )
+    group = forms.ChoiceField(
+        label=_("Nhóm hộ"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            ("meritorious", _("Hộ người có công")),
+            ("ethnic_minority", _("Hộ dân tộc thiểu số")),
+            ("no_labour_capacity", _("Hộ không có khả năng lao động")),
+            ("social_protection", _("Hộ có người hưởng bảo trợ xã hội")),
+            ("wants_loan", _("Có nhu cầu vay vốn")),
+        ],
+    )
+    deprived = forms.ChoiceField(
+        label=_("Thiếu hụt chỉ số"),
+        required=False,
+        choices=[("", _("Bất kỳ")), *[(str(n), f"CS{n:02d}") for n in range(1, 13)]],
+    )
+    lacking_health_insurance = forms.BooleanField(
+        label=_("Có người từ 6 tuổi chưa có thẻ BHYT còn hạn"), required=False
+    )
+
+    def __init__(self, *args, communes=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].choices = [("", _("Tất cả")), *((c.code, c.name) for c in communes)]
+
+    def params(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}

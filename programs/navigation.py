@@ -1,0 +1,12 @@
+from django.utils.translation import gettext_lazy as _
+
+from households import roles
+
+
+def items(user) -> list[tuple[str, str]]:
+    entries = []
+    if roles.is_provincial(user) or roles.is_area_officer(user) or roles.is_agency_staff(user):
+        entries.append(("programs:list", _("Chương trình hỗ trợ")))
+    if roles.is_area_officer(user):
+        entries.append(("programs:bulk-support", _("Ghi nhận hỗ trợ theo danh sách")))
+    return entries

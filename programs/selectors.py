@@ -1,0 +1,385 @@
+"""Reads: the catalogue, who sees which beneficiaries, the household panel, and coverage counts.
+
+Area scoping goes through households.selectors (the one place it is decided).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404
+
+from households import roles
+from households.models import Household, HouseholdReview, Member
+from households.models.reviews import INDICATOR_FIELDS
+from households.selectors import agency_of, household_list_for_user, scoped
+
+from . import rules
+from .models import Programme, SupportRecord
+
+POOR, NEAR_POOR = rules.POOR, rules.NEAR_POOR
+APPROVED = HouseholdReview.Status.APPROVED
+COVERAGE_CODES = (
+    "health_insurance_coverage",
+    "credit_coverage",
+    "tuition_exemption_coverage",
+    "meritorious_poor_supported",
+    "workers_trained",
+    "workers_placed",
+    "workers_abroad",
+)
+TRAINING_KINDS = (Programme.Kind.TRAINING,)
+
+
+# --- catalogue and access ---------------------------------------------------------------------
+
+
+def programme_list() -> QuerySet[Programme]:
+    return Programme.objects.select_related("owner_agency", "parent").order_by("order", "code")
+
+
+def can_see_all_beneficiaries(user, programme: Programme) -> bool:
+    if roles.is_provincial(user):
+        return True
+    agency = agency_of(user)
+    return (
+        roles.is_agency_staff(user)
+        and agency is not None
+        and agency.pk == programme.owner_agency_id
+    )
+
+
+def programme_get_for_user(user, *, code: str) -> Programme:
+    """Provincial staff, the owning agency, and area officers (their area only) open a programme."""
+    programme = programme_list().filter(code=code).first()
+    if programme is None:
+        raise Http404
+    if can_see_all_beneficiaries(user, programme) or roles.is_area_officer(user):
+        return programme
+    raise Http404
+
+
+def support_list_for_user(user, programme: Programme | None = None) -> QuerySet[SupportRecord]:
+    records = SupportRecord.objects.all()
+    if programme is not None:
+        records = records.filter(programme=programme)
+        if can_see_all_beneficiaries(user, programme):
+            return records
+    return scoped(user, records, "household__area_path")
+
+
+def programme_totals(records: QuerySet[SupportRecord]) -> dict:
+    return records.aggregate(
+        records=Count("pk"),
+        households=Count("household", distinct=True),
+        members=Count("member", distinct=True),
+        amount=Sum("amount"),
+        quantity=Sum("quantity"),
+    )
+
+
+def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
+    return list(
+        records.values(
+            "household__commune__parent__name", "household__commune__name", "household__commune_id"
+        )
+        .annotate(
+            records=Count("pk"),
+            households=Count("household", distinct=True),
+            amount=Sum("amount"),
+        )
+        .order_by("household__commune__parent__name", "household__commune__name")
+    )
+
+
+# --- one household ----------------------------------------------------------------------------
+
+
+def eligibility_facts(household: Household, member: Member | None = None) -> rules.EligibilityFacts:
+    reviews = HouseholdReview.objects.filter(household=household, status=APPROVED, is_current=True)
+    return rules.EligibilityFacts(
+        classifications=dict(reviews.values_list("year", "classification")),
+        is_meritorious=household.is_meritorious,
+        member_date_of_birth=member.date_of_birth if member else None,
+        member_is_female=member.sex == Member.Sex.FEMALE if member else False,
+    )
+
+
+def current_review(household: Household) -> HouseholdReview | None:
+    """The latest current review of the household (approved first, then the latest year)."""
+    return (
+        HouseholdReview.objects.filter(household=household, is_current=True)
+        .order_by("-year", "-status")
+        .first()
+    )
+
+
+def members_active_on(household: Household, on: date) -> list[Member]:
+    return [
+        m
+        for m in household.members.all()
+        if (m.joined_on is None or m.joined_on <= on) and (m.left_on is None or m.left_on > on)
+    ]
+
+
+def member_has_valid_card(member: Member, on: date) -> bool:
+    return rules.has_valid_card(
+        rules.MemberCard(
+            member.date_of_birth, member.has_health_insurance, member.health_insurance_expiry
+        ),
+        on,
+    )
+
+
+def household_panel(household: Household, on: date) -> dict:
+    """What the household and each member received, and its deprivations not yet addressed."""
+    records = list(
+        SupportRecord.objects.filter(household=household)
+        .select_related("programme", "member")
+        .order_by("-date", "-id")
+    )
+    review = current_review(household)
+    deprived = [n for n, flag in review.deprivation_flags().items() if flag] if review else []
+    active = members_active_on(household, on)
+    lacking = [
+        m
+        for m in active
+        if rules.age_on(m.date_of_birth, on) >= rules.HEALTH_CARD_MIN_AGE
+        and not member_has_valid_card(m, on)
+    ]
+    received = [
+        rules.Received(tuple(r.programme.addresses_indicators), r.date, r.valid_until)
+        for r in records
+    ]
+    gap_numbers = rules.gaps(deprived, received, on, members_lacking_card=len(lacking))
+    programmes_by_indicator: dict[int, list[Programme]] = {n: [] for n in gap_numbers}
+    for programme in Programme.objects.filter(active=True).order_by("order", "code"):
+        for n in programme.addresses_indicators:
+            if n in programmes_by_indicator:
+                programmes_by_indicator[n].append(programme)
+    reasons = review.reasons if review else {}
+    return {
+        "household": household,
+        "review": review,
+        "household_records": [r for r in records if r.member_id is None],
+        "member_records": [r for r in records if r.member_id is not None],
+        "gaps": [
+            {
+                "number": n,
+                "code": f"CS{n:02d}",
+                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,
+                "reasons": (
+                    [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
+                ),
+                "programmes": programmes_by_indicator[n],
+            }
+            for n in gap_numbers
+        ],
+        "on": on,
+    }
+
+
+# --- household filter for bulk recording -----------------------------------------------------
+
+GROUP_FLAGS = {
+    "meritorious": "is_meritorious",
+    "ethnic_minority": "is_ethnic_minority",
+    "no_labour_capacity": "no_labour_capacity",
+    "social_protection": "is_social_protection",
+    "wants_loan": "wants_loan",
+}
+
+
+def _lacking_card_members(on: date) -> QuerySet[Member]:
+    """Members living in the household on `on`, aged 6+, without a valid card on `on`."""
+    six = date(
+        on.year - rules.HEALTH_CARD_MIN_AGE,
+        on.month,
+        28 if (on.month, on.day) == (2, 29) else on.day,
+    )
+    card_record = SupportRecord.objects.filter(
+        member=OuterRef("pk"), programme__kind=Programme.Kind.HEALTH_CARD, date__lte=on
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+    valid_fact = Q(has_health_insurance=True) & (
+        Q(health_insurance_expiry__isnull=True) | Q(health_insurance_expiry__gte=on)
+    )
+    return (
+        Member.objects.filter(date_of_birth__lte=six)
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .annotate(_has_record=Exists(card_record))
+        .exclude(valid_fact)
+        .filter(_has_record=False)
+    )
+
+
+def household_filter(user, params: dict, *, on: date) -> QuerySet[Household]:
+    """The households in the user's scope matching the bulk-recording filters.
+
+    params (all optional, as strings from a GET form): commune (area code), hamlet (area code),
+    year (review year, default on.year), classification (of the year's current review),
+    group (a key of GROUP_FLAGS), deprived (indicator number 1..12, on the year's current
+    review), lacking_health_insurance ("1": a member aged 6+ has no valid card on `on`).
+    Stand-in for households.filters.HouseholdFilter until it lands.
+    """
+    qs = household_list_for_user(user)
+    if params.get("commune"):
+        qs = qs.filter(commune__code=params["commune"])
+    if params.get("hamlet"):
+        qs = qs.filter(hamlet__code=params["hamlet"])
+    try:
+        year = int(params.get("year") or on.year)
+    except (TypeError, ValueError):
+        year = on.year
+    review_q = Q()
+    if params.get("classification"):
+        review_q &= Q(classification=params["classification"])
+    deprived = str(params.get("deprived") or "")
+    if deprived.isdigit() and 1 <= int(deprived) <= 12:
+        review_q &= Q(**{INDICATOR_FIELDS[int(deprived) - 1]: True})
+    if review_q:
+        reviews = HouseholdReview.objects.filter(
+            review_q, household=OuterRef("pk"), year=year, is_current=True
+        )
+        qs = qs.filter(Exists(reviews))
+    flag = GROUP_FLAGS.get(params.get("group") or "")
+    if flag:
+        qs = qs.filter(**{flag: True})
+    if params.get("lacking_health_insurance") in ("1", "on", "true", True):
+        qs = qs.filter(Exists(_lacking_card_members(on).filter(household=OuterRef("pk"))))
+    return qs.order_by("code")
+
+
+# --- coverage per commune and year (set-based, for the reports app) ---------------------------
+
+
+def reference_date(year: int) -> date:
+    """Coverage is measured on 31 December of the year (the end of the reporting year)."""
+    return date(year, 12, 31)
+
+
+def _active_in_year(year: int, prefix: str = "") -> Q:
+    """A record dated in the year, or started before and still running in it (loan, card)."""
+    start, end = date(year, 1, 1), reference_date(year)
+    return Q(**{f"{prefix}date__lte": end}) & (
+        Q(**{f"{prefix}date__gte": start}) | Q(**{f"{prefix}valid_until__gte": start})
+    )
+
+
+def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]]]:
+    """Coverage numerators and denominators per commune (Area id) for a year, set-based.
+
+    The year's households are those with a current approved review of the year
+    (HouseholdReview year=year, is_current, status approved); R = 31 December of the year.
+
+    - health_insurance_coverage: poor + near-poor households none of whose members living there
+      on R and aged 6+ on R lacks a valid card on R (Member.has_health_insurance with expiry
+      null or >= R, or a health-card support record covering R) / poor + near-poor households.
+    - credit_coverage: eligible households (poor or near-poor, or recently escaped: not poor nor
+      near-poor this year — or not reviewed — but poor or near-poor in an approved review of one of
+      the 3 previous years) wanting a loan (Household.wants_loan) with a credit record active in
+      the year (dated in it, or dated before with a term running into it) / eligible wanting a loan.
+    - tuition_exemption_coverage: school-age children (aged 3 to under 16 on R, living there on R)
+      of poor + near-poor households with a member-level tuition record active in the year /
+      those children.
+    - meritorious_poor_supported: meritorious poor households with any support record active in
+      the year / meritorious poor households.
+    - workers_trained, workers_placed, workers_abroad: distinct members with a training, job, or
+      work-abroad record dated in the year, any classification (denominator 0).
+
+    Every commune with any count appears, with all seven codes.
+    """
+    end = reference_date(year)
+    start = date(year, 1, 1)
+    on_list = (POOR, NEAR_POOR)
+    current = HouseholdReview.objects.filter(
+        household=OuterRef("pk"), year=year, is_current=True, status=APPROVED
+    )
+    households = Household.objects.annotate(cls=Subquery(current.values("classification")[:1]))
+    lacking = _lacking_card_members(end).filter(household=OuterRef("pk"))
+    earlier_on_list = HouseholdReview.objects.filter(
+        household=OuterRef("pk"),
+        year__gte=year - rules.ESCAPE_WINDOW_YEARS,
+        year__lt=year,
+        is_current=True,
+        status=APPROVED,
+        classification__in=on_list,
+    )
+    credit = SupportRecord.objects.filter(
+        _active_in_year(year), household=OuterRef("pk"), programme__kind=Programme.Kind.CREDIT
+    )
+    any_support = SupportRecord.objects.filter(_active_in_year(year), household=OuterRef("pk"))
+    eligible_q = Q(cls__in=on_list) | (
+        (Q(cls__isnull=True) | ~Q(cls__in=on_list)) & Q(_escaped=True)
+    )
+    household_rows = (
+        households.annotate(
+            _covered=~Exists(lacking),
+            _escaped=Exists(earlier_on_list),
+            _credit=Exists(credit),
+            _support=Exists(any_support),
+        )
+        .filter(Q(cls__in=on_list) | Q(_escaped=True))
+        .values("commune_id")
+        .annotate(
+            hi_den=Count("pk", filter=Q(cls__in=on_list)),
+            hi_num=Count("pk", filter=Q(cls__in=on_list, _covered=True)),
+            cr_den=Count("pk", filter=eligible_q & Q(wants_loan=True)),
+            cr_num=Count("pk", filter=eligible_q & Q(wants_loan=True, _credit=True)),
+            me_den=Count("pk", filter=Q(cls=POOR, is_meritorious=True)),
+            me_num=Count("pk", filter=Q(cls=POOR, is_meritorious=True, _support=True)),
+        )
+        .order_by()
+    )
+    tuition = SupportRecord.objects.filter(
+        _active_in_year(year), member=OuterRef("pk"), programme__kind=Programme.Kind.TUITION
+    )
+    child_rows = (
+        Member.objects.annotate(
+            cls=Subquery(
+                HouseholdReview.objects.filter(
+                    household=OuterRef("household"), year=year, is_current=True, status=APPROVED
+                ).values("classification")[:1]
+            ),
+            _exempted=Exists(tuition),
+        )
+        .filter(
+            cls__in=on_list,
+            date_of_birth__lte=date(year - rules.SCHOOL_AGE_FROM, 12, 31),
+            date_of_birth__gt=date(year - rules.SCHOOL_AGE_TO, 12, 31),
+        )
+        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .values("household__commune_id")
+        .annotate(den=Count("pk"), num=Count("pk", filter=Q(_exempted=True)))
+        .order_by()
+    )
+    worker_rows = (
+        SupportRecord.objects.filter(member__isnull=False, date__gte=start, date__lte=end)
+        .values("household__commune_id")
+        .annotate(
+            trained=Count("member", distinct=True, filter=Q(programme__kind__in=TRAINING_KINDS)),
+            placed=Count("member", distinct=True, filter=Q(programme__kind=Programme.Kind.JOB)),
+            abroad=Count("member", distinct=True, filter=Q(programme__kind=Programme.Kind.ABROAD)),
+        )
+        .order_by()
+    )
+    result: dict[int, dict[str, tuple[int, int]]] = {}
+
+    def row(commune_id: int) -> dict[str, tuple[int, int]]:
+        return result.setdefault(commune_id, dict.fromkeys(COVERAGE_CODES, (0, 0)))
+
+    for r in household_rows:
+        counts = row(r["commune_id"])
+        counts["health_insurance_coverage"] = (r["hi_num"], r["hi_den"])
+        counts["credit_coverage"] = (r["cr_num"], r["cr_den"])
+        counts["meritorious_poor_supported"] = (r["me_num"], r["me_den"])
+    for r in child_rows:
+        row(r["household__commune_id"])["tuition_exemption_coverage"] = (r["num"], r["den"])
+    for r in worker_rows:
+        counts = row(r["household__commune_id"])
+        counts["workers_trained"] = (r["trained"], 0)
+        counts["workers_placed"] = (r["placed"], 0)
+        counts["workers_abroad"] = (r["abroad"], 0)
+    return result

@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households import roles
+from households.selectors import (
+    agency_of,
+    commune_list_for_user,
+    household_get_for_user,
+    household_list_for_user,
+)
+
+from . import excel, selectors, services
+from .forms import BulkSupportForm, HouseholdFilterForm, ImportForm, SupportForm
+from .models import Programme
+
+IMPORT_SESSION_KEY = "programs_import_rows"
+
+
+def _require_area_role(user) -> None:
+    if not (roles.is_area_officer(user) or roles.is_provincial(user)):
+        raise Http404
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for name, messages_ in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, messages_)
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not (
+        roles.is_provincial(user) or roles.is_area_officer(user) or roles.is_agency_staff(user)
+    ):
+        raise Http404
+    agency = agency_of(user)
+    context = {
+        "programmes": selectors.programme_list(),
+        "own_agency_id": agency.pk if agency else None,
+    }
+    return render(request, "programs/programme_list.html", context)
+
+
+@login_required
+def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
+    programme = selectors.programme_get_for_user(request.user, code=code)
+    records = selectors.support_list_for_user(request.user, programme)
+    context = {
+        "programme": programme,
+        "totals": selectors.programme_totals(records),
+        "by_area": selectors.programme_by_area(records),
+        "records": records.select_related("household__commune", "member")[:100],
+        "scoped": not selectors.can_see_all_beneficiaries(request.user, programme),
+    }
+    return render(request, "programs/programme_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_create(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_area_role(request.user)
+    household = household_get_for_user(request.user, pk=pk)
+    initial = {"date": timezone.localdate(), "programme": request.GET.get("programme")}
+    if request.GET.get("programme"):
+        initial["programme"] = Programme.objects.filter(code=request.GET["programme"]).first()
+    form = SupportForm(request.POST or None, household=household, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.support_record_create(
+                household=household, data=form.to_input(), user=request.user
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi nhận hỗ trợ cho hộ %s.") % household.code)
+            return redirect("programs:support-create", pk=household.pk)
+    panel = selectors.household_panel(household, timezone.localdate())
+    return render(
+        request,
+        "programs/support_form.html",
+        {"form": form, "household": household, "panel": panel},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def bulk_support(request: HttpRequest) -> HttpResponse:
+    _require_area_role(request.user)
+    today = timezone.localdate()
+    filters = HouseholdFilterForm(request.GET or None, communes=commune_list_for_user(request.user))
+    households = selectors.household_filter(request.user, filters.params(), on=today)
+    form = BulkSupportForm(request.POST or None, initial={"date": today})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            result = services.support_bulk_create(
+                households=households,
+                programme=d["programme"],
+                on=d["date"],
+                valid_until=d["valid_until"],
+                amount=d["amount"],
+                quantity=d["quantity"],
+                note=d["note"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã ghi nhận %(created)s hỗ trợ; bỏ qua %(skipped)s đã có; %(refused)s hộ không thuộc đối tượng."
+                )
+                % {
+                    "created": result.created,
+                    "skipped": result.skipped,
+                    "refused": len(result.refused),
+                },
+            )
+            for line in result.refused[:20]:
+                messages.warning(request, line)
+            return redirect(request.get_full_path())
+    context = {
+        "filters": filters,
+        "form": form,
+        "count": households.count(),
+        "households": households.select_related("commune", "hamlet")[:50],
+    }
+    return render(request, "programs/bulk_support.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def support_import(request: HttpRequest) -> HttpResponse:
+    _require_area_role(request.user)
+    households = household_list_for_user(request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    preview = None
+    if request.method == "POST" and "confirm" in request.POST:
+        rows = [services.ImportRow(**r) for r in request.session.pop(IMPORT_SESSION_KEY, [])]
+        try:
+            count = services.support_import(rows=rows, households=households, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages[:50]:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Đã nhập %s hỗ trợ.") % count)
+        return redirect("programs:import")
+    if request.method == "POST" and form.is_valid():
+        preview = excel.import_preview(form.cleaned_data["file"], households=households)
+        if preview.rows and not preview.errors:
+            request.session[IMPORT_SESSION_KEY] = preview.rows_as_dicts()
+    return render(request, "programs/import.html", {"form": form, "preview": preview})

@@ -1,0 +1,229 @@
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import Workbook
+
+from households.models import Member
+from programs.apps import ProgramsConfig
+from programs.models import Programme, SupportRecord
+
+from .conftest import make_household
+
+pytestmark = pytest.mark.django_db
+ADULT = date(1980, 1, 1)
+
+
+def test_catalogue_lists_programmes_and_highlights_own_agency(
+    client, catalogue, agnes, django_assert_max_num_queries
+):
+    client.force_login(agnes)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("programs:list"))
+    assert response.status_code == 200
+    assert "Hỗ trợ thẻ bảo hiểm y tế" in response.content.decode()
+    assert response.content.decode().count("cơ quan của bạn") == 1  # DA3.TDA2 of Sở Y tế
+
+
+def test_catalogue_404_for_user_without_role(client, catalogue, nobody):
+    client.force_login(nobody)
+    assert client.get(reverse("programs:list")).status_code == 404
+
+
+def test_programme_detail_for_owner_provincial_and_officer_scoped(
+    client, catalogue, pat, olga, agnes, alice, charlie
+):
+    h = make_household("V1", members=[{"date_of_birth": ADULT}])
+    SupportRecord.objects.create(
+        programme=Programme.objects.get(code="HOCPHI"),
+        household=h,
+        member=h.members.get(),
+        date=date(2023, 9, 5),
+        amount=1_200_000,
+    )
+    url = reverse("programs:detail", args=["HOCPHI"])
+    for user in (pat, olga, alice):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert "V1 – Chủ hộ V1" in page
+        assert "1.200.000" in page
+    client.force_login(charlie)  # officer of another district: page, but no beneficiary
+    page = client.get(url).content.decode()
+    assert "V1" not in page
+    client.force_login(agnes)  # another agency's programme
+    assert client.get(url).status_code == 404
+
+
+def test_support_create_outsider_404_and_agency_404(client, catalogue, charlie, agnes):
+    h = make_household("V2")
+    for user in (charlie, agnes):
+        client.force_login(user)
+        assert client.get(reverse("programs:support-create", args=[h.pk])).status_code == 404
+
+
+def test_support_create_refused_with_reason_then_saved(client, catalogue, alice):
+    h = make_household("V3", classification="above")
+    client.force_login(alice)
+    url = reverse("programs:support-create", args=[h.pk])
+    data = {
+        "programme": Programme.objects.get(code="NHCSXH").pk,
+        "date": "2023-03-01",
+        "valid_until": "2026-03-01",
+        "amount": "30000000",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Hộ không thuộc đối tượng" in response.content.decode()
+    assert SupportRecord.objects.count() == 0
+    response = client.post(url, {**data, "override": "on", "override_note": "Hộ gặp thiên tai"})
+    assert response.status_code == 302
+    assert SupportRecord.objects.get().override_note == "Hộ gặp thiên tai"
+
+
+def test_support_create_negative_amount_message(client, catalogue, alice):
+    h = make_household("V4")
+    client.force_login(alice)
+    response = client.post(
+        reverse("programs:support-create", args=[h.pk]),
+        {
+            "programme": Programme.objects.get(code="NUOCSACH").pk,
+            "date": "2023-03-01",
+            "amount": "-1",
+        },
+    )
+    assert "Số tiền không được âm." in response.content.decode()
+    assert SupportRecord.objects.count() == 0
+
+
+def test_bulk_health_cards_close_the_gap(client, catalogue, alice, charlie):
+    h = make_household("V5", members=[{"date_of_birth": ADULT}])
+    review = h.reviews.get()
+    review.d04 = True
+    review.save()
+    make_household("V6", members=[{"date_of_birth": ADULT, "has_health_insurance": True}])
+    outside = make_household("V7", commune="29182", members=[{"date_of_birth": ADULT}])
+    request = RequestFactory().get("/")
+    request.user = alice
+    panel = ProgramsConfig.household_panels(
+        ProgramsConfig("programs", __import__("programs")), request, h
+    )
+    assert [g["code"] for g in panel[0]["context"]["gaps"]] == ["CS04"]
+    client.force_login(alice)
+    url = (
+        reverse("programs:bulk-support")
+        + "?classification=poor&year=2023&lacking_health_insurance=on"
+    )
+    page = client.get(url).content.decode()
+    assert "V5" in page
+    assert "V6" not in page
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "programme": Programme.objects.get(code="BHYT").pk,
+            "date": today.isoformat(),
+            "valid_until": date(today.year, 12, 31).isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert list(SupportRecord.objects.values_list("household__code", flat=True)) == ["V5"]
+    assert not outside.support_records.exists()
+    panel = ProgramsConfig.household_panels(
+        ProgramsConfig("programs", __import__("programs")), request, h
+    )
+    assert panel[0]["context"]["gaps"] == []
+    client.post(
+        url,
+        {
+            "programme": Programme.objects.get(code="BHYT").pk,
+            "date": today.isoformat(),
+            "valid_until": date(today.year, 12, 31).isoformat(),
+        },
+    )
+    assert SupportRecord.objects.count() == 1
+    client.force_login(charlie)
+    assert client.get(url).status_code == 200  # his own (empty) list
+    assert "V5" not in client.get(url).content.decode()
+
+
+def test_bulk_page_query_count(client, catalogue, alice, django_assert_max_num_queries):
+    for i in range(5):
+        make_household(f"Q{i}")
+    client.force_login(alice)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("programs:bulk-support")).status_code == 200
+
+
+def test_bulk_404_for_agency_staff(client, agnes):
+    client.force_login(agnes)
+    assert client.get(reverse("programs:bulk-support")).status_code == 404
+
+
+def _xlsx(rows) -> BytesIO:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "HO_TRO"
+    ws.append(
+        [
+            "Mã hộ",
+            "CCCD",
+            "Mã chương trình",
+            "Ngày",
+            "Hiệu lực đến",
+            "Số tiền",
+            "Số lượng",
+            "Ghi chú",
+        ]
+    )
+    for row in rows:
+        ws.append(row)
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    out.name = "ho_tro.xlsx"
+    return out
+
+
+def test_import_preview_errors_then_confirm(client, catalogue, alice):
+    h = make_household("X1", members=[{"date_of_birth": ADULT, "citizen_id": "083080000001"}])
+    make_household("X2", commune="29182")
+    client.force_login(alice)
+    url = reverse("programs:import")
+    bad = _xlsx(
+        [
+            ["X1", "083080000001", "BHYT", "01/03/2023", "31/12/2023", None, None, ""],
+            ["X2", None, "NUOCSACH", "01/03/2023", None, 1000, None, ""],
+            ["X1", None, "NUOCSACH", "01/03/2023", None, -5, None, ""],
+        ]
+    )
+    page = client.post(url, {"file": bad}).content.decode()
+    assert "Không tìm thấy hộ này trong địa bàn của bạn." in page
+    assert "Số tiền không được âm." in page
+    assert SupportRecord.objects.count() == 0
+    good = _xlsx(
+        [
+            ["X1", "083080000001", "BHYT", "01/03/2023", "31/12/2023", None, None, ""],
+            ["X1", None, "NUOCSACH", "01/03/2023", None, "3.000.000", None, "giếng"],
+        ]
+    )
+    page = client.post(url, {"file": good}).content.decode()
+    assert "2 dòng hợp lệ, 0 lỗi." in page
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert SupportRecord.objects.count() == 2
+    assert SupportRecord.objects.get(programme__code="NUOCSACH").amount == 3_000_000
+    assert Member.objects.get(household=h).has_health_insurance
+
+
+def test_import_404_for_agency_staff(client, olga):
+    client.force_login(olga)
+    assert client.get(reverse("programs:import")).status_code == 404
+
+
+def test_navigation(alice, agnes):
+    from programs.navigation import items
+
+    assert [n for n, _label in items(alice)] == ["programs:list", "programs:bulk-support"]
+    assert [n for n, _label in items(agnes)] == ["programs:list"]
