@@ -86,3 +86,9 @@ def test_home_has_no_serious_accessibility_violation(page, live_server, request,
     request.getfixturevalue(username)
     login(page, live_server, username)
     assert axe(page, f"home-{username}") == []
+
+
+def test_axe_helper_reports_a_serious_violation(page):
+    """Guards against a vacuous pass: an unlabelled input is a critical violation."""
+    page.set_content("<html lang='vi'><body><main><input type='text'></main></body></html>")
+    assert "label" in {v["id"] for v in axe(page)}
