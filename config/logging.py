@@ -1,7 +1,8 @@
 import logging
 import re
 
-# A 12-digit citizen ID or a Vietnamese phone number never reaches a log line.
+# A 12-digit citizen ID or a Vietnamese phone number never reaches a log line: not in the
+# message, not in its arguments, not in an exception's traceback.
 _CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
 _PHONE = re.compile(r"(?<!\d)(?:\+84|0)\d{9,10}(?!\d)")
 
@@ -12,9 +13,18 @@ def mask_personal(text: str) -> str:
 
 
 class MaskPersonalDataFilter(logging.Filter):
+    _formatter = logging.Formatter()
+
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         masked = mask_personal(message)
         if masked != message:
             record.msg, record.args = masked, None
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when set: the masked traceback is what gets written.
+            record.exc_text = self._formatter.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_personal(record.exc_text)
+        if record.stack_info:
+            record.stack_info = mask_personal(record.stack_info)
         return True
