@@ -200,3 +200,15 @@ def reference_data_load() -> dict[str, LoadResult]:
     }
     roles_ensure()
     return results
+
+
+def all_reference_data_load() -> dict[str, object]:
+    """This app's reference data, then every other app's (their `load_reference_data` hook)."""
+    from django.apps import apps
+
+    results: dict[str, object] = dict(reference_data_load())
+    for config in apps.get_app_configs():
+        loader = getattr(config, "load_reference_data", None)
+        if loader is not None:
+            results[config.label] = loader()
+    return results

@@ -13,7 +13,7 @@ from django.contrib.auth.models import Group
 
 from households import roles
 from households.models import Agency, Area, StaffProfile
-from households.reference_data import reference_data_load
+from households.reference_data import all_reference_data_load as reference_data_load
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from households.reference_data import reference_data_load
+from households.reference_data import all_reference_data_load as reference_data_load
 
 from .helpers import CHROMIUM_ARGS, chromium_path
 

@@ -60,6 +60,8 @@ BY_KWARG: dict[str, Param] = {
 }
 
 BY_URL: dict[str, dict[str, Param]] = {
+    "programs:support-create": {"pk": _pk("household")},
+    "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},
 }
 
