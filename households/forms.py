@@ -98,6 +98,9 @@ class HouseholdForm(forms.ModelForm):
         return data
 
 
+CITIZEN_ID_TAKEN = _("Số CCCD này đã có ở một nhân khẩu khác đang cư trú.")
+
+
 class MemberForm(forms.ModelForm):
     date_of_birth = forms.DateField(
         label=_("Ngày sinh"), widget=DateInput(), input_formats=DATE_FORMATS
@@ -135,6 +138,13 @@ class MemberForm(forms.ModelForm):
             "leave_reason",
         ]
 
+    def _get_validation_exclusions(self):
+        # The citizen ID's uniqueness among active members is checked in clean() (and again
+        # in the service) so that the message is Vietnamese and next to the field.
+        exclude = super()._get_validation_exclusions()
+        exclude.add("citizen_id")
+        return exclude
+
     def clean_date_of_birth(self) -> date:
         value = self.cleaned_data["date_of_birth"]
         if value > _today():
@@ -155,6 +165,12 @@ class MemberForm(forms.ModelForm):
             )
             if error:
                 self.add_error("citizen_id", error)
+            elif not data.get("left_on"):
+                taken = Member.objects.filter(citizen_id=citizen_id, left_on__isnull=True)
+                if self.instance.pk:
+                    taken = taken.exclude(pk=self.instance.pk)
+                if taken.exists():
+                    self.add_error("citizen_id", CITIZEN_ID_TAKEN)
         left_on = data.get("left_on")
         if left_on and left_on > _today():
             self.add_error("left_on", _("Ngày ra khỏi hộ không được ở tương lai."))
