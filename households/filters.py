@@ -84,6 +84,16 @@ class HouseholdFilter(django_filters.FilterSet):
         self.year = year
         self.filters["commune"].queryset = selectors.commune_list_for_user(user)
         self.filters["hamlet"].queryset = selectors.hamlet_list_for_user(user)
+        # Offer only the chosen commune's hamlets (a province has thousands); validation
+        # still accepts any hamlet in the user's scope.
+        commune = (data or {}).get("commune")
+        hamlets = selectors.hamlet_list_for_user(user).filter(
+            parent__pk=commune if str(commune or "").isdigit() else None
+        )
+        self.form.fields["hamlet"].widget.choices = [
+            ("", _("Tất cả")),
+            *hamlets.values_list("pk", "name"),
+        ]
 
     @property
     def review_year(self) -> int | None:
@@ -100,10 +110,13 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset
         digits = text.replace(" ", "")
         if CITIZEN_ID.match(digits):
-            members = Member.objects.filter(
-                household=OuterRef("pk"), citizen_id=digits, left_on__isnull=True
+            # Two indexed lookups rather than an OR with EXISTS (which scans every household).
+            holders = list(
+                Member.objects.filter(citizen_id=digits, left_on__isnull=True).values_list(
+                    "household_id", flat=True
+                )[:10]
             )
-            return queryset.filter(Q(head_citizen_id=digits) | Exists(members))
+            return queryset.filter(Q(head_citizen_id=digits) | Q(pk__in=holders))
         needle = rules.normalize_text(text)
         # search_text starts with the head's name: a prefix match uses the btree index, a
         # substring match the trigram index on PostgreSQL (migration 0002).

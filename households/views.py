@@ -57,13 +57,20 @@ def household_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, selectors.household_list_for_user(user), user=user, year=year
     )
     year = filterset.review_year
-    rows = selectors.household_page_rows(filterset.qs.order_by("code"), year=year)
     try:
         size = int(request.GET.get("size", 25))
     except ValueError:
         size = 25
     size = size if size in PAGE_SIZES else 25
-    page = Paginator(rows, size).get_page(request.GET.get("page"))
+    # Count and slice the plain filtered queryset (indexed), then annotate only the page's rows:
+    # a COUNT over the annotated queryset would run the review subqueries for every row.
+    page = Paginator(filterset.qs.order_by("code"), size).get_page(request.GET.get("page"))
+    ids = list(page.object_list.values_list("pk", flat=True))
+    page.object_list = list(
+        selectors.household_page_rows(Household.objects.filter(pk__in=ids), year=year).order_by(
+            "code"
+        )
+    )
     for household in page:
         household.shown_citizen_id = (
             household.head_citizen_id
