@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import Agency, Area, Household, HouseholdReview, ReviewRound
@@ -154,3 +155,131 @@ def review_facts(review: HouseholdReview):
         uses_internet=review.uses_internet,
         has_information_device=review.has_information_device,
     )
+
+
+# --- pages of the households app ----------------------------------------------------------------
+
+
+def can_see_identifiers(user, household: Household) -> bool:
+    """Full citizen IDs only for officers of the household's own area; everybody else masked."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING or not paths:
+        return False
+    return any(household.area_path.startswith(p) for p in paths)
+
+
+def can_approve(user, review: HouseholdReview) -> bool:
+    """District (or higher) officers approve reviews of communes below them; provincial staff
+    approve anywhere in the province. A commune-level officer only submits."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING:
+        return True
+    area_path = review.household.area_path
+    return any(area_path.startswith(p) and area_path != p for p in paths or ())
+
+
+def can_approve_any(user) -> bool:
+    """Whether the user approves anything at all (a node above commune level in their scope)."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING:
+        return True
+    return Area.objects.filter(
+        path__in=paths or (), level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
+    ).exists()
+
+
+def review_get_for_user(user, *, pk: int) -> HouseholdReview:
+    try:
+        return review_list_for_user(user).select_related("household__commune").get(pk=pk)
+    except HouseholdReview.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
+    return (
+        review_list_for_user(user)
+        .filter(status=HouseholdReview.Status.SUBMITTED)
+        .select_related("household__commune", "household__hamlet", "entered_by")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def latest_review_year(user=None) -> int | None:
+    from django.db.models import Max
+
+    return ReviewRound.objects.aggregate(year=Max("year"))["year"]
+
+
+def hamlet_list_for_user(user) -> QuerySet[Area]:
+    return area_list_for_user(user).filter(level=Area.Level.HAMLET).select_related("parent")
+
+
+def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> QuerySet[Household]:
+    """The list's columns in one query: the current review of `year` and the active members,
+    as correlated subqueries (cheap for a page of rows, and the count stays constant)."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+
+    from .models import Member
+
+    current = HouseholdReview.objects.filter(
+        household=OuterRef("pk"), year=year, is_current=True
+    ).order_by("-pk")
+    members = (
+        Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("household")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.select_related("commune", "hamlet").annotate(
+        review_classification=Subquery(current.values("classification")[:1]),
+        review_status=Subquery(current.values("status")[:1]),
+        review_count=Subquery(current.values("deprivation_count")[:1]),
+        member_total=Subquery(members, output_field=IntegerField()),
+    )
+
+
+def household_history(household: Household, *, limit: int = 60) -> list[dict]:
+    """Who changed what, when: the household's, its members' and its reviews' history rows,
+    each compared with the previous version of the same record, newest first."""
+    from .models import Member
+
+    sources = [
+        (household.history.all(), _("Hộ")),
+        (Member.history.filter(household_id=household.pk), _("Nhân khẩu")),
+        (HouseholdReview.history.filter(household_id=household.pk), _("Phiếu rà soát")),
+    ]
+    entries: list[dict] = []
+    for history, label in sources:
+        records = list(history.select_related("history_user").order_by("id", "history_id"))
+        previous: dict[int, object] = {}
+        for record in records:
+            before = previous.get(record.id)
+            changes = []
+            if before is not None:
+                delta = record.diff_against(before)
+                changes = [
+                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    for c in delta.changes
+                    if c.field not in {"version", "sources", "reasons"}
+                ]
+            previous[record.id] = record
+            entries.append(
+                {
+                    "what": label,
+                    "object": str(record.instance) if label != _("Hộ") else household.code,
+                    "type": record.get_history_type_display(),
+                    "user": record.history_user,
+                    "when": record.history_date,
+                    "changes": changes,
+                }
+            )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def _field_label(record, name: str) -> str:
+    try:
+        return str(record.instance._meta.get_field(name).verbose_name)
+    except Exception:
+        return name

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -342,19 +342,140 @@ def household_bump_version(*, household: Household, expected_version: int) -> No
     household.version = expected_version + 1
 
 
+# --- households and their members ---------------------------------------------------------------
+
+
+def _citizen_id_taken(member: Member) -> bool:
+    if not member.citizen_id or member.left_on is not None:
+        return False
+    others = Member.objects.filter(citizen_id=member.citizen_id, left_on__isnull=True)
+    if member.pk:
+        others = others.exclude(pk=member.pk)
+    return others.exists()
+
+
+@transaction.atomic
+def household_save(
+    *,
+    household: Household,
+    members: list[Member],
+    user,
+    expected_version: int | None = None,
+    causes=None,
+) -> Household:
+    """Create or update a household and its members in one transaction.
+
+    `members` are the rows of the form (new ones without pk, changed ones, and the ones that
+    left with `left_on` set: a member who leaves is kept with the date, never deleted).
+    Refuses a stale version (optimistic concurrency) and a citizen ID already held by an
+    active member of any household; nothing is saved then.
+    """
+    if household.pk:
+        household_bump_version(household=household, expected_version=expected_version or 0)
+    elif household.created_by_id is None:
+        household.created_by = user
+    household.area_path = household.commune.path
+    household._history_user = user
+    household.save()
+    if causes is not None:
+        household.poverty_causes.set(causes)
+    errors = {}
+    for index, member in enumerate(members):
+        if _citizen_id_taken(member):
+            errors[index] = ValidationError(
+                {"citizen_id": _("Số CCCD này đã có ở một nhân khẩu khác đang cư trú.")}
+            )
+    if errors:
+        transaction.set_rollback(True)
+        raise MemberRowsError(errors)
+    for member in members:
+        member.household = household
+        member._history_user = user
+        try:
+            with transaction.atomic():
+                member.save()
+        except IntegrityError as exc:  # a concurrent insert of the same citizen ID
+            transaction.set_rollback(True)
+            raise MemberRowsError(
+                {
+                    members.index(member): ValidationError(
+                        {"citizen_id": _("Số CCCD này đã có ở một nhân khẩu khác đang cư trú.")}
+                    )
+                }
+            ) from exc
+    return household
+
+
+class MemberRowsError(ValidationError):
+    """Errors of member rows, keyed by the row's index in the list given to household_save."""
+
+    def __init__(self, rows: dict[int, ValidationError]) -> None:
+        self.rows = rows
+        super().__init__(_("Có lỗi ở danh sách nhân khẩu."))
+
+
+@transaction.atomic
+def review_save_submit(
+    *,
+    household: Household,
+    year: int,
+    data: ReviewInput,
+    user,
+    confirm_conflicts: bool = False,
+    expected_version: int | None = None,
+) -> HouseholdReview:
+    """Save the review and send it to the district in one step (both or neither)."""
+    review = review_save(
+        household=household,
+        year=year,
+        data=data,
+        user=user,
+        confirm_conflicts=confirm_conflicts,
+        expected_version=expected_version,
+    )
+    return review_submit(review=review, user=user)
+
+
+@transaction.atomic
+def population_save(*, area: Area, year: int, households: int, persons: int, user):
+    """Record an area's resident households and persons for a year (the rates' denominator)."""
+    from .models import AreaPopulation
+
+    if households < 0 or persons < 0:
+        raise ValidationError(_("Số hộ và số nhân khẩu không được âm."))
+    if persons and households > persons:
+        raise ValidationError(_("Số hộ không thể lớn hơn số nhân khẩu."))
+    population = AreaPopulation.objects.filter(area=area, year=year).first()
+    if population is None:
+        population = AreaPopulation(area=area, year=year)
+    elif (population.households, population.persons) == (households, persons):
+        return population
+    population.households = households
+    population.persons = persons
+    population.updated_by = user
+    population._history_user = user
+    population.save()
+    announce_review_data_changed(years={year}, area_paths=[area.path])
+    return population
+
+
 __all__ = [
     "ConcurrentEditError",
     "LockedYearError",
     "Member",
+    "MemberRowsError",
     "ReviewInput",
     "household_bump_version",
+    "household_save",
     "is_year_locked",
+    "population_save",
     "review_approve",
     "review_evaluate",
     "review_reopen",
     "review_return",
     "review_round_get_or_create",
     "review_save",
+    "review_save_submit",
     "review_submit",
     "round_lock",
     "round_reopen",

@@ -5,5 +5,15 @@ from . import views
 app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
+    path("them/", views.household_create, name="create"),
+    path("<int:pk>/", views.household_detail, name="detail"),
+    path("<int:pk>/sua/", views.household_edit, name="edit"),
+    path("<int:pk>/ra-soat/<int:year>/", views.review_edit, name="review-edit"),
+    path("<int:pk>/ra-soat/<int:year>/xem-truoc/", views.review_preview, name="review-preview"),
+    path("phieu/<int:pk>/gui/", views.review_submit, name="review-submit"),
+    path("phieu/<int:pk>/duyet/", views.review_approve, name="review-approve"),
+    path("phieu/<int:pk>/tra-lai/", views.review_return, name="review-return"),
+    path("phieu/<int:pk>/mo-lai/", views.review_reopen, name="review-reopen"),
     path("duyet/", views.review_queue, name="review-queue"),
+    path("dan-so/", views.population, name="population"),
 ]

@@ -204,6 +204,15 @@ class HouseholdReview(models.Model):
         indexes = [
             models.Index(fields=["year", "is_current", "classification"], name="review_year_class"),
             models.Index(fields=["household", "year"], name="review_household_year"),
+            # "Deprived on indicator N" filters and counts: small partial indexes, one each.
+            *(
+                models.Index(
+                    fields=["year", "household"],
+                    condition=models.Q(**{field: True}, is_current=True),
+                    name=f"review_{field}_deprived",
+                )
+                for field in INDICATOR_FIELDS
+            ),
         ]
 
     def __str__(self) -> str:

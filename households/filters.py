@@ -1,0 +1,153 @@
+"""The household list's filter, reusable by other pages (programs' bulk actions).
+
+`HouseholdFilter(data, queryset, user=..., year=...)`: `queryset` should already be scoped
+(households.selectors.household_list_for_user); the choices of commune and hamlet are the
+user's own. Review-based filters (classification, status, indicator) read the current review
+of `year`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from . import rules, selectors
+from .models import Area, Classification, Household, HouseholdReview, Member
+from .models.reviews import INDICATOR_FIELDS
+
+GROUP_FLAGS = (
+    ("is_meritorious", _("Hộ người có công")),
+    ("is_ethnic_minority", _("Hộ dân tộc thiểu số")),
+    ("no_labour_capacity", _("Hộ không có khả năng lao động")),
+    ("is_social_protection", _("Hộ có người hưởng bảo trợ xã hội")),
+    ("wants_loan", _("Có nhu cầu vay vốn")),
+)
+INDICATOR_NAMES = {
+    1: _("Việc làm"),
+    2: _("Người phụ thuộc"),
+    3: _("Dinh dưỡng"),
+    4: _("Bảo hiểm y tế"),
+    5: _("Trình độ giáo dục người lớn"),
+    6: _("Tình trạng đi học trẻ em"),
+    7: _("Chất lượng nhà ở"),
+    8: _("Diện tích nhà ở bình quân"),
+    9: _("Nguồn nước sinh hoạt"),
+    10: _("Nhà tiêu hợp vệ sinh"),
+    11: _("Sử dụng dịch vụ viễn thông"),
+    12: _("Phương tiện tiếp cận thông tin"),
+}
+INDICATOR_CHOICES = tuple((str(n), name) for n, name in INDICATOR_NAMES.items())
+CITIZEN_ID = re.compile(r"^\d{12}$")
+
+
+class HouseholdFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm tên, mã hộ hoặc số CCCD"), method="filter_q")
+    commune = django_filters.ModelChoiceFilter(
+        label=_("Xã/phường"), queryset=Area.objects.none(), empty_label=_("Tất cả")
+    )
+    hamlet = django_filters.ModelChoiceFilter(
+        label=_("Ấp/khu phố"), queryset=Area.objects.none(), empty_label=_("Tất cả")
+    )
+    classification = django_filters.ChoiceFilter(
+        label=_("Phân loại"),
+        choices=Classification.choices,
+        method="filter_review",
+        empty_label=_("Tất cả"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái phiếu"),
+        choices=[*HouseholdReview.Status.choices, ("none", _("Chưa có phiếu"))],
+        method="filter_review",
+        empty_label=_("Tất cả"),
+    )
+    group = django_filters.ChoiceFilter(
+        label=_("Nhóm hộ"), choices=GROUP_FLAGS, method="filter_group", empty_label=_("Tất cả")
+    )
+    indicator = django_filters.ChoiceFilter(
+        label=_("Thiếu hụt chỉ số"),
+        choices=INDICATOR_CHOICES,
+        method="filter_review",
+        empty_label=_("Tất cả"),
+    )
+    year = django_filters.NumberFilter(label=_("Năm"), method="filter_noop")
+
+    class Meta:
+        model = Household
+        fields = ["q", "commune", "hamlet", "classification", "status", "group", "indicator"]
+
+    def __init__(self, data=None, queryset=None, *, user, year: int | None = None, **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.user = user
+        self.year = year
+        self.filters["commune"].queryset = selectors.commune_list_for_user(user)
+        self.filters["hamlet"].queryset = selectors.hamlet_list_for_user(user)
+        # Offer only the chosen commune's hamlets (a province has thousands); validation
+        # still accepts any hamlet in the user's scope.
+        commune = (data or {}).get("commune")
+        hamlets = selectors.hamlet_list_for_user(user).filter(
+            parent__pk=commune if str(commune or "").isdigit() else None
+        )
+        self.form.fields["hamlet"].widget.choices = [
+            ("", _("Tất cả")),
+            *hamlets.values_list("pk", "name"),
+        ]
+
+    @property
+    def review_year(self) -> int | None:
+        if self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("year"):
+            return int(self.form.cleaned_data["year"])
+        return self.year
+
+    def filter_noop(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        text = (value or "").strip()
+        if not text:
+            return queryset
+        digits = text.replace(" ", "")
+        if CITIZEN_ID.match(digits):
+            # Two indexed lookups rather than an OR with EXISTS (which scans every household).
+            holders = list(
+                Member.objects.filter(citizen_id=digits, left_on__isnull=True).values_list(
+                    "household_id", flat=True
+                )[:10]
+            )
+            return queryset.filter(Q(head_citizen_id=digits) | Q(pk__in=holders))
+        needle = rules.normalize_text(text)
+        # search_text starts with the head's name: a prefix match uses the btree index, a
+        # substring match the trigram index on PostgreSQL (migration 0002).
+        return queryset.filter(search_text__contains=needle)
+
+    def filter_group(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value in dict(GROUP_FLAGS):
+            return queryset.filter(**{value: True})
+        return queryset
+
+    def filter_review(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        # Combined afterwards in `qs` so that all review conditions hit the same review.
+        return queryset
+
+    @property
+    def qs(self) -> QuerySet:
+        queryset = super().qs
+        if not self.is_bound or not self.form.is_valid():
+            return queryset
+        data = self.form.cleaned_data
+        conditions = {}
+        if data.get("classification"):
+            conditions["classification"] = data["classification"]
+        if data.get("status") and data["status"] != "none":
+            conditions["status"] = data["status"]
+        if data.get("indicator"):
+            conditions[INDICATOR_FIELDS[int(data["indicator"]) - 1]] = True
+        year = self.review_year
+        reviews = HouseholdReview.objects.filter(household=OuterRef("pk"), year=year)
+        if data.get("status") == "none":
+            queryset = queryset.filter(~Exists(reviews))
+        if conditions:
+            queryset = queryset.filter(Exists(reviews.filter(is_current=True, **conditions)))
+        return queryset

@@ -1,0 +1,292 @@
+"""The rules table: every legal rule and boundary, without a database."""
+
+from datetime import date
+
+import pytest
+
+from households import rules
+from households.rules import Finding, HouseholdFacts, MemberFacts
+
+LINES = rules.STANDARD_2022_2025
+ON = date(2023, 9, 1)
+
+
+def person(name="Nguyễn Văn B", born=date(1989, 1, 1), **kwargs) -> MemberFacts:
+    return MemberFacts(full_name=name, date_of_birth=born, **kwargs)
+
+
+def classify(income, *, urban=False, count=0):
+    return rules.classify(
+        income_per_capita=income, is_urban=urban, deprivation_count=count, lines=LINES
+    )
+
+
+# --- income lines and the deprivation count ---------------------------------------------------
+
+
+def test_rural_exactly_on_the_line_is_within_it():
+    assert classify(1_500_000, count=3) == rules.POOR
+    assert classify(1_500_000, count=0) == rules.NEAR_POOR
+
+
+def test_rural_one_dong_above_the_line_is_not_poor():
+    assert classify(1_500_001, count=5) == rules.AVERAGE
+
+
+def test_urban_line_is_two_million_inclusive():
+    assert classify(2_000_000, urban=True, count=3) == rules.POOR
+    assert classify(2_000_001, urban=True, count=3) == rules.AVERAGE
+    assert classify(1_800_000, urban=False, count=3) == rules.AVERAGE
+
+
+def test_exactly_three_deprivations_is_poor_two_is_near_poor():
+    assert classify(1_000_000, count=3) == rules.POOR
+    assert classify(1_000_000, count=2) == rules.NEAR_POOR
+
+
+def test_average_and_above_lines():
+    assert classify(2_250_000) == rules.AVERAGE
+    assert classify(2_250_001) == rules.ABOVE
+    assert classify(3_000_000, urban=True) == rules.AVERAGE
+    assert classify(3_000_001, urban=True) == rules.ABOVE
+
+
+def test_negative_income_is_refused():
+    with pytest.raises(ValueError):
+        classify(-1)
+
+
+# --- ages at the reference date ----------------------------------------------------------------
+
+
+def test_age_on_birthday_and_day_before():
+    assert rules.age_on(date(2017, 9, 1), ON) == 6
+    assert rules.age_on(date(2017, 9, 2), ON) == 5
+
+
+def test_child_turning_six_on_2_september_needs_no_card_yet():
+    child = person("Bé A", date(2017, 9, 2))
+    assert rules.health_insurance([child], ON).deprived is False
+
+
+def test_child_turning_six_on_1_september_needs_a_card():
+    child = person("Bé A", date(2017, 9, 1))
+    finding = rules.health_insurance([child], ON)
+    assert finding.deprived is True
+    assert finding.reasons == ("Bé A, 6 tuổi, không có thẻ BHYT",)
+
+
+# --- urban vs rural, a town of 2023 that was a commune in 2022 -----------------------------------
+
+
+def test_tiem_tom_rural_for_2022_urban_for_2023():
+    changed = date(2023, 4, 1)
+    kw = {"former_kind": "xa", "kind_changed_on": changed}
+    assert rules.is_urban_on("thi_tran", on=date(2022, 9, 1), **kw) is False
+    assert rules.is_urban_on("thi_tran", on=date(2023, 9, 1), **kw) is True
+
+
+def test_wards_urban_communes_rural():
+    assert rules.is_urban_on("phuong", on=ON) is True
+    assert rules.is_urban_on("xa", on=ON) is False
+
+
+# --- each of the 12 indicators ----------------------------------------------------------------
+
+
+def test_cs01_employment():
+    assert rules.employment([person(work_status="unemployed")], ON).deprived is True
+    assert rules.employment([person(work_status="wage_no_contract")], ON).deprived is True
+    assert rules.employment([person(work_status="wage_contract")], ON).deprived is False
+    retired = person(born=date(1950, 1, 1), work_status="unemployed")
+    assert rules.employment([retired], ON).deprived is False
+    assert rules.employment([], ON).deprived is None
+
+
+def test_cs02_dependants_more_than_half():
+    adult, child = person(), person("Bé", date(2015, 1, 1))
+    assert rules.dependants([adult, child], ON).deprived is False  # exactly half
+    assert rules.dependants([adult, child, child], ON).deprived is True
+    assert rules.dependants([], ON).deprived is None
+
+
+def test_cs03_nutrition():
+    child = person("Bé", date(2020, 1, 1), is_malnourished=True)
+    assert rules.nutrition([child], ON).deprived is True
+    assert rules.nutrition([person("Bé", date(2020, 1, 1))], ON).deprived is False
+    assert rules.nutrition([], ON).deprived is None
+
+
+def test_cs04_health_insurance_member_aged_34_without_card():
+    finding = rules.health_insurance([person()], ON)
+    assert finding.deprived is True
+    assert finding.reasons == ("Nguyễn Văn B, 34 tuổi, không có thẻ BHYT",)
+    expired = person(has_health_insurance=True, health_insurance_expiry=date(2023, 8, 31))
+    assert rules.health_insurance([expired], ON).deprived is True
+    valid = person(has_health_insurance=True, health_insurance_expiry=date(2023, 9, 1))
+    assert rules.health_insurance([valid], ON).deprived is False
+    assert rules.health_insurance([], ON).deprived is None
+
+
+def test_cs05_adult_education():
+    young = person(born=date(2000, 1, 1), education="lower_secondary")
+    assert rules.adult_education([young], ON).deprived is True
+    assert (
+        rules.adult_education([person(born=date(2000, 1, 1), education="vocational")], ON).deprived
+        is False
+    )
+    teen = person(born=date(2006, 6, 1), education="lower_secondary")
+    assert rules.adult_education([teen], ON).deprived is False
+    studying = person(born=date(2000, 1, 1), education="primary", school_level="higher")
+    assert rules.adult_education([studying], ON).deprived is False
+    assert rules.adult_education([], ON).deprived is None
+
+
+def test_cs06_child_schooling():
+    assert rules.child_schooling([person("Bé", date(2015, 1, 1))], ON).deprived is True
+    late = person("Bé", date(2011, 1, 1), school_level="primary")
+    assert rules.child_schooling([late], ON).deprived is True
+    ok = person("Bé", date(2015, 1, 1), school_level="primary")
+    assert rules.child_schooling([ok], ON).deprived is False
+    assert rules.child_schooling([], ON).deprived is None
+
+
+def test_cs07_housing_quality():
+    assert rules.housing_quality(HouseholdFacts(nondurable_parts=2)).deprived is True
+    assert rules.housing_quality(HouseholdFacts(nondurable_parts=1)).deprived is False
+    assert rules.housing_quality(HouseholdFacts()).deprived is None
+
+
+def test_cs08_housing_area_below_8_m2():
+    assert rules.housing_area(HouseholdFacts(floor_area_m2=31.9), 4).deprived is True
+    assert rules.housing_area(HouseholdFacts(floor_area_m2=32), 4).deprived is False
+    assert rules.housing_area(HouseholdFacts(), 4).deprived is None
+
+
+def test_cs09_water():
+    assert rules.water(HouseholdFacts(water_source="unprotected")).deprived is True
+    assert rules.water(HouseholdFacts(water_source="rainwater")).deprived is False
+    assert rules.water(HouseholdFacts()).deprived is None
+
+
+def test_cs10_latrine():
+    assert rules.latrine(HouseholdFacts(latrine="unhygienic")).deprived is True
+    assert rules.latrine(HouseholdFacts(latrine="septic")).deprived is False
+    assert rules.latrine(HouseholdFacts()).deprived is None
+
+
+def test_cs11_telecom():
+    assert rules.telecom(HouseholdFacts(uses_internet=False)).deprived is True
+    assert rules.telecom(HouseholdFacts(uses_internet=True)).deprived is False
+    assert rules.telecom(HouseholdFacts()).deprived is None
+
+
+def test_cs12_information_access():
+    assert rules.information_access(HouseholdFacts(has_information_device=False)).deprived is True
+    assert rules.information_access(HouseholdFacts(has_information_device=True)).deprived is False
+    assert rules.information_access(HouseholdFacts()).deprived is None
+
+
+# --- ticks against facts -----------------------------------------------------------------------
+
+
+def test_tick_contradicting_facts_is_a_conflict():
+    resolved = rules.resolve_deprivations({4: Finding(True, ("x",))}, {4: False})
+    assert resolved.conflicts == (4,)
+    assert resolved.deprived[4] is False
+    assert resolved.sources[4] == rules.OVERRIDDEN
+
+
+def test_unknown_facts_let_the_tick_stand():
+    resolved = rules.resolve_deprivations({7: Finding(None)}, {7: True})
+    assert resolved.deprived[7] is True
+    assert resolved.sources[7] == rules.REVIEWER
+    assert resolved.conflicts == ()
+
+
+def test_evaluate_end_to_end_poor_household():
+    evaluation = rules.evaluate(
+        members=[person(work_status="unemployed")],
+        facts=HouseholdFacts(latrine="unhygienic", water_source="tap"),
+        ticks={},
+        income_per_capita=1_200_000,
+        is_urban=False,
+        lines=LINES,
+        on=ON,
+    )
+    assert evaluation.count == 3  # CS01, CS04, CS10
+    assert evaluation.classification == rules.POOR
+
+
+# --- citizen ID -------------------------------------------------------------------------------
+
+
+def test_citizen_id_valid():
+    assert (
+        rules.citizen_id_error("083089000123", date_of_birth=date(1989, 5, 1), is_female=False)
+        is None
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "dob", "female", "message"),
+    [
+        ("08308900012", None, None, "Số CCCD phải gồm đúng 12 chữ số."),
+        ("08308900012a", None, None, "Số CCCD phải gồm đúng 12 chữ số."),
+        ("999089000123", None, None, "Ba số đầu của CCCD (999) không phải mã tỉnh hợp lệ."),
+        (
+            "083089000123",
+            date(1990, 1, 1),
+            None,
+            "CCCD ghi năm sinh 1989, không khớp ngày sinh 01/01/1990.",
+        ),
+        ("083089000123", None, True, "Số thứ tư của CCCD không khớp giới tính."),
+    ],
+)
+def test_citizen_id_errors(value, dob, female, message):
+    assert rules.citizen_id_error(value, date_of_birth=dob, is_female=female) == message
+
+
+# --- movements --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "ever_poor", "expected"),
+    [
+        ("poor", "poor", False, "stayed_poor"),
+        ("poor", "near_poor", False, "poor_to_near_poor"),
+        ("poor", "above", False, "escaped"),
+        ("near_poor", "poor", False, "newly_poor"),
+        ("above", "poor", False, "newly_poor"),
+        ("above", "poor", True, "reimpoverished"),
+        ("near_poor", "above", False, "escaped_near_poor"),
+        ("above", "near_poor", False, "newly_near_poor"),
+        ("above", "above", False, "unchanged"),
+        (None, "poor", False, "newly_poor"),
+    ],
+)
+def test_movement_table(previous, current, ever_poor, expected):
+    assert rules.movement(previous, current, ever_poor=ever_poor, ever_near_poor=False) == expected
+
+
+# --- amounts typed the Vietnamese way ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("1.500.000", 1_500_000),
+        ("1 500 000", 1_500_000),
+        ("1500000 đ", 1_500_000),
+        ("1,5", None),
+        ("abc", None),
+        ("-200.000", -200_000),
+        ("", None),
+    ],
+)
+def test_parse_vietnamese_integer(text, value):
+    assert rules.parse_vietnamese_integer(text) == value
+
+
+def test_mask_identifier():
+    assert rules.mask_identifier("083089000123") == "0**********3"
