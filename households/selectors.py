@@ -168,6 +168,17 @@ def can_see_identifiers(user, household: Household) -> bool:
     return any(household.area_path.startswith(p) for p in paths)
 
 
+def household_get_for_edit(user, *, pk: int) -> Household:
+    """A household the user may edit: 404 outside their areas; 403 for anyone in scope who is
+    not an officer of the household's area (provincial staff read, officers write)."""
+    from django.core.exceptions import PermissionDenied
+
+    household = household_get_for_user(user, pk=pk)
+    if not can_see_identifiers(user, household):
+        raise PermissionDenied
+    return household
+
+
 def can_approve(user, review: HouseholdReview) -> bool:
     """District (or higher) officers approve reviews of communes below them; provincial staff
     approve anywhere in the province. A commune-level officer only submits."""

@@ -127,7 +127,7 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    household = selectors.household_get_for_user(request.user, pk=pk)
+    household = selectors.household_get_for_edit(request.user, pk=pk)
     return _household_form_page(request, household)
 
 
@@ -202,7 +202,7 @@ def _current_review(household: Household, year: int) -> HouseholdReview | None:
 @login_required
 def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = request.user
-    household = selectors.household_get_for_user(user, pk=pk)
+    household = selectors.household_get_for_edit(user, pk=pk)
     review = _current_review(household, year)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review))
     evaluation = None
@@ -257,7 +257,7 @@ def _evaluate_or_none(household, year, form, *, initial: bool = False):
 @login_required
 @require_POST
 def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    household = selectors.household_get_for_user(request.user, pk=pk)
+    household = selectors.household_get_for_edit(request.user, pk=pk)
     form = ReviewForm(request.POST)
     evaluation = _evaluate_or_none(household, year, form) if form.is_valid() else None
     html = render_to_string(
