@@ -59,8 +59,9 @@ class TaskUpdateForm(forms.Form):
         min_value=0,
         max_value=100,
         error_messages={
-            "min_value": _("Tiến độ phải từ 0 đến 100%."),
-            "max_value": _("Tiến độ phải từ 0 đến 100%."),
+            # These messages are %-formatted with the limit: "%%" is a literal percent sign.
+            "min_value": _("Tiến độ phải từ 0 đến 100%%."),
+            "max_value": _("Tiến độ phải từ 0 đến 100%%."),
             "invalid": _("Nhập một số nguyên từ 0 đến 100."),
         },
     )
