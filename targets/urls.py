@@ -4,7 +4,8 @@ from . import views
 
 app_name = "targets"
 urlpatterns = [
-    path("", views.plan_list, name="plan-list"),
+    path("", views.targets_home, name="home"),
+    path("danh-sach/", views.plan_list, name="plan-list"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),
     path("<int:plan_pk>/nhiem-vu/them/", views.task_create, name="task-create"),
     path("van-ban/<int:pk>/", views.plan_document_download, name="document-download"),

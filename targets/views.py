@@ -49,6 +49,15 @@ def _private_file_response(relative: str, name: str) -> FileResponse:
 
 
 @login_required
+def targets_home(request: HttpRequest) -> HttpResponse:
+    """/ke-hoach/: provincial staff to the plans, agency staff to their agency's tasks."""
+    selectors.require_targets_user(request.user)
+    if roles.is_provincial(request.user):
+        return redirect("targets:plan-list")
+    return redirect("targets:task-list")
+
+
+@login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     selectors.require_targets_user(request.user)
     plans = selectors.plan_list_for_user(request.user)

@@ -70,3 +70,18 @@ def syt_task(plan) -> Task:
 @pytest.fixture
 def sgddt_task(plan) -> Task:
     return make_task(plan, "SGDDT", title="Miễn giảm học phí", due=date(2023, 10, 31))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A live-server test flushes the database when it ends; the rest of the session expects
+    the reference data loaded once in tests/conftest.py, so load it again after the flush."""
+    yield
+    if item.get_closest_marker("browser") is None:
+        return
+    from pytest_django.plugin import blocking_manager_key
+
+    from households.reference_data import reference_data_load
+
+    with item.config.stash[blocking_manager_key].unblock():
+        reference_data_load()

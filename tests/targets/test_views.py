@@ -364,3 +364,10 @@ def test_figure_download_is_scoped(client, pat, agnes, plan):
     url = reverse("targets:figure-download", args=[figure.pk])
     assert login(client, pat).get(url).status_code == 200
     assert login(client, agnes).get(url).status_code == 404
+
+
+def test_targets_home_sends_each_role_to_its_page(client, pat, agnes, alice):
+    url = reverse("targets:home")
+    assert login(client, pat).get(url)["Location"] == reverse("targets:plan-list")
+    assert login(client, agnes).get(url)["Location"] == reverse("targets:task-list")
+    assert login(client, alice).get(url).status_code == 404
