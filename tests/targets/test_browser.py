@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from django.db import connections
 
 from households.demo import demo_users_create
 from targets.models import TaskUpdate
@@ -25,11 +26,17 @@ def browser_page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
     # plain synchronous code all the same.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    # The live server answers each request in a new thread: with persistent connections
+    # (CONN_MAX_AGE on PostgreSQL) those threads would leave sessions open on the test database.
+    monkeypatch.setitem(connections.settings["default"], "CONN_MAX_AGE", 0)
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         page = browser.new_page(locale="vi-VN")
         yield page
         browser.close()
+        # ORM calls made while Playwright runs use a connection of their own (asgiref context):
+        # close it, or PostgreSQL refuses to drop the test database at the end.
+        connections.close_all()
 
 
 def _login(page, base: str, username: str) -> None:
