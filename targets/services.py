@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from households.models import Agency, Area
+from households.models import Agency, Area, StaffProfile
 from households.uploads import private_path, store_private_file, validate_upload
 
 from . import rules
@@ -271,10 +271,20 @@ def task_reminders_send(*, today: date) -> int:
     already = set(
         ReminderLog.objects.filter(date=today, kind="tasks").values_list("agency_id", flat=True)
     )
+    staff_emails: dict[int, list[str]] = {}
+    for agency_id, email in (
+        StaffProfile.objects.filter(agency_id__in=by_agency, user__is_active=True)
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("agency_id", "user__email")
+    ):
+        staff_emails.setdefault(agency_id, []).append(email)
     sent = 0
     for agency_id, agency_tasks in by_agency.items():
         agency = agency_tasks[0].lead_agency
-        if agency_id in already or not agency.email:
+        # The agency's own address; without one, its staff members' addresses.
+        recipients = [agency.email] if agency.email else staff_emails.get(agency_id, [])
+        if agency_id in already or not recipients:
             continue
         overdue = [t for t in agency_tasks if rules.is_overdue(t.due_date, t.status, today)]
         due_soon = [t for t in agency_tasks if rules.is_due_soon(t.due_date, t.status, today)]
@@ -288,7 +298,7 @@ def task_reminders_send(*, today: date) -> int:
                     % {"day": date_format(today, "d/m/Y"), "n": len(agency_tasks)},
                     _reminder_body(agency, due_soon, overdue),
                     settings.DEFAULT_FROM_EMAIL,
-                    [agency.email],
+                    recipients,
                 )
         except IntegrityError:
             # Another run sent it first (the unique constraint decided).

@@ -237,3 +237,14 @@ def test_task_status_counts_and_target_value_for(plan, syt_task, sgddt_task, agn
     assert selectors.target_value_for(poor, area=Area.objects.get(code="83"), year=2024) == (
         Decimal("1.00")
     )
+
+
+def test_reminder_goes_to_agency_staff_when_the_agency_has_no_address(plan, agnes):
+    agnes.email = "agnes@example.invalid"
+    agnes.save()
+    Agency.objects.filter(code="SYT").update(email="")
+    make_task(plan, "SYT", due=date(2023, 6, 3))
+    make_task(plan, "STP", due=date(2023, 6, 3))  # no address, no staff: nothing sent
+    assert services.task_reminders_send(today=date(2023, 6, 1)) == 1
+    assert mail.outbox[0].to == ["agnes@example.invalid"]
+    assert not ReminderLog.objects.filter(agency__code="STP").exists()
