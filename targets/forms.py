@@ -186,3 +186,20 @@ class ManualFigureForm(forms.Form):
         if end and year and end.year != year:
             self.add_error("year", _("Năm phải là năm của ngày kết thúc kỳ."))
         return data
+
+
+class PlanDocumentForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu đề văn bản"), max_length=255)
+    file = forms.FileField(
+        label=_("Tệp"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        error_messages={
+            "empty": _("Tệp rỗng, không có nội dung."),
+            "required": _("Chọn tệp văn bản."),
+        },
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        _check_file(f)
+        return f

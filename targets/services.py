@@ -19,7 +19,16 @@ from households.models import Agency, Area, StaffProfile
 from households.uploads import private_path, store_private_file, validate_upload
 
 from . import rules
-from .models import ManualFigure, Plan, ReminderLog, Target, Task, TaskEvidence, TaskUpdate
+from .models import (
+    ManualFigure,
+    Plan,
+    PlanDocument,
+    ReminderLog,
+    Target,
+    Task,
+    TaskEvidence,
+    TaskUpdate,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -238,6 +247,26 @@ def manual_figure_create(
     return figure
 
 
+def plan_document_create(*, plan: Plan, title: str, file, user) -> PlanDocument:
+    """Attach a document (the plan itself, its legal basis) to a plan."""
+    files = _check_files([file], "file")
+    stored = _store_all(files, f"targets/plans/{plan.pk}")
+    try:
+        with transaction.atomic():
+            document = PlanDocument.objects.create(
+                plan=plan,
+                title=title,
+                file_path=stored[0][1],
+                original_name=(getattr(file, "name", "") or "")[:255],
+                size=getattr(file, "size", 0) or 0,
+                uploaded_by=user,
+            )
+    except Exception:
+        _discard(stored)
+        raise
+    return document
+
+
 def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) -> str:
     lines = [_("Kính gửi %(agency)s,") % {"agency": agency.name}, ""]
     if overdue:
@@ -317,6 +346,7 @@ def reminder_today() -> date:
 
 __all__ = [
     "manual_figure_create",
+    "plan_document_create",
     "task_create",
     "task_edit",
     "task_reminders_send",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("danh-sach/", views.plan_list, name="plan-list"),
     path("<int:pk>/", views.plan_detail, name="plan-detail"),
     path("<int:plan_pk>/nhiem-vu/them/", views.task_create, name="task-create"),
+    path("<int:pk>/van-ban/them/", views.plan_document_add, name="document-add"),
     path("van-ban/<int:pk>/", views.plan_document_download, name="document-download"),
     path("ma-tran/", views.matrix, name="matrix"),
     path("qua-han/", views.overdue_list, name="overdue"),

@@ -17,7 +17,7 @@ from households.selectors import agency_of
 from households.uploads import mime_of, private_path
 
 from . import selectors, services
-from .forms import ManualFigureForm, TaskForm, TaskUpdateForm
+from .forms import ManualFigureForm, PlanDocumentForm, TaskForm, TaskUpdateForm
 from .models import PlanDocument, TaskStatus
 
 PAGE_SIZE = 50
@@ -73,8 +73,27 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "counts": selectors.task_status_counts(plan=plan, today=_today()),
         "documents": plan.documents.all(),
         "is_provincial": roles.is_provincial(request.user),
+        "document_form": PlanDocumentForm() if roles.is_provincial(request.user) else None,
     }
     return render(request, "targets/plan_detail.html", context)
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    selectors.require_provincial(request.user)
+    plan = selectors.plan_get_for_user(request.user, pk=pk)
+    form = PlanDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.plan_document_create(plan=plan, user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors_from(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm văn bản."))
+            return redirect("targets:plan-detail", pk=plan.pk)
+    context = {"plan": plan, "form": form}
+    return render(request, "targets/plan_document_form.html", context, status=400)
 
 
 @login_required

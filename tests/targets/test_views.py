@@ -371,3 +371,55 @@ def test_targets_home_sends_each_role_to_its_page(client, pat, agnes, alice):
     assert login(client, pat).get(url)["Location"] == reverse("targets:plan-list")
     assert login(client, agnes).get(url)["Location"] == reverse("targets:task-list")
     assert login(client, alice).get(url).status_code == 404
+
+
+def test_provincial_attaches_a_plan_document_and_agencies_download_it(
+    client, pat, agnes, alice, plan
+):
+    response = login(client, pat).post(
+        reverse("targets:document-add", args=[plan.pk]),
+        {"title": "Kế hoạch 452/KH-UBND", "file": upload("kh-452.pdf", PDF_BYTES)},
+    )
+    assert response.status_code == 302
+    document = plan.documents.get()
+    url = reverse("targets:document-download", args=[document.pk])
+    assert (
+        "Kế hoạch 452/KH-UBND"
+        in client.get(reverse("targets:plan-detail", args=[plan.pk])).content.decode()
+    )
+    assert login(client, agnes).get(url).status_code == 200
+    assert login(client, alice).get(url).status_code == 404
+
+
+def test_plan_document_refuses_executables_and_agencies(client, pat, agnes, plan):
+    url = reverse("targets:document-add", args=[plan.pk])
+    response = login(client, pat).post(url, {"title": "x", "file": upload("x.pdf", EXE_BYTES)})
+    assert response.status_code == 400
+    assert "Loại tệp không được chấp nhận" in response.content.decode()
+    response = login(client, agnes).post(url, {"title": "x", "file": upload("x.pdf", PDF_BYTES)})
+    assert response.status_code == 404
+    assert not plan.documents.exists()
+
+
+def test_plan_and_figure_lists_query_count(client, pat, plan, django_assert_max_num_queries):
+    from households.models import Area
+
+    target = Target.objects.get(plan=plan, code="CT06")
+    for code in ("829", "831", "832", "833", "834", "835", "836"):
+        services.manual_figure_create(
+            target=target,
+            area=Area.objects.get(code=code),
+            year=2023,
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 12, 31),
+            value=100,
+            agency=target.responsible_agency,
+            user=pat,
+        )
+    c = login(client, pat)
+    with django_assert_max_num_queries(10):
+        assert c.get(reverse("targets:figure-list")).status_code == 200
+    with django_assert_max_num_queries(8):
+        assert c.get(reverse("targets:plan-list")).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert c.get(reverse("targets:plan-detail", args=[plan.pk])).status_code == 200
