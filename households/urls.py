@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -6,4 +6,5 @@ app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
     path("duyet/", views.review_queue, name="review-queue"),
+    path("excel/", include("households.urls_excel")),
 ]

@@ -162,7 +162,9 @@ def member_facts_one(member: Member) -> rules.MemberFacts:
 # --- validate and write -----------------------------------------------------------------------
 
 
-def workbook_validate(*, path: str | Path, user, year: int, progress: Progress | None = None) -> v.Plan:
+def workbook_validate(
+    *, path: str | Path, user, year: int, progress: Progress | None = None
+) -> v.Plan:
     """Read and validate every row; nothing is written. WorkbookError when unreadable."""
     book = read_workbook(path, (HOUSEHOLD_SHEET, MEMBER_SHEET))
     parsed = v.parse_workbook(book, (lambda n: progress("validated", n)) if progress else None)
@@ -174,7 +176,9 @@ def workbook_validate(*, path: str | Path, user, year: int, progress: Progress |
 
 
 @transaction.atomic
-def workbook_import(*, path: str | Path, user, year: int, progress: Progress | None = None) -> v.Plan:
+def workbook_import(
+    *, path: str | Path, user, year: int, progress: Progress | None = None
+) -> v.Plan:
     """Validate again inside one transaction, then write everything, or nothing on any error."""
     plan = workbook_validate(path=path, user=user, year=year, progress=progress)
     if plan.errors:
@@ -246,9 +250,7 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
         bulk_update_with_history(
             chunk, Household, update_fields, default_user=user, default_date=now
         )
-        Household.objects.filter(id__in=[o.id for o in chunk]).update(
-            version=F("version") + 1
-        )
+        Household.objects.filter(id__in=[o.id for o in chunk]).update(version=F("version") + 1)
         written += len(chunk)
         if progress:
             progress("written", written)
@@ -256,16 +258,16 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
     new_members, changed_members = [], []
     for p in plan.rows:
         hid = by_code[p.row.code]
-        for m in p.members_new:
-            new_members.append(
-                Member(
-                    household_id=hid,
-                    full_name=m.full_name,
-                    search_name=rules.normalize_text(m.full_name),
-                    date_of_birth=m.date_of_birth,
-                    **m.values,
-                )
+        new_members.extend(
+            Member(
+                household_id=hid,
+                full_name=m.full_name,
+                search_name=rules.normalize_text(m.full_name),
+                date_of_birth=m.date_of_birth,
+                **m.values,
             )
+            for m in p.members_new
+        )
         for existing, m in p.members_changed:
             obj = Member(
                 id=existing.id,

@@ -161,9 +161,7 @@ class _Columns:
                     )
                 )
             elif column.key in self.index:
-                errors.append(
-                    Issue(sheet.name, 1, title, position + 1, _("Cột này bị lặp lại."))
-                )
+                errors.append(Issue(sheet.name, 1, title, position + 1, _("Cột này bị lặp lại.")))
             else:
                 self.index[column.key] = position
         self.missing = [c for c in columns if c.key in required and c.key not in self.index]
@@ -184,12 +182,12 @@ class _Columns:
 
     def issue(self, sheet: str, row: int, key: str, message: str) -> Issue:
         position = self.index.get(key)
-        return Issue(sheet, row, self.titles[key], None if position is None else position + 1, message)
+        return Issue(
+            sheet, row, self.titles[key], None if position is None else position + 1, message
+        )
 
 
-def parse_workbook(
-    book: Workbook, progress: Callable[[int], None] | None = None
-) -> Parsed:
+def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None) -> Parsed:
     errors: list[Issue] = []
     warnings: list[Issue] = []
     sheet = book.sheets.get(HOUSEHOLD_SHEET)
@@ -209,17 +207,17 @@ def parse_workbook(
                 % {"ref": ref},
             )
         )
-    for current in book.sheets.values():
-        if current.header_merged:
-            errors.append(
-                Issue(
-                    current.name,
-                    1,
-                    "",
-                    None,
-                    _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề."),
-                )
-            )
+    errors.extend(
+        Issue(
+            current.name,
+            1,
+            "",
+            None,
+            _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề."),
+        )
+        for current in book.sheets.values()
+        if current.header_merged
+    )
     columns = _Columns(sheet, HOUSEHOLD_COLUMNS, REQUIRED_HOUSEHOLD_KEYS, errors, warnings)
     members_sheet = book.sheets.get(MEMBER_SHEET)
     rows_total = len(sheet.rows) + (len(members_sheet.rows) if members_sheet else 0)
@@ -251,7 +249,9 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
     elif len(code) > 32:
         error("code", _("Mã hộ dài quá 32 ký tự."))
     elif code in seen:
-        error("code", _("Mã hộ %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen[code]})
+        error(
+            "code", _("Mã hộ %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen[code]}
+        )
     else:
         seen[code] = number
     commune = _code(columns.get(values, "commune"))
@@ -274,7 +274,10 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
         raw = columns.get(values, key)
         bit = False if _blank(raw) else _bit(raw)
         if bit is None:
-            error(key, _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.") % {"v": _text(raw)})
+            error(
+                key,
+                _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.") % {"v": _text(raw)},
+            )
         flags[key] = bool(bit)
     raw_income = columns.get(values, "income")
     raw_ticks = [columns.get(values, key) for key in INDICATOR_KEYS]
@@ -316,9 +319,9 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
 
 def _citizen_id(value) -> str:
     """A CCCD typed as a number loses its leading zero: pad it back to 12 digits."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 0 < value < 10**12:
-            return f"{int(value):012d}"
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and float(value).is_integer() and 0 < value < 10**12:
+        return f"{int(value):012d}"
     return _text(value)
 
 
@@ -327,7 +330,10 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
     if columns.missing:
         return
     by_code = {h.code: h for h in households}
-    lookups = {key: choice_lookup(key) for key in ("sex", "relationship", "school_level", "education", "work_status")}
+    lookups = {
+        key: choice_lookup(key)
+        for key in ("sex", "relationship", "school_level", "education", "work_status")
+    }
     seen_ids: dict[str, int] = {}
     for number, values in sheet.rows:
         before = len(errors)
@@ -364,7 +370,9 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
             if not raw:
                 if key in REQUIRED_MEMBER_KEYS:
                     error(key, _("Thiếu giá trị; hãy chọn trong danh sách."))
-                chosen[key] = {"education": "none", "work_status": "not_in_labour_force"}.get(key, "")
+                chosen[key] = {"education": "none", "work_status": "not_in_labour_force"}.get(
+                    key, ""
+                )
                 continue
             value = lookup.get(rules.normalize_text(raw))
             if value is None:
@@ -392,7 +400,10 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
             error("has_health_insurance", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
         household = by_code.get(code)
         if code and household is None:
-            error("code", _("Mã hộ %(code)s không có trong trang HO (hoặc dòng đó có lỗi).") % {"code": code})
+            error(
+                "code",
+                _("Mã hộ %(code)s không có trong trang HO (hoặc dòng đó có lỗi).") % {"code": code},
+            )
         if len(errors) > before:
             continue
         household.members.append(
@@ -534,10 +545,18 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
 
         commune = context.communes.get(row.commune_code)
         if commune is None:
-            error("Mã xã", _("Mã xã %(code)s không có trong danh mục xã, phường, thị trấn.") % {"code": row.commune_code})
+            error(
+                "Mã xã",
+                _("Mã xã %(code)s không có trong danh mục xã, phường, thị trấn.")
+                % {"code": row.commune_code},
+            )
             continue
         if not commune.in_scope:
-            error("Mã xã", _("Xã %(name)s (%(code)s) ngoài địa bàn bạn phụ trách.") % {"name": commune.name, "code": commune.code})
+            error(
+                "Mã xã",
+                _("Xã %(name)s (%(code)s) ngoài địa bàn bạn phụ trách.")
+                % {"name": commune.name, "code": commune.code},
+            )
             continue
         if commune.locked:
             if commune.code not in locked_reported:
@@ -548,7 +567,9 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                         None,
                         "Mã xã",
                         None,
-                        _("Năm %(year)s đã được phê duyệt và khoá số liệu cho %(name)s; tệp không được nhập.")
+                        _(
+                            "Năm %(year)s đã được phê duyệt và khoá số liệu cho %(name)s; tệp không được nhập."
+                        )
                         % {"year": context.year, "name": commune.name},
                     )
                 )
@@ -577,8 +598,10 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
             "declared_size": row.declared_size,
             **row.flags,
         }
-        household_changed = existing is None or new_hamlet is not None or any(
-            existing.values[f] != household_values[f] for f in HOUSEHOLD_FIELDS
+        household_changed = (
+            existing is None
+            or new_hamlet is not None
+            or any(existing.values[f] != household_values[f] for f in HOUSEHOLD_FIELDS)
         )
         members_new, members_changed, facts = _plan_members(row, existing, context, error)
         review = context.reviews.get(existing.id) if existing else None
@@ -612,7 +635,9 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
             if review_changed and review is not None and review.status in LOCKED_STATUSES:
                 error(
                     "Mã hộ",
-                    _("Phiếu năm %(year)s của hộ %(code)s đã gửi hoặc đã duyệt; cần mở lại phiếu trước khi nhập thay đổi.")
+                    _(
+                        "Phiếu năm %(year)s của hộ %(code)s đã gửi hoặc đã duyệt; cần mở lại phiếu trước khi nhập thay đổi."
+                    )
                     % {"year": context.year, "code": row.code},
                 )
         if len(errors) > issue_count:

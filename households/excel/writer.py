@@ -81,13 +81,17 @@ def template_build(path: str | Path) -> None:
         for row, label in enumerate(labels, start=2):
             lists.cell(row=row, column=list_index, value=label)
         dv = DataValidation(
-            type="list", formula1=f"DANH_MUC!${letter}$2:${letter}${len(labels) + 1}", allow_blank=True
+            type="list",
+            formula1=f"DANH_MUC!${letter}$2:${letter}${len(labels) + 1}",
+            allow_blank=True,
         )
         members.add_data_validation(dv)
         position = next(i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == key)
         col = get_column_letter(position)
         dv.add(f"{col}2:{col}50000")
-    position = next(i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == "has_health_insurance")
+    position = next(
+        i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == "has_health_insurance"
+    )
     card.add(f"{get_column_letter(position)}2:{get_column_letter(position)}50000")
     guide = book.create_sheet(INSTRUCTIONS_SHEET, 0)
     for row, line in enumerate(INSTRUCTIONS, start=1):
@@ -152,7 +156,9 @@ def annotate_errors(source: str | Path, target: str | Path, errors: list[dict]) 
         for row, items in rows.items():
             messages = []
             for item in items:
-                messages.append(f"{item['column']}: {item['message']}" if item["column"] else item["message"])
+                messages.append(
+                    f"{item['column']}: {item['message']}" if item["column"] else item["message"]
+                )
                 if item.get("col"):
                     cell = sheet.cell(row=row, column=item["col"])
                     cell.fill = ERROR_FILL
