@@ -14,7 +14,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -243,14 +242,12 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
         by_code.update(
             Household.objects.filter(code__in=[o.code for o in to_create]).values_list("code", "id")
         )
-    update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at"]
+    update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at", "version"]
     for chunk in _chunks(to_update):
-        for obj in chunk:
-            obj.updated_at = now
+        loaded = _loaded(Household, chunk, update_fields, now)
         bulk_update_with_history(
-            chunk, Household, update_fields, default_user=user, default_date=now
+            loaded, Household, update_fields, default_user=user, default_date=now
         )
-        Household.objects.filter(id__in=[o.id for o in chunk]).update(version=F("version") + 1)
         written += len(chunk)
         if progress:
             progress("written", written)
@@ -281,7 +278,11 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
         bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
     for chunk in _chunks(changed_members):
         bulk_update_with_history(
-            chunk, Member, list(v.MEMBER_FIELDS), default_user=user, default_date=now
+            _loaded(Member, chunk, v.MEMBER_FIELDS, now),
+            Member,
+            list(v.MEMBER_FIELDS),
+            default_user=user,
+            default_date=now,
         )
     # Reviews
     rounds = {
@@ -308,7 +309,6 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
             reviews_new.append(obj)
         else:
             obj.id = p.review.id
-            obj.version = p.review.version + 1
             reviews_changed.append(obj)
     for chunk in _chunks(reviews_new):
         bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
@@ -318,11 +318,32 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
     review_update_fields = [*v.REVIEW_FIELDS, "status", "version", "updated_at", "entered_by"]
     for chunk in _chunks(reviews_changed):
         bulk_update_with_history(
-            chunk, HouseholdReview, review_update_fields, default_user=user, default_date=now
+            _loaded(HouseholdReview, chunk, review_update_fields, now),
+            HouseholdReview,
+            review_update_fields,
+            default_user=user,
+            default_date=now,
         )
         written += len(chunk)
         if progress:
             progress("written", written)
+
+
+def _loaded(model, changed: list, fields, now) -> list:
+    """The stored rows with the changed fields applied (history copies whole rows)."""
+    stored = model.objects.in_bulk([o.id for o in changed])
+    result = []
+    for obj in changed:
+        target = stored[obj.id]
+        for name in fields:
+            if name == "version":
+                target.version += 1
+            elif name == "updated_at":
+                target.updated_at = now
+            else:
+                setattr(target, name, getattr(obj, name))
+        result.append(target)
+    return result
 
 
 # --- jobs -------------------------------------------------------------------------------------
