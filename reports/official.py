@@ -93,29 +93,29 @@ def official_rows(
     areas = selectors.area_tree_below(area)
     values = selectors.value_map(snapshot, areas, [c[2] for c in table.columns])
     columns = [(_("STT"), "text"), (_("Đơn vị"), "text")] + [(c[0], c[1]) for c in table.columns]
-    rows, bold = [], set()
+    rows, bold, indents = [], set(), []
     number = 0
     for i, unit in enumerate(areas):
-        indent = "    " * (unit.depth - area.depth)
         if unit.level == Area.Level.COMMUNE and unit != area:
             number += 1
             label = str(number)
         else:
             label, number = "", 0
             bold.add(i)
+        indents.append(unit.depth - area.depth)
         cells = []
         for _label, kind, code in table.columns:
             found = values.get((unit.pk, code))
             value = found.value if found is not None else None
             cells.append(int(value) if kind == "int" and value is not None else value)
-        rows.append([label, f"{indent}{unit.name}", *cells])
-    return columns, rows, bold
+        rows.append([label, unit.name, *cells])
+    return columns, rows, bold, indents
 
 
 def official_workbook_build(*, key: str, area: Area, snapshot, unit: str) -> bytes:
     table = TABLES[key]
-    columns, rows, bold = official_rows(table, area=area, snapshot=snapshot)
+    columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
     return official_workbook(
         title=f"{table.title} {_('năm')} {snapshot.year}", unit=unit, area=area,
-        snapshot=snapshot, columns=columns, rows=rows, bold_rows=bold,
+        snapshot=snapshot, columns=columns, rows=rows, bold_rows=bold, indents=indents,
     )  # fmt: skip

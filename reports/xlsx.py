@@ -32,7 +32,7 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
     ws.page_margins.left = ws.page_margins.right = 0.4
 
 
-def _write_grid(ws: Worksheet, start: int, columns, rows, bold_rows=()) -> int:
+def _write_grid(ws: Worksheet, start: int, columns, rows, bold_rows=(), indents=None) -> int:
     for j, (label, _kind) in enumerate(columns, start=1):
         cell = ws.cell(row=start, column=j, value=str(label))
         cell.font, cell.alignment, cell.border = BOLD, CENTER, BOX
@@ -45,6 +45,8 @@ def _write_grid(ws: Worksheet, start: int, columns, rows, bold_rows=()) -> int:
             cell.number_format = FORMATS[kind]
             if i in bold_rows:
                 cell.font = BOLD
+            if indents and j == 2:  # the unit's name, indented by its level
+                cell.alignment = Alignment(indent=2 * indents[i])
     for j, (_label, kind) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(j)].width = 34 if kind == "text" else 13
     return r
@@ -70,7 +72,9 @@ def table_workbook(table, *, area, snapshot) -> bytes:
     return _save(wb)
 
 
-def official_workbook(*, title: str, unit: str, area, snapshot, columns, rows, bold_rows) -> bytes:
+def official_workbook(
+    *, title: str, unit: str, area, snapshot, columns, rows, bold_rows, indents
+) -> bytes:
     """An official result table: national heading, unit, title, period, grid, signatures."""
     wb = Workbook()
     ws = wb.active
@@ -101,7 +105,7 @@ def official_workbook(*, title: str, unit: str, area, snapshot, columns, rows, b
         % {"time": _as_of(snapshot)}, italic=True,
     )  # fmt: skip
     ws.row_dimensions[8].height = 48
-    last = _write_grid(ws, 8, columns, rows, bold_rows)
+    last = _write_grid(ws, 8, columns, rows, bold_rows, indents)
     sign = last + 2
     merged(sign, right_start, width, _("........, ngày ..... tháng ..... năm ......."), italic=True)
     merged(sign + 1, 1, left_end, _("NGƯỜI LẬP BIỂU"), bold=True)
