@@ -183,3 +183,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# reports: nightly rebuild of every year; every 5 minutes, current and previous year if changed.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["reports-rebuild-all-nightly"] = {
+    "task": "reports.tasks.snapshot_rebuild_all_task",
+    "schedule": crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
+    "task": "reports.tasks.snapshot_rebuild_dirty_task",
+    "schedule": 300.0,
+}

@@ -64,8 +64,7 @@ def make_review(household, year, classification, *, status="approved", previous=
     )
 
 
-@pytest.fixture
-def province_data(db):
+def build_province_data() -> dict:
     communes = {a.code: a for a in Area.objects.filter(code__in=POPULATION)}
     for code, (households, persons) in POPULATION.items():
         for year in (2022, 2023):
@@ -82,6 +81,11 @@ def province_data(db):
                     deprivations=deps, members=members)  # fmt: skip
         result[code] = household
     return result
+
+
+@pytest.fixture
+def province_data(db):
+    return build_province_data()
 
 
 @pytest.fixture
