@@ -75,6 +75,7 @@ BY_URL: dict[str, dict[str, Param]] = {
     "targets:task-update": {"pk": _free("task")},
     "targets:evidence-download": {"pk": _free("evidence")},
     "targets:figure-download": {"pk": _free("figure")},
+    "reports:table-xlsx": {"key": Param(lambda w: "areas", area_bound=False)},
     "households:import-job": {"pk": _free("import_job")},
     "households:import-status": {"pk": _free("import_job")},
     "households:import-errors": {"pk": _free("import_job")},
