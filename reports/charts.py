@@ -42,6 +42,12 @@ def fmt(value: float | None, decimals: int = 2) -> str:
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
+def fmt_tick(value: float) -> str:
+    """An axis label: at most two decimals, no trailing zeros (1,25; 2,5; 5)."""
+    text = fmt(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
 def bar_chart(labels: Sequence[str], series: Sequence[Series], *, unit: str = "%") -> dict:
     """Horizontal grouped bars: one row per label, one bar per series."""
     label_w, plot_w, right, bar_h, gap, top_pad = 190, 420, 70, 14, 10, 24
@@ -62,10 +68,7 @@ def bar_chart(labels: Sequence[str], series: Sequence[Series], *, unit: str = "%
                 "text": f"{fmt(value)}{unit}" if value is not None else "–",
                 "tx": label_w + w + 4, "ty": y + bar_h - 4, "title": f"{label} – {s.name}",
             })  # fmt: skip
-    ticks = [
-        {"x": round(label_w + t * scale, 1), "text": fmt(t, 1 if top < 10 else 0)}
-        for t in _ticks(top)
-    ]
+    ticks = [{"x": round(label_w + t * scale, 1), "text": fmt_tick(t)} for t in _ticks(top)]
     return {
         "width": label_w + plot_w + right, "height": height, "bars": bars, "rows": rows,
         "ticks": ticks, "plot_top": top_pad - 6, "plot_bottom": height - 20,
@@ -88,16 +91,20 @@ def line_chart(xs: Sequence[str], series: Sequence[Series], *, unit: str = "%") 
         return round(top_pad + plot_h - v / top * plot_h, 1)
 
     lines = []
-    for s in series:
+    for k, s in enumerate(series):
         pts = [(px(i), py(v), v) for i, v in enumerate(s.values) if v is not None]
         lines.append({
             "css": s.css, "name": s.name,
             "points": " ".join(f"{x},{y}" for x, y, _v in pts),
-            "markers": [{"x": x, "y": y, "text": f"{fmt(v)}{unit}"} for x, y, v in pts],
+            # Labels of the first series above the points, of the others below: no overlap.
+            "markers": [
+                {"x": x, "y": y, "text": f"{fmt(v)}{unit}", "dy": -8 if k == 0 else 18}
+                for x, y, v in pts
+            ],
         })  # fmt: skip
     return {
         "width": width, "height": height, "lines": lines,
-        "ticks": [{"y": py(t), "text": fmt(t, 1 if top < 10 else 0)} for t in _ticks(top)],
+        "ticks": [{"y": py(t), "text": fmt_tick(t)} for t in _ticks(top)],
         "xlabels": [{"x": px(i), "text": x} for i, x in enumerate(xs)],
         "left": left, "right": left + plot_w, "bottom": top_pad + plot_h,
         "label_y": top_pad + plot_h + 20, "series": series,

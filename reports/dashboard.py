@@ -35,6 +35,10 @@ MOVEMENT_CODES = (
 DEPRIVATION_CODES = tuple(
     f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in INDICATOR_NUMBERS for s in ("", "_rate")
 )
+CHILD_CODES = (
+    "population_households", "poor_households", "poor_rate", "near_poor_households",
+    "near_poor_rate", "poor_rate_change",
+)  # fmt: skip
 TREND_CODES = ("poor_households", "poor_rate", "near_poor_households", "near_poor_rate")
 
 
@@ -98,9 +102,7 @@ def _areas_table(values, areas) -> Table:
         ],
     )  # fmt: skip
     for area in areas:
-        table.rows.append([area.name] + [_v(values, area, c) for c in (
-            "population_households", "poor_households", "poor_rate", "near_poor_households",
-            "near_poor_rate", "poor_rate_change")])  # fmt: skip
+        table.rows.append([area.name] + [_v(values, area, c) for c in CHILD_CODES])
         table.links.append(area.code)
     return table
 
@@ -182,9 +184,14 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     children = [] if context["only_targets"] else selectors.child_areas(area)
     areas = [area, *children]
     specs = target_specs(user=user, year=snapshot.year)
-    codes = {*SUMMARY_CODES, *MOVEMENT_CODES, *DEPRIVATION_CODES}
-    codes |= {s.indicator_code for s in specs if s.indicator_code}
-    values = selectors.value_map(snapshot, areas, codes)
+    target_codes = {s.indicator_code for s in specs if s.indicator_code}
+    values = selectors.value_map(
+        snapshot,
+        [area],
+        {*SUMMARY_CODES, *MOVEMENT_CODES, *DEPRIVATION_CODES, *target_codes},
+        more_areas=children,
+        more_codes={*CHILD_CODES, *target_codes},
+    )
     state = selectors.year_state_get(snapshot.year)
     job = selectors.job_last_for_year(snapshot.year)
     tables = context["tables"]

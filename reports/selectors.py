@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import NamedTuple
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from households.models import Area
 
@@ -23,14 +24,30 @@ def snapshot_pick(snapshots: list[Snapshot], year: int | None) -> Snapshot | Non
     return snapshots[-1] if snapshots else None
 
 
+class Value(NamedTuple):
+    value: float | None
+    numerator: int | None
+    denominator: int | None
+
+
 def value_map(
-    snapshot: Snapshot, areas: Iterable[Area], codes: Iterable[str]
-) -> dict[tuple[int, str], IndicatorValue]:
-    """{(area id, code): value} for some areas and indicators of one snapshot (one query)."""
-    rows = IndicatorValue.objects.filter(
-        snapshot=snapshot, area_id__in=[a.pk for a in areas], indicator__in=list(codes)
-    ).only("area_id", "indicator", "value", "numerator", "denominator")
-    return {(row.area_id, row.indicator): row for row in rows}
+    snapshot: Snapshot,
+    areas: Iterable[Area],
+    codes: Iterable[str],
+    *,
+    more_areas: Iterable[Area] = (),
+    more_codes: Iterable[str] = (),
+) -> dict[tuple[int, str], Value]:
+    """{(area id, code): Value} of one snapshot, in one query: `codes` for `areas`, and
+    optionally the (fewer) `more_codes` for `more_areas` (e.g. the children on a dashboard)."""
+    q = Q(area_id__in=[a.pk for a in areas], indicator__in=list(codes))
+    more_areas = [a.pk for a in more_areas]
+    if more_areas:
+        q |= Q(area_id__in=more_areas, indicator__in=list(more_codes))
+    rows = IndicatorValue.objects.filter(q, snapshot=snapshot).values_list(
+        "area_id", "indicator", "value", "numerator", "denominator"
+    )
+    return {(area_id, code): Value(v, n, d) for area_id, code, v, n, d in rows}
 
 
 def trend_map(area: Area, codes: Iterable[str]) -> dict[tuple[int, str], float | None]:

@@ -36,27 +36,44 @@ def _areas() -> dict[int, str]:
     return dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
 
 
-def snapshot_values_compute(*, year: int) -> list[IndicatorValue]:
-    """All indicator values of a year for every area (unsaved rows, no snapshot yet)."""
+ValueRow = tuple[str, int, float | None, int | None, int | None]
+
+
+def snapshot_values_compute(*, year: int) -> list[ValueRow]:
+    """All indicator values of a year for every area: (code, area id, value, num, den)."""
     counts: dict = {}
     for family in families():
         counts.update(family.compute(year))
     totals = rules.roll_up(counts, _areas())
     indicators = list(registry().values())
-    rows = []
-    for area_id, area_counts in totals.items():
-        for code, (value, num, den) in rules.evaluate(indicators, area_counts).items():
-            rows.append(
-                IndicatorValue(
-                    indicator=code,
-                    area_id=area_id,
-                    year=year,
-                    value=value,
-                    numerator=num,
-                    denominator=den,
-                )
-            )
-    return rows
+    return [
+        (code, area_id, value, num, den)
+        for area_id, area_counts in totals.items()
+        for code, (value, num, den) in rules.evaluate(indicators, area_counts).items()
+    ]
+
+
+def _values_insert(snapshot: Snapshot, rows: list[ValueRow]) -> None:
+    """Insert the values: COPY on PostgreSQL (a fraction of bulk_create's time for ~15,000
+    rows), bulk_create elsewhere."""
+    if connection.vendor != "postgresql":
+        IndicatorValue.objects.bulk_create(
+            [
+                IndicatorValue(snapshot=snapshot, year=snapshot.year, indicator=code,
+                               area_id=area, value=value, numerator=num, denominator=den)
+                for code, area, value, num, den in rows
+            ],
+            batch_size=2000,
+        )  # fmt: skip
+        return
+    table = IndicatorValue._meta.db_table
+    columns = "snapshot_id, year, indicator, area_id, value, numerator, denominator"
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row((snapshot.pk, snapshot.year, *row))
 
 
 def snapshot_rebuild(
@@ -81,9 +98,7 @@ def snapshot_rebuild(
             _lock_year(year)
             rows = snapshot_values_compute(year=year)
             snapshot = Snapshot.objects.create(year=year, built_at=timezone.now(), job=job)
-            for row in rows:
-                row.snapshot = snapshot
-            IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+            _values_insert(snapshot, rows)
             old = list(
                 Snapshot.objects.filter(year=year)
                 .exclude(pk=snapshot.pk)

@@ -74,3 +74,13 @@ def test_chart_geometry():
     assert chart["bars"][0]["text"] == "2,50%"
     line = charts.line_chart(["2022", "2023"], [charts.Series("x", "line-poor", [4.0, 2.0])])
     assert line["lines"][0]["points"].count(",") == 2
+
+
+def test_axis_labels():
+    assert [charts.fmt_tick(v) for v in (0.0, 1.25, 2.5, 5.0, 1000.0)] == [
+        "0",
+        "1,25",
+        "2,5",
+        "5",
+        "1.000",
+    ]

@@ -162,3 +162,11 @@ def test_navigation_entries(client, pat, agnes, bob):
     assert [n for n, _l in items(pat)] == ["reports:dashboard", "reports:official", "reports:jobs"]
     assert [n for n, _l in items(bob)] == ["reports:dashboard", "reports:official"]
     assert [n for n, _l in items(agnes)] == ["reports:dashboard"]
+
+
+def test_years_are_not_printed_with_a_thousand_separator(client, pat, rebuilt):
+    html = login(client, pat).get(reverse("reports:dashboard")).content.decode()
+    assert "năm 2023" in html
+    assert "?year=2023" in html
+    assert "2.023" not in html
+    assert '<option value="2022"' in html
