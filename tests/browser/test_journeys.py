@@ -7,18 +7,34 @@ Assert what a user reads; save a screenshot of each main page.
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from households.models import Household
 from tests.browser.helpers import axe, login, requires_urls, screenshot, switch_language, url
-from tests.security.world import SAMPLES, World
+from tests.security.world import SAMPLES, YEAR, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LANGUAGES = ["vi", "en"]
+# What the user reads, in Vietnamese or (once the English catalogue has it) in English.
 TEXT = {
-    "vi": {"search": "Tìm", "submit": "Gửi huyện duyệt", "approve": "Duyệt", "save": "Lưu"},
-    "en": {"search": "Search", "submit": "Submit", "approve": "Approve", "save": "Save"},
+    "poor": re.compile(r"Hộ nghèo|Poor"),
+    "near_poor": re.compile(r"Hộ cận nghèo|Near[- ]poor"),
+    "approved": re.compile(r"Huyện đã duyệt|[Aa]pproved"),
+    "submitted": re.compile(r"Xã đã gửi|[Ss]ubmitted"),
+    "logout": re.compile(r"Đăng xuất|Log out"),
+    "approve": re.compile(r"^(Duyệt|Approve)$"),
+    "save": re.compile(r"Lưu|Save"),
 }
+
+# A household of Xã An Đức with no review yet (the world's own are already submitted).
+NEW_HEAD = "Trần Thị Hồng Đào"
+NEW_CODE = "J1-AD-0001"
+NEW_MEMBER = "Lê Văn Tư"
 
 
 def _start(page, live_server, username: str, language: str) -> None:
@@ -27,46 +43,143 @@ def _start(page, live_server, username: str, language: str) -> None:
         switch_language(page, "English")
 
 
+def _logout(page) -> None:
+    with page.expect_navigation():
+        page.locator("header").get_by_role("button", name=TEXT["logout"]).click()
+    page.context.clear_cookies()
+
+
+def _main(page) -> str:
+    return page.locator("main").inner_text()
+
+
 @pytest.fixture
 def world(alice, bob, charlie, pat, agnes, olga):
     return World({"alice": alice, "bob": bob})
 
 
+@pytest.fixture
+def fresh_household(world):
+    return Household.objects.create(
+        code=NEW_CODE,
+        commune=world.commune,
+        address="Ấp 3",
+        head_name=NEW_HEAD,
+        head_citizen_id="083190000444",
+    )
+
+
 # 1. A commune officer finds a household without diacritics, adds a member, ticks the review's
 #    indicators, sees the classification change, submits; the district officer approves it.
 @requires_urls(
-    "households:list", "households:detail", "households:review-edit", "households:review-queue"
+    "households:list",
+    "households:detail",
+    "households:edit",
+    "households:review-edit",
+    "households:review-queue",
 )
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_journey_1_review_from_search_to_approval(page, live_server, world, language):
-    sample = SAMPLES["A"]
+def test_journey_1_review_from_search_to_approval(
+    page, live_server, world, fresh_household, language
+):
+    household = fresh_household
     _start(page, live_server, "alice", language)
+
+    # The list: search the head's name typed without diacritics.
     page.goto(url(live_server, "households:list"))
-    page.locator("input[name=q]").fill("vo thi mau an")  # no diacritics
-    page.locator("input[name=q]").press("Enter")
+    screenshot(page, f"j1-list-{language}")
+    assert axe(page, f"j1-list-{language}") == []
+    search = page.locator("main form[role=search] input[name=q]")
+    search.fill("tran thi hong dao")
+    with page.expect_navigation():
+        search.press("Enter")
+    rows = page.locator("main table tbody tr")
+    assert rows.count() == 1
+    assert NEW_HEAD in rows.first.inner_text()
+    assert SAMPLES["A"].head_name not in _main(page)
     screenshot(page, f"j1-search-{language}")
-    page.get_by_role("link", name=sample.head_name).first.click()
-    assert sample.head_name in page.locator("main").inner_text()
+    with page.expect_navigation():
+        rows.first.get_by_role("link", name=NEW_CODE).click()
+
+    # The detail page.
+    assert NEW_HEAD in page.locator("h1").inner_text()
     screenshot(page, f"j1-detail-{language}")
     assert axe(page, f"j1-detail-{language}") == []
 
-    page.goto(url(live_server, "households:review-edit", pk=world.household.pk))
-    before = page.locator("main").inner_text()
-    for label in ("CS09", "CS10", "CS11"):
-        page.get_by_label(label, exact=False).first.check()
-    page.wait_for_timeout(300)  # the live preview reclassifies
-    assert page.locator("main").inner_text() != before
+    # Edit: add a member with the "add member" button (a second, JS-made row).
+    edit_path = reverse("households:edit", args=[household.pk])
+    with page.expect_navigation():
+        page.locator(f"main .page-head a[href='{edit_path}']").click()
+    member_rows = page.locator("#member-rows .member-row")
+    assert member_rows.count() == 1  # the formset's one empty row
+    page.locator("main [data-add-member]").click()
+    assert member_rows.count() == 2
+    row = member_rows.nth(1)
+    assert row.locator("[data-row-number]").inner_text() == "2"
+    new_name = row.locator("input[name$='-full_name']")
+    expect(new_name).to_be_focused()
+    new_name.fill(NEW_MEMBER)
+    row.locator("select[name$='-sex']").select_option("M")
+    row.locator("input[name$='-date_of_birth']").fill("1985-04-30")
+    row.locator("select[name$='-relationship']").select_option("spouse")
+    # An insured, working adult with lower-secondary schooling: no deprivation of his own.
+    row.locator("input[name$='-has_health_insurance']").check()
+    row.locator("input[name$='-health_insurance_expiry']").fill("2030-12-31")
+    row.locator("select[name$='-education']").select_option("lower_secondary")
+    row.locator("select[name$='-work_status']").select_option("wage_contract")
+    screenshot(page, f"j1-household-form-{language}")
+    assert axe(page, f"j1-household-form-{language}") == []
+    with page.expect_navigation():
+        page.locator("#household-form button[type=submit].primary").click()
+    assert page.url.endswith(reverse("households:detail", args=[household.pk]))
+    assert NEW_MEMBER in page.locator("main table").first.inner_text()
+    assert household.members.filter(full_name=NEW_MEMBER, date_of_birth="1985-04-30").exists()
+
+    # The 2023 review: income first, then three indicators ticked "deprived".
+    review_path = reverse("households:review-edit", args=[household.pk, YEAR])
+    with page.expect_navigation():
+        page.locator(f"main .page-head a[href='{review_path}']").click()
+    badge = page.locator("#review-result [data-classification]")
+    expect(badge).to_have_count(0)  # no income yet: nothing to classify
+    page.locator("#id_income_per_capita").fill("1.200.000")
+    expect(badge).to_have_attribute("data-classification", "near_poor")
+    expect(badge).to_have_text(TEXT["near_poor"])
+    for field in ("t09", "t10", "t11"):
+        page.locator(f"#id_{field}").select_option("1")
+    expect(badge).to_have_attribute("data-classification", "poor")
+    expect(badge).to_have_text(TEXT["poor"])
+    expect(page.locator("#review-result")).to_contain_text("3/12")
     screenshot(page, f"j1-review-{language}")
     assert axe(page, f"j1-review-{language}") == []
-    page.get_by_role("button", name=TEXT[language]["submit"]).click()
+    with page.expect_navigation():
+        page.locator("#review-form button[name=submit]").click()
+    review = household.reviews.get(year=YEAR)
+    assert (review.status, review.classification, review.deprivation_count) == (
+        "submitted",
+        "poor",
+        3,
+    )
+    expect(page.locator("main .review-card .badge.submitted")).to_have_text(TEXT["submitted"])
+    _logout(page)
 
-    page.context.clear_cookies()
+    # The district officer approves it from the queue.
     _start(page, live_server, "bob", language)
     page.goto(url(live_server, "households:review-queue"))
-    assert sample.head_name in page.locator("main").inner_text()
+    queued = page.locator("main table tbody tr", has_text=NEW_CODE)
+    expect(queued).to_contain_text(NEW_HEAD)
+    expect(queued.locator(".badge.poor")).to_have_text(TEXT["poor"])
     screenshot(page, f"j1-queue-{language}")
-    page.get_by_role("button", name=TEXT[language]["approve"]).first.click()
-    assert sample.head_name not in page.locator("main table").inner_text()
+    assert axe(page, f"j1-queue-{language}") == []
+    with page.expect_navigation():
+        queued.get_by_role("button", name=TEXT["approve"]).click()
+    expect(page.locator("main table tbody tr", has_text=NEW_CODE)).to_have_count(0)
+    expect(page.locator("main table")).to_contain_text(SAMPLES["A"].head_name)  # still waiting
+
+    page.goto(url(live_server, "households:detail", pk=household.pk))
+    card = page.locator("main .review-card").first
+    expect(card.locator(".badge.approved")).to_have_text(TEXT["approved"])
+    expect(card.locator(".badge.poor")).to_have_text(TEXT["poor"])
+    screenshot(page, f"j1-approved-{language}")
 
 
 # 2. Upload a workbook with one bad row, read the error, download the annotated workbook, fix it,
@@ -115,7 +228,7 @@ def test_journey_4_task_update_with_evidence(page, live_server, world, language,
     page.goto(url(live_server, "targets:task-update", pk=task.pk))
     page.locator("main input[type=file]").set_input_files(str(evidence))
     page.locator("main textarea").first.fill("Đã tổ chức 2 lớp tập huấn")
-    page.locator("main form").get_by_role("button", name=TEXT[language]["save"]).click()
+    page.locator("main form").get_by_role("button", name=TEXT["save"]).click()
     screenshot(page, f"j4-updated-{language}")
 
     page.context.clear_cookies()
