@@ -8,12 +8,14 @@ Assert what a user reads; save a screenshot of each main page.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from households.models import Household
+from households.models import Agency, Household
 from tests.browser.helpers import axe, login, requires_urls, screenshot, switch_language, url
 from tests.security.world import SAMPLES, YEAR, World
 
@@ -28,7 +30,8 @@ TEXT = {
     "submitted": re.compile(r"Xã đã gửi|[Ss]ubmitted"),
     "logout": re.compile(r"Đăng xuất|Log out"),
     "approve": re.compile(r"^(Duyệt|Approve)$"),
-    "save": re.compile(r"Lưu|Save"),
+    "not_started": re.compile(r"Chưa thực hiện|Not started"),
+    "in_progress": re.compile(r"Đang thực hiện|In progress"),
 }
 
 # A household of Xã An Đức with no review yet (the world's own are already submitted).
@@ -211,31 +214,72 @@ def test_journey_3_dashboard_drill_down_and_official_table(page, live_server, wo
 
 
 # 4. Agency staff update a task with an evidence file; provincial staff see it in the matrix.
-#    The world has no task yet: the integrator adds one to World (see url_params.BY_URL) and
-#    names the URL names below as the targets branch spells them.
-@requires_urls("targets:my-tasks", "targets:task-update", "targets:matrix")
+J4_TASK = "Cấp thẻ BHYT cho 100% hộ nghèo, cận nghèo"
+J4_NOTE = "Đã tổ chức 2 lớp tập huấn"
+
+
+@pytest.fixture
+def syt_task(world, settings, tmp_path):
+    from targets.models import Plan
+    from targets.reference_data import PLAN_CODE
+    from targets.services import task_create
+
+    settings.MEDIA_ROOT = tmp_path / "media"  # evidence files land here, not in var/
+    return task_create(
+        plan=Plan.objects.get(code=PLAN_CODE),
+        title=J4_TASK,
+        lead_agency=Agency.objects.get(code="SYT"),
+        due_date=timezone.localdate() + timedelta(days=60),
+    )
+
+
+@requires_urls("targets:task-list", "targets:task-detail", "targets:task-update", "targets:matrix")
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_journey_4_task_update_with_evidence(page, live_server, world, language, tmp_path):
-    task = getattr(world, "task", None)
-    if task is None:
-        pytest.skip("integrator: add a task of Sở Y tế to tests/security/world.py World.task")
-    evidence = tmp_path / "bien-ban.pdf"
-    evidence.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+def test_journey_4_task_update_with_evidence(page, live_server, syt_task, language, tmp_path):
+    task = syt_task
+    evidence = tmp_path / "bien-ban-tap-huan.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n")
+
+    # Agnes finds her agency's task and updates it from its page.
     _start(page, live_server, "agnes", language)
-    page.goto(url(live_server, "targets:my-tasks"))
+    page.goto(url(live_server, "targets:task-list"))
+    expect(page.locator("h1")).to_contain_text("Sở Y tế")
+    row = page.locator("main table tbody tr", has_text=J4_TASK)
+    expect(row.locator(".badge.not_started")).to_have_text(TEXT["not_started"])
     screenshot(page, f"j4-my-tasks-{language}")
     assert axe(page, f"j4-my-tasks-{language}") == []
-    page.goto(url(live_server, "targets:task-update", pk=task.pk))
-    page.locator("main input[type=file]").set_input_files(str(evidence))
-    page.locator("main textarea").first.fill("Đã tổ chức 2 lớp tập huấn")
-    page.locator("main form").get_by_role("button", name=TEXT["save"]).click()
-    screenshot(page, f"j4-updated-{language}")
+    with page.expect_navigation():
+        row.get_by_role("link", name=J4_TASK).click()
+    expect(page.locator("h1")).to_contain_text(J4_TASK)
+    form = page.locator("main form.task-update-form")
+    form.locator("select[name=status]").select_option("in_progress")
+    form.locator("input[name=percent]").fill("40")
+    form.locator("textarea[name=note]").fill(J4_NOTE)
+    form.locator("input[type=file][name=evidence]").set_input_files(str(evidence))
+    screenshot(page, f"j4-task-update-{language}")
+    assert axe(page, f"j4-task-update-{language}") == []
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    assert page.url.endswith(reverse("targets:task-detail", args=[task.pk]))
+    main = page.locator("main")
+    expect(main).to_contain_text(J4_NOTE)
+    expect(main.get_by_role("link", name="bien-ban-tap-huan.pdf")).to_be_visible()
+    expect(main.locator(".badge.in_progress").first).to_have_text(TEXT["in_progress"])
+    screenshot(page, f"j4-task-detail-{language}")
+    task.refresh_from_db()
+    assert (task.status, task.percent) == ("in_progress", 40)
+    _logout(page)
 
-    page.context.clear_cookies()
+    # Pat reads the matrix: Sở Y tế has one task in progress; the link lists it.
     _start(page, live_server, "pat", language)
     page.goto(url(live_server, "targets:matrix"))
-    assert "Đã tổ chức 2 lớp tập huấn" in page.locator("main").inner_text() or (
-        task.name in page.locator("main").inner_text()
-    )
+    syt = page.locator("main table tbody tr", has_text="Sở Y tế")
+    in_progress = syt.locator("a[href$='status=in_progress']")
+    expect(in_progress).to_have_text("1")
     screenshot(page, f"j4-matrix-{language}")
     assert axe(page, f"j4-matrix-{language}") == []
+    with page.expect_navigation():
+        in_progress.click()
+    listed = page.locator("main table tbody tr", has_text=J4_TASK)
+    expect(listed.locator(".badge.in_progress")).to_have_text(TEXT["in_progress"])
+    expect(listed).to_contain_text("40%")
