@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from households.models import Agency, Household
+from households.models import Agency, Household, ImportJob
 from tests.browser.helpers import axe, login, requires_urls, screenshot, switch_language, url
 from tests.security.world import SAMPLES, YEAR, World
 
@@ -186,11 +188,117 @@ def test_journey_1_review_from_search_to_approval(
 
 
 # 2. Upload a workbook with one bad row, read the error, download the annotated workbook, fix it,
-#    upload again, confirm, watch the progress bar.
-@requires_urls("households:import")
+#    upload again, confirm, watch the job finish.
+J2_YEAR = 2024
+J2_ROWS = [
+    {"Mã hộ": "J2-AD-0001", "Họ tên chủ hộ": "Nguyễn Văn Nhập", "CS01 Việc làm": 1},
+    {"Mã hộ": "J2-AD-0002", "Họ tên chủ hộ": "Phan Thị Sửa", "CS03 Dinh dưỡng": 2},  # bad: 0/1
+]
+
+
+def _fill_template(template: Path, target: Path) -> None:
+    """Two households of Xã An Đức typed into the import's own template (sheet HO)."""
+    book = load_workbook(template)
+    sheet = book["HO"]
+    column = {cell.value: cell.column for cell in sheet[1] if cell.value}
+    for row_number, values in enumerate(J2_ROWS, start=2):
+        row = {"Mã xã": "29173", "Số nhân khẩu": 3, INCOME_TITLE: 1_300_000}
+        row |= {title: 0 for title in column if str(title).startswith("CS")}
+        row |= values
+        for title, value in row.items():
+            sheet.cell(row=row_number, column=column[title], value=value)
+    book.save(target)
+
+
+def _upload(page, path: Path) -> None:
+    form = page.locator("main form[enctype='multipart/form-data']")
+    form.locator("input[type=file][name=file]").set_input_files(str(path))
+    form.locator("input[name=year]").fill(str(J2_YEAR))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+
+
+INCOME_TITLE = "Thu nhập bình quân (đồng/người/tháng)"
+
+
+@requires_urls(
+    "households:import",
+    "households:import-template",
+    "households:import-job",
+    "households:import-errors",
+    "households:import-status",
+)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_journey_2_workbook_import(page, live_server, world, language, tmp_path):
-    pytest.skip("integrator: build the workbook with the import's template, then walk it")
+def test_journey_2_workbook_import(page, live_server, world, language, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"  # the uploaded workbooks land here
+    _start(page, live_server, "alice", language)
+    page.goto(url(live_server, "households:import"))
+    screenshot(page, f"j2-import-{language}")
+    assert axe(page, f"j2-import-{language}") == []
+
+    # The template, downloaded from the page, filled in with one bad row.
+    template_path = reverse("households:import-template")
+    with page.expect_download() as download:
+        page.locator(f"main a[href='{template_path}']").click()
+    template = tmp_path / "mau.xlsx"
+    download.value.save_as(template)
+    first_try = tmp_path / "ho-an-duc.xlsx"
+    _fill_template(template, first_try)
+    _upload(page, first_try)
+
+    # Refused: the error says which row and column; nothing was written.
+    expect(page.locator("#job-status")).to_have_class(re.compile(r"\brefused\b"))
+    errors = page.locator("main table tbody tr")
+    expect(errors).to_have_count(1)
+    expect(errors.first).to_contain_text("CS03 Dinh dưỡng")
+    assert errors.first.locator("td").nth(1).inner_text() == "3"  # the sheet's row 3
+    assert not Household.objects.filter(code__startswith="J2-").exists()
+    screenshot(page, f"j2-refused-{language}")
+    assert axe(page, f"j2-refused-{language}") == []
+
+    # The annotated workbook: the message in a last column next to the bad row.
+    job = ImportJob.objects.get(user__username="alice")
+    errors_path = reverse("households:import-errors", args=[job.pk])
+    with page.expect_download() as download:
+        page.locator(f"main a[href='{errors_path}']").click()
+    annotated = tmp_path / download.value.suggested_filename
+    download.value.save_as(annotated)
+    assert annotated.suffix == ".xlsx"
+    book = load_workbook(annotated)
+    sheet = book["HO"]
+    last = sheet.max_column
+    assert sheet.cell(row=1, column=last).value in ("Lỗi", "Error", "Errors")
+    assert "CS03" in sheet.cell(row=3, column=last).value
+    assert not sheet.cell(row=2, column=last).value
+
+    # Fixed in the annotated copy (the value, then the error column dropped), uploaded again.
+    titles = [cell.value for cell in sheet[1]]
+    sheet.cell(row=3, column=titles.index("CS03 Dinh dưỡng") + 1, value=1)
+    sheet.delete_cols(last)
+    fixed = tmp_path / "ho-an-duc-da-sua.xlsx"
+    book.save(fixed)
+    page.goto(url(live_server, "households:import"))
+    _upload(page, fixed)
+    expect(page.locator("#job-status")).to_have_class(re.compile(r"\bready\b"))
+    stats = page.locator("main .excel-stats .stat .value")
+    expect(stats.first).to_have_text("2")  # two new households
+    expect(stats.nth(3)).to_have_text("0")  # no row in error
+    screenshot(page, f"j2-preview-{language}")
+    assert axe(page, f"j2-preview-{language}") == []
+    with page.expect_navigation():
+        page.locator("main form[action$='/xac-nhan/'] button[type=submit]").click()
+
+    # Done: the message, and the progress the page polls says 2 of 2 rows written.
+    expect(page.locator("#job-status")).to_have_class(re.compile(r"\bdone\b"))
+    expect(page.locator("main .message.success")).to_contain_text("2")
+    job = ImportJob.objects.filter(user__username="alice").latest("pk")
+    status = page.request.get(url(live_server, "households:import-status", pk=job.pk)).json()
+    assert status["rows_written"] == status["rows_total"] == 2
+    screenshot(page, f"j2-done-{language}")
+    assert set(Household.objects.filter(code__startswith="J2-").values_list("code", flat=True)) == {
+        "J2-AD-0001",
+        "J2-AD-0002",
+    }
 
 
 # 3. Provincial staff drill down from the province to Ba Tri to one commune and download the
