@@ -303,22 +303,62 @@ def test_journey_2_workbook_import(page, live_server, world, language, tmp_path,
 
 # 3. Provincial staff drill down from the province to Ba Tri to one commune and download the
 #    official summary table.
+@pytest.fixture
+def snapshot_2023(world):
+    from reports.services import snapshot_rebuild
+
+    return snapshot_rebuild(year=YEAR)
+
+
 @requires_urls("reports:dashboard", "reports:area-dashboard", "reports:official")
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_journey_3_dashboard_drill_down_and_official_table(page, live_server, world, language):
+def test_journey_3_dashboard_drill_down_and_official_table(
+    page, live_server, snapshot_2023, language, tmp_path
+):
     _start(page, live_server, "pat", language)
     page.goto(url(live_server, "reports:dashboard"))
+    expect(page.locator("h1")).to_contain_text("Bến Tre")
     screenshot(page, f"j3-province-{language}")
     assert axe(page, f"j3-province-{language}") == []
-    page.get_by_role("link", name="Huyện Ba Tri").first.click()
-    assert "Ba Tri" in page.locator("h1").inner_text()
-    page.get_by_role("link", name="Xã An Đức").first.click()
-    assert "An Đức" in page.locator("h1").inner_text()
+    with page.expect_navigation():
+        page.locator("main table th a", has_text="Ba Tri").first.click()
+    expect(page.locator("h1")).to_contain_text("Ba Tri")
+    screenshot(page, f"j3-district-{language}")
+    with page.expect_navigation():
+        page.locator("main table th a", has_text="An Đức").first.click()
+    expect(page.locator("h1")).to_contain_text("An Đức")
     screenshot(page, f"j3-commune-{language}")
+    assert axe(page, f"j3-commune-{language}") == []
+
     page.goto(url(live_server, "reports:official"))
+    screenshot(page, f"j3-official-{language}")
+    assert axe(page, f"j3-official-{language}") == []
+    form = page.locator("main form")
+    form.locator("select[name=year]").select_option(str(YEAR))
+    area = form.locator("select[name=area]")
+    area.select_option(label=area.locator("option", has_text="Ba Tri").first.inner_text())
     with page.expect_download() as download:
-        page.locator("main").get_by_role("link", name=".xlsx").first.click()
+        form.locator("button[type=submit]").click()
     assert download.value.suggested_filename.endswith(".xlsx")
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    sheet = load_workbook(path).active
+    top = [str(c.value) for row in sheet.iter_rows(max_row=8) for c in row if c.value]
+    assert any(str(YEAR) in text for text in top), top
+
+
+@requires_urls("reports:dashboard")
+@pytest.mark.xfail(
+    strict=True,
+    reason="templates/reports/dashboard.html prints the year with a thousand separator "
+    "(2.023): {{ snapshot.year }} needs |stringformat:'d' (reports branch to fix)",
+)
+def test_dashboard_heading_shows_the_year_without_a_thousand_separator(
+    page, live_server, snapshot_2023
+):
+    login(page, live_server, "pat")
+    page.goto(url(live_server, "reports:dashboard"))
+    expect(page.locator("h1")).to_contain_text(f"năm {YEAR}", timeout=2_000)
 
 
 # 4. Agency staff update a task with an evidence file; provincial staff see it in the matrix.
