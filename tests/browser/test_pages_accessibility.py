@@ -7,7 +7,6 @@ screenshot to test-output/screenshots/page-<url name>.png.
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser.helpers import axe, login, screenshot
 from tests.security.url_params import MissingParameter, kwargs_for
@@ -26,16 +25,17 @@ def test_page_has_no_serious_accessibility_violation(page, live_server, request,
     try:
         kwargs, _ = kwargs_for(url, world)
     except MissingParameter as exc:
-        pytest.fail(str(exc))
+        # tests/security/test_permission_matrix.py fails for it; here it is only a page unseen.
+        pytest.skip(f"{exc} (the permission matrix test reports it)")
     path = live_server.url + reverse(url.name, kwargs=kwargs or None)
     for viewer in VIEWERS:
         login(page, live_server, viewer)
-        try:
-            response = page.goto(path)
-        except PlaywrightError:  # a download, not a page
-            response = None
-        content_type = (response.headers.get("content-type") or "") if response else ""
-        if response and response.status == 200 and "html" in content_type:
+        # Ask first, with the browser's cookies: a POST-only view (405, empty body) or a
+        # download opened with goto() sends Chromium to its own error page mid-navigation.
+        probe = page.request.get(path)
+        content_type = probe.headers.get("content-type") or ""
+        if probe.status == 200 and "html" in content_type:
+            page.goto(path)
             break
         page.context.clear_cookies()
     else:
