@@ -101,6 +101,7 @@ def agencies_load() -> LoadResult:
                 "short_name": row["short_name"],
                 "kind": Agency.Kind.DEPARTMENT,
                 "is_lead": row["is_lead"] == "1",
+                "email": row["email"],
             },
             result,
         )

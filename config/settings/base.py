@@ -183,3 +183,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# targets: daily reminders to agencies (tasks due within 7 days and overdue); idempotent per day.
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["targets-task-reminders"] = {
+    "task": "targets.task_reminders_send_task",
+    "schedule": crontab(hour=7, minute=0),
+}

@@ -1,0 +1,291 @@
+"""Reads of plans, targets, tasks and manual figures, and the one place tasks are scoped.
+
+Who sees which task:
+- provincial staff (and administrators): every task;
+- agency staff: tasks where their agency leads or supports; only the lead agency may post
+  progress updates (`task_get_for_update`), a supporting agency reads them;
+- anybody else (area officers, no role): nothing (Http404).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import BooleanField as BoolField
+from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.http import Http404
+
+from households import roles
+from households.models import Agency, Area
+from households.selectors import agency_of
+
+from .models import (
+    ManualFigure,
+    Plan,
+    Target,
+    TargetBreakdown,
+    Task,
+    TaskEvidence,
+    TaskStatus,
+    TaskUpdate,
+)
+
+
+def can_use_targets(user) -> bool:
+    """Provincial staff, or agency staff attached to an agency."""
+    if not user.is_authenticated:
+        return False
+    return roles.is_provincial(user) or (
+        roles.is_agency_staff(user) and agency_of(user) is not None
+    )
+
+
+def require_targets_user(user) -> None:
+    if not can_use_targets(user):
+        raise Http404
+
+
+def require_provincial(user) -> None:
+    if not roles.is_provincial(user):
+        raise Http404
+
+
+def overdue_q(today: date) -> Q:
+    """Tasks past their due date and not done (targets.rules.is_overdue, as a filter)."""
+    return Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE)
+
+
+def with_overdue(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
+    return queryset.annotate(
+        overdue=Case(
+            When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BoolField()
+        )
+    )
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+def task_list_for_user(user) -> QuerySet[Task]:
+    """Tasks the user may see (see the module docstring)."""
+    queryset = Task.objects.all()
+    if roles.is_provincial(user):
+        return queryset
+    agency = agency_of(user) if roles.is_agency_staff(user) else None
+    if agency is None:
+        return queryset.none()
+    supporting = Task.supporting_agencies.through.objects.filter(
+        task_id=OuterRef("pk"), agency_id=agency.pk
+    )
+    return queryset.filter(Q(lead_agency=agency) | Exists(supporting))
+
+
+def task_get_for_user(user, *, pk: int) -> Task:
+    try:
+        return (
+            task_list_for_user(user)
+            .select_related("plan", "lead_agency")
+            .prefetch_related("supporting_agencies", "targets")
+            .get(pk=pk)
+        )
+    except Task.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def can_update_task(user, task: Task) -> bool:
+    """Only staff of the lead agency post progress updates."""
+    if not roles.is_agency_staff(user):
+        return False
+    agency = agency_of(user)
+    return agency is not None and agency.pk == task.lead_agency_id
+
+
+def task_get_for_update(user, *, pk: int) -> Task:
+    """A task the user may report on (lead agency staff); anything else is a 404."""
+    task = task_get_for_user(user, pk=pk)
+    if not can_update_task(user, task):
+        raise Http404
+    return task
+
+
+def my_agency_task_list(user, *, today: date) -> QuerySet[Task]:
+    """The agency's tasks, overdue first, then by due date."""
+    return (
+        with_overdue(task_list_for_user(user), today)
+        .select_related("lead_agency", "plan")
+        .order_by("-overdue", "due_date", "id")
+    )
+
+
+def task_filter(
+    queryset: QuerySet[Task], *, today: date, agency_id=None, status: str = ""
+) -> QuerySet[Task]:
+    """Filter by lead agency and by status; status "overdue" means rules.is_overdue."""
+    if agency_id:
+        queryset = queryset.filter(lead_agency_id=agency_id)
+    if status == "overdue":
+        queryset = queryset.filter(overdue_q(today))
+    elif status in TaskStatus.values:
+        queryset = queryset.filter(status=status)
+    return queryset
+
+
+def overdue_task_list(user, *, today: date) -> QuerySet[Task]:
+    return (
+        task_list_for_user(user)
+        .filter(overdue_q(today))
+        .select_related("lead_agency", "plan")
+        .order_by("due_date", "id")
+    )
+
+
+def task_update_history(task: Task) -> QuerySet[TaskUpdate]:
+    return task.updates.select_related("created_by", "agency").prefetch_related("evidence")
+
+
+def evidence_get_for_user(user, *, pk: int) -> TaskEvidence:
+    """An evidence file, only if the user may see its task."""
+    visible = task_list_for_user(user).values("pk")
+    try:
+        return TaskEvidence.objects.select_related("update").get(pk=pk, update__task__in=visible)
+    except TaskEvidence.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+STATUS_COLUMNS = (
+    TaskStatus.NOT_STARTED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.DONE,
+    TaskStatus.BLOCKED,
+)
+
+
+def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[Agency]:
+    """Agencies (rows) with their lead tasks counted by status and overdue, in one query.
+
+    Each agency carries `n_not_started`, `n_in_progress`, `n_done`, `n_blocked`, `n_overdue`,
+    `n_total`. Departments first, then district People's Committees.
+    """
+    base = Q(lead_tasks__plan=plan) if plan is not None else Q(lead_tasks__isnull=False)
+    counts = {
+        f"n_{status}": Count("lead_tasks", filter=base & Q(lead_tasks__status=status))
+        for status in STATUS_COLUMNS
+    }
+    counts["n_overdue"] = Count(
+        "lead_tasks",
+        filter=base & Q(lead_tasks__due_date__lt=today) & ~Q(lead_tasks__status=TaskStatus.DONE),
+    )
+    counts["n_total"] = Count("lead_tasks", filter=base)
+    return (
+        Agency.objects.filter(is_active=True)
+        .annotate(**counts)
+        .order_by("kind", "-is_lead", "name")
+    )
+
+
+# --- plans and targets -----------------------------------------------------------------------
+
+
+def plan_list_for_user(user) -> QuerySet[Plan]:
+    if not can_use_targets(user):
+        return Plan.objects.none()
+    return Plan.objects.select_related("issuing_agency")
+
+
+def plan_get_for_user(user, *, pk: int) -> Plan:
+    try:
+        return plan_list_for_user(user).get(pk=pk)
+    except Plan.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def plan_current() -> Plan | None:
+    return Plan.objects.order_by("-year", "id").first()
+
+
+def target_list(*, plan: Plan | None = None, year: int | None = None) -> QuerySet[Target]:
+    """Targets of a plan, or of every plan of a year (for the reports app), breakdowns prefetched."""
+    queryset = Target.objects.select_related("plan", "responsible_agency").prefetch_related(
+        "breakdowns__area"
+    )
+    if plan is not None:
+        queryset = queryset.filter(plan=plan)
+    if year is not None:
+        queryset = queryset.filter(plan__year=year)
+    return queryset.order_by("plan", "order", "code")
+
+
+def target_breakdowns(target: Target) -> dict[tuple[str, int], TargetBreakdown]:
+    """{(area code, year): breakdown} of a target (province and districts)."""
+    return {(b.area.code, b.year): b for b in target.breakdowns.all()}
+
+
+def target_value_for(target: Target, *, area: Area, year: int):
+    """The target figure for an area and year: its breakdown row, else the target's own value
+    for the province (an area without a parent), else None."""
+    for breakdown in target.breakdowns.all():
+        if breakdown.area_id == area.pk and breakdown.year == year:
+            return breakdown.value
+    if area.parent_id is None:
+        return target.target_value
+    return None
+
+
+def manual_target_list_for_user(user) -> QuerySet[Target]:
+    """Manually measured targets the user may enter figures for."""
+    queryset = Target.objects.filter(indicator_code="manual").select_related("plan")
+    if roles.is_provincial(user):
+        return queryset
+    agency = agency_of(user) if roles.is_agency_staff(user) else None
+    if agency is None:
+        return queryset.none()
+    return queryset.filter(responsible_agency=agency)
+
+
+def manual_figure_list_for_user(user) -> QuerySet[ManualFigure]:
+    queryset = ManualFigure.objects.select_related("target", "area", "agency", "entered_by")
+    if roles.is_provincial(user):
+        return queryset
+    agency = agency_of(user) if roles.is_agency_staff(user) else None
+    if agency is None:
+        return queryset.none()
+    return queryset.filter(agency=agency)
+
+
+def manual_figure_get_for_user(user, *, pk: int) -> ManualFigure:
+    try:
+        return manual_figure_list_for_user(user).get(pk=pk)
+    except ManualFigure.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def manual_figure_list(
+    *, indicator_code: str | None = None, target: Target | None = None, year: int | None = None
+) -> QuerySet[ManualFigure]:
+    """Unscoped read for the reports app: manual figures by target or indicator and year."""
+    queryset = ManualFigure.objects.select_related("target", "area", "agency")
+    if target is not None:
+        queryset = queryset.filter(target=target)
+    if indicator_code is not None:
+        queryset = queryset.filter(target__indicator_code=indicator_code)
+    if year is not None:
+        queryset = queryset.filter(year=year)
+    return queryset.order_by("area__path", "period_end")
+
+
+def manual_figure_latest(*, target: Target, area: Area, year: int) -> ManualFigure | None:
+    """The figure of the latest period reported for a target, area and year (cumulative)."""
+    return (
+        ManualFigure.objects.filter(target=target, area=area, year=year)
+        .order_by("-period_end", "-id")
+        .first()
+    )
+
+
+def task_status_counts(*, plan: Plan | None = None, today: date) -> dict[str, int]:
+    """Counts of tasks by status plus "overdue" and "total" (for dashboards), one query."""
+    queryset = Task.objects.all() if plan is None else Task.objects.filter(plan=plan)
+    aggregates = {s: Count("id", filter=Q(status=s)) for s in STATUS_COLUMNS}
+    aggregates["overdue"] = Count("id", filter=overdue_q(today))
+    aggregates["total"] = Count("id")
+    return queryset.aggregate(**aggregates)
