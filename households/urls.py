@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -16,4 +16,5 @@ urlpatterns = [
     path("phieu/<int:pk>/mo-lai/", views.review_reopen, name="review-reopen"),
     path("duyet/", views.review_queue, name="review-queue"),
     path("dan-so/", views.population, name="population"),
+    path("excel/", include("households.urls_excel")),
 ]

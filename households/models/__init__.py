@@ -1,5 +1,6 @@
 from .areas import Agency, Area, StaffProfile
 from .households import AreaPopulation, Household, Member, PovertyCause
+from .imports import ImportJob
 from .reviews import Classification, HouseholdReview, Movement, ReviewReopening, ReviewRound
 from .standards import PovertyIndicator, PovertyStandard
 
@@ -10,6 +11,7 @@ __all__ = [
     "Classification",
     "Household",
     "HouseholdReview",
+    "ImportJob",
     "Member",
     "Movement",
     "PovertyCause",

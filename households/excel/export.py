@@ -1,0 +1,125 @@
+"""The household list as rows of the import format, read in chunks (memory stays flat)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import QuerySet
+
+from households.models import HouseholdReview, Member
+from households.rules import normalize_text
+
+from .columns import label_for
+from .writer import CLASSIFICATION_LABELS
+
+CHUNK = 2000
+HOUSEHOLD_VALUES = (
+    "id",
+    "code",
+    "commune__code",
+    "hamlet__name",
+    "head_name",
+    "head_citizen_id",
+    "declared_size",
+    "is_meritorious",
+    "is_ethnic_minority",
+    "no_labour_capacity",
+    "wants_loan",
+)
+REVIEW_VALUES = (
+    "household_id",
+    "income_per_capita",
+    *(f"d{n:02d}" for n in range(1, 13)),
+    "deprivation_count",
+    "classification",
+)
+
+
+def household_filter(queryset: QuerySet, params, *, year: int) -> QuerySet:
+    """The list's GET filters (commune, hamlet, classification, q) for the export."""
+    if commune := (params.get("commune") or "").strip():
+        queryset = queryset.filter(commune__code=commune)
+    if hamlet := (params.get("hamlet") or "").strip():
+        queryset = queryset.filter(hamlet_id=hamlet) if hamlet.isdigit() else queryset.none()
+    if classification := (params.get("classification") or "").strip():
+        queryset = queryset.filter(
+            reviews__year=year, reviews__is_current=True, reviews__classification=classification
+        )
+    if q := normalize_text(params.get("q") or ""):
+        queryset = queryset.filter(search_text__contains=q)
+    return queryset.distinct() if classification else queryset
+
+
+def _bit(value: bool) -> int:
+    return 1 if value else 0
+
+
+def export_rows(queryset: QuerySet, *, year: int) -> Iterator[list]:
+    """Rows of sheet HO in the import's column order, plus the two computed columns."""
+    buffer: list[tuple] = []
+    for row in queryset.order_by("code").values_list(*HOUSEHOLD_VALUES).iterator(chunk_size=CHUNK):
+        buffer.append(row)
+        if len(buffer) >= CHUNK:
+            yield from _with_reviews(buffer, year)
+            buffer = []
+    if buffer:
+        yield from _with_reviews(buffer, year)
+
+
+def _with_reviews(households: list[tuple], year: int) -> Iterator[list]:
+    reviews = {
+        r[0]: r
+        for r in HouseholdReview.objects.filter(
+            household_id__in=[h[0] for h in households], year=year, is_current=True
+        )
+        .order_by("household_id", "-round__month")
+        .values_list(*REVIEW_VALUES)
+    }
+    for h in households:
+        review = reviews.get(h[0])
+        base = [h[1], h[2], h[3] or "", h[4], h[5], h[6]]
+        flags = [_bit(x) for x in h[7:11]]
+        if review is None:
+            yield [*base, None, *([None] * 12), *flags, None, None]
+        else:
+            yield [
+                *base,
+                review[1],
+                *(_bit(x) for x in review[2:14]),
+                *flags,
+                review[14],
+                CLASSIFICATION_LABELS.get(review[15], review[15]),
+            ]
+
+
+def export_member_rows(queryset: QuerySet) -> Iterator[list]:
+    members = (
+        Member.objects.filter(household__in=queryset.values("id"), left_on__isnull=True)
+        .order_by("household__code", "id")
+        .values_list(
+            "household__code",
+            "full_name",
+            "date_of_birth",
+            "sex",
+            "relationship",
+            "citizen_id",
+            "has_health_insurance",
+            "school_level",
+            "education",
+            "work_status",
+        )
+        .iterator(chunk_size=CHUNK)
+    )
+    for code, name, dob, sex, rel, cid, card, school, education, work in members:
+        yield [
+            code,
+            name,
+            dob,
+            label_for("sex", sex),
+            label_for("relationship", rel),
+            cid,
+            _bit(card),
+            label_for("school_level", school) if school else "",
+            label_for("education", education),
+            label_for("work_status", work),
+        ]

@@ -1,0 +1,228 @@
+"""Reading an uploaded workbook: is it a real xlsx, then its sheets as plain rows.
+
+python-calamine reads the values (fast); the sheet XML is scanned as a stream for what
+calamine does not report (formulas). Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import iterparse
+
+import python_calamine
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+MAX_ROWS = 500_000
+
+
+class WorkbookError(Exception):
+    """The file as a whole cannot be read; the message is for the user."""
+
+
+def check_workbook_file(path: str | Path) -> None:
+    """Refuse what is not an xlsx workbook, by content (the name is not trusted)."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise WorkbookError(_("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) có dữ liệu."))
+    limit = settings.WORKBOOK_MAX_BYTES
+    if size > limit:
+        raise WorkbookError(
+            _("Tệp quá lớn (%(size)s MB); giới hạn là %(limit)s MB.")
+            % {"size": round(size / 1048576, 1), "limit": round(limit / 1048576, 1)}
+        )
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if head == OLE2_MAGIC:
+        raise WorkbookError(
+            _(
+                "Tệp được bảo vệ bằng mật khẩu (hoặc là tệp .xls cũ). Hãy bỏ mật khẩu và lưu "
+                "lại dưới dạng Excel Workbook (.xlsx)."
+            )
+        )
+    if head[:4] != ZIP_MAGIC:
+        raise WorkbookError(
+            _("Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.")
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise WorkbookError(
+            _("Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.")
+        )
+
+
+@dataclass
+class Sheet:
+    name: str
+    header: list[str]
+    # (1-based Excel row number, values padded to the header width); blank rows skipped.
+    rows: list[tuple[int, list]] = field(default_factory=list)
+    header_merged: bool = False
+
+
+@dataclass
+class Workbook:
+    sheets: dict[str, Sheet]
+    # (sheet, cell reference like "H5", row, column) of cells holding a formula.
+    formula_cells: list[tuple[str, str, int, int]] = field(default_factory=list)
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows(sheet) -> Iterator[tuple[int, list]]:
+    row_offset, col_offset = sheet.start if sheet.start else (0, 0)
+    pad = [""] * col_offset
+    for index, values in enumerate(sheet.iter_rows()):
+        yield row_offset + index + 1, pad + list(values) if col_offset else list(values)
+
+
+def read_workbook(path: str | Path, sheet_names: tuple[str, ...]) -> Workbook:
+    """Read the named sheets (those present) with calamine; blank rows cost nothing."""
+    check_workbook_file(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError as exc:
+        raise WorkbookError(_("Tệp được bảo vệ bằng mật khẩu. Hãy bỏ mật khẩu.")) from exc
+    except Exception as exc:  # calamine raises several types for broken zip/xml
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    present = {name.strip().upper(): name for name in book.sheet_names}
+    sheets: dict[str, Sheet] = {}
+    try:
+        for wanted in sheet_names:
+            real = present.get(wanted)
+            if real is None:
+                continue
+            sheets[wanted] = _read_sheet(book.get_sheet_by_name(real), wanted)
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
+    formulas = find_formula_cells(path, {present[w]: w for w in sheets})
+    return Workbook(sheets=sheets, formula_cells=formulas)
+
+
+def _read_sheet(raw, name: str) -> Sheet:
+    rows = _rows(raw)
+    header_values: list = []
+    for _number, values in rows:
+        if not all(_is_blank(v) for v in values):
+            header_values = values
+            break
+    header = ["" if _is_blank(v) else str(v).strip() for v in header_values]
+    while header and not header[-1]:
+        header.pop()
+    merged = False
+    for (r0, _c0), (_r1, _c1) in raw.merged_cell_ranges or ():
+        if r0 == 0:
+            merged = True
+    sheet = Sheet(name=name, header=header, header_merged=merged)
+    width = len(header)
+    for number, values in rows:
+        values = values[:width]
+        if all(_is_blank(v) for v in values):
+            continue
+        if len(values) < width:
+            values = values + [""] * (width - len(values))
+        sheet.rows.append((number, values))
+        if len(sheet.rows) > MAX_ROWS:
+            raise WorkbookError(
+                _("Trang %(sheet)s có hơn %(max)s dòng; hãy chia nhỏ tệp.")
+                % {"sheet": name, "max": f"{MAX_ROWS:,}".replace(",", ".")}
+            )
+    return sheet
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the part holding its XML (via workbook.xml and its relationships)."""
+    workbook = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    targets = dict(re.findall(r'<Relationship[^>]*?Id="([^"]+)"[^>]*?Target="([^"]+)"', rels))
+    targets |= {
+        rid: target
+        for target, rid in re.findall(
+            r'<Relationship[^>]*?Target="([^"]+)"[^>]*?Id="([^"]+)"', rels
+        )
+    }
+    parts = {}
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", workbook):
+        name = re.search(r'name="([^"]*)"', tag)
+        rid = re.search(r'r:id="([^"]*)"', tag) or re.search(r'\bid="([^"]*)"', tag)
+        if name and rid and rid.group(1) in targets:
+            target = targets[rid.group(1)].lstrip("/")
+            parts[_unescape(name.group(1))] = target if target.startswith("xl/") else f"xl/{target}"
+    return parts
+
+
+def _unescape(text: str) -> str:
+    return text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+
+
+def find_formula_cells(
+    path: str | Path, real_to_wanted: dict[str, str], limit: int = 50
+) -> list[tuple[str, str, int, int]]:
+    """Cells holding formulas, found by streaming the sheet XML (a cheap byte scan first)."""
+    found: list[tuple[str, str, int, int]] = []
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = _sheet_parts(archive)
+            for real, wanted in real_to_wanted.items():
+                part = parts.get(real)
+                if part is None or not _has_formula(archive, part):
+                    continue
+                with archive.open(part) as stream:
+                    for ref in _formula_refs(stream):
+                        match = _CELL_REF.fullmatch(ref)
+                        if match:
+                            found.append((wanted, ref, int(match[2]), _column_number(match[1])))
+                        if len(found) >= limit:
+                            return found
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return found
+    return found
+
+
+def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
+    tail = b""
+    with archive.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            if _FORMULA_TAG.search(tail + chunk):
+                return True
+            tail = chunk[-16:]
+    return False
+
+
+def _formula_refs(stream) -> Iterator[str]:
+    ref = ""
+    # ElementTree never fetches external entities and expat >= 2.4 caps entity expansion.
+    for event, element in iterparse(stream, events=("start", "end")):  # noqa: S314
+        tag = element.tag.rsplit("}", 1)[-1]
+        if event == "start" and tag == "c":
+            ref = element.get("r", "")
+        elif event == "end" and tag == "f":
+            yield ref
+        elif event == "end" and tag == "c":
+            element.clear()

@@ -1,0 +1,462 @@
+"""Writes of the Excel import: validate a workbook, then write all of it in one transaction.
+
+Reviews imported land as drafts (status "draft"), as if typed on the web form: the commune
+officer checks and submits them for district approval. A row whose review is already submitted
+or approved may only be re-imported unchanged (a no-op); a change needs a reopening first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from households import rules
+from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
+from households.selectors import scope_paths, standard_for_year
+from households.services import (
+    _ancestor_paths,
+    default_reference_date,
+    is_urban_for,
+    review_round_get_or_create,
+)
+from households.signals import announce_review_data_changed
+
+from . import validation as v
+from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
+from .reader import WorkbookError, read_workbook
+
+CHUNK = 2000
+Progress = Callable[[str, int], None]
+
+
+class ImportRefused(Exception):
+    def __init__(self, plan: v.Plan):
+        super().__init__(_("Tệp có lỗi, không có dữ liệu nào được ghi."))
+        self.plan = plan
+
+
+def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# --- reading the database into the validation context ------------------------------------------
+
+
+def _in_scope(user, path: str) -> bool:
+    paths = scope_paths(user)
+    return paths is None or any(path.startswith(p) for p in paths)
+
+
+def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
+    on = default_reference_date(year)
+    standard = standard_for_year(year)
+    codes = {h.commune_code for h in parsed.households}
+    communes: dict[str, v.CommuneRef] = {}
+    areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
+    locked_paths = set(
+        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
+            "area__path", flat=True
+        )
+    )
+    for area in areas:
+        communes[area.code] = v.CommuneRef(
+            id=area.id,
+            code=area.code,
+            name=area.name,
+            path=area.path,
+            in_scope=_in_scope(user, area.path),
+            is_urban=is_urban_for(area, on),
+            locked=bool(locked_paths.intersection(_ancestor_paths(area.path))),
+        )
+    hamlets = {
+        (parent_id, search_name): pk
+        for pk, parent_id, search_name in Area.objects.filter(
+            parent_id__in=[a.id for a in areas], level=Area.Level.HAMLET
+        ).values_list("id", "parent_id", "search_name")
+    }
+    code_by_commune_id = {a.id: a.code for a in areas}
+    households: dict[str, v.ExistingHousehold] = {}
+    household_codes = [h.code for h in parsed.households]
+    fields = ("id", "code", "commune__code", *v.HOUSEHOLD_FIELDS)
+    for chunk in _chunks(household_codes):
+        for row in Household.objects.filter(code__in=chunk).values(*fields):
+            households[row["code"]] = v.ExistingHousehold(
+                id=row["id"],
+                commune_code=row["commune__code"],
+                values={f: row[f] for f in v.HOUSEHOLD_FIELDS},
+            )
+    del code_by_commune_id
+    by_id = {h.id: h for h in households.values()}
+    ids = list(by_id)
+    reviews: dict[int, v.ExistingReview] = {}
+    review_fields = ("id", "household_id", "status", "version", *v.REVIEW_FIELDS)
+    for chunk in _chunks(ids):
+        for row in HouseholdReview.objects.filter(
+            household_id__in=chunk, year=year, round__kind=ReviewRound.Kind.PERIODIC
+        ).values(*review_fields):
+            reviews[row["household_id"]] = v.ExistingReview(
+                id=row["id"],
+                status=row["status"],
+                version=row["version"],
+                values={f: row[f] for f in v.REVIEW_FIELDS},
+            )
+        for member in Member.objects.filter(household_id__in=chunk, left_on__isnull=True):
+            facts = member_facts_one(member)
+            by_id[member.household_id].members.append(
+                v.ExistingMember(
+                    id=member.id,
+                    key=(member.search_name, member.date_of_birth),
+                    facts=facts,
+                    values={f: getattr(member, f) for f in v.MEMBER_FIELDS},
+                )
+            )
+    cids = [m.values["citizen_id"] for h in parsed.households for m in h.members]
+    cids = [c for c in cids if c]
+    citizen_ids = {}
+    for chunk in _chunks(cids):
+        for cid, household_id, member_id in Member.objects.filter(
+            citizen_id__in=chunk, left_on__isnull=True
+        ).values_list("citizen_id", "household_id", "id"):
+            citizen_ids[cid] = (household_id, member_id)
+    return v.Context(
+        year=year,
+        on=on,
+        lines=standard.lines(),
+        standard_id=standard.id,
+        communes=communes,
+        hamlets=hamlets,
+        households=households,
+        reviews=reviews,
+        citizen_ids=citizen_ids,
+    )
+
+
+def member_facts_one(member: Member) -> rules.MemberFacts:
+    return rules.MemberFacts(
+        full_name=member.full_name,
+        date_of_birth=member.date_of_birth,
+        is_female=member.sex == Member.Sex.FEMALE,
+        work_status=member.work_status,
+        has_health_insurance=member.has_health_insurance,
+        health_insurance_expiry=member.health_insurance_expiry,
+        school_level=member.school_level,
+        education=member.education,
+        has_disability=member.has_disability,
+        receives_social_allowance=member.receives_social_allowance,
+        is_malnourished=member.is_malnourished,
+        joined_on=member.joined_on,
+        left_on=member.left_on,
+    )
+
+
+# --- validate and write -----------------------------------------------------------------------
+
+
+def workbook_validate(
+    *, path: str | Path, user, year: int, progress: Progress | None = None
+) -> v.Plan:
+    """Read and validate every row; nothing is written. WorkbookError when unreadable."""
+    book = read_workbook(path, (HOUSEHOLD_SHEET, MEMBER_SHEET))
+    parsed = v.parse_workbook(book, (lambda n: progress("validated", n)) if progress else None)
+    context = context_build(parsed=parsed, user=user, year=year)
+    plan = v.plan_import(parsed, context)
+    if progress:
+        progress("validated", plan.rows_total)
+    return plan
+
+
+@transaction.atomic
+def workbook_import(
+    *, path: str | Path, user, year: int, progress: Progress | None = None
+) -> v.Plan:
+    """Validate again inside one transaction, then write everything, or nothing on any error."""
+    plan = workbook_validate(path=path, user=user, year=year, progress=progress)
+    if plan.errors:
+        raise ImportRefused(plan)
+    _write(plan, user=user, year=year, progress=progress)
+    paths = {p.commune.path for p in plan.rows if p.action != "unchanged"}
+    if paths:
+        announce_review_data_changed(years={year, year + 1}, area_paths=paths)
+    return plan
+
+
+def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
+    now = timezone.now()
+    hamlet_ids: dict[tuple[int, str], int] = {}
+    communes = {a.id: a for a in Area.objects.filter(id__in={p.commune.id for p in plan.rows})}
+    for p in plan.rows:
+        if p.new_hamlet is None:
+            continue
+        key = (p.new_hamlet[0], rules.normalize_text(p.new_hamlet[1]))
+        if key not in hamlet_ids:
+            commune = communes[p.new_hamlet[0]]
+            hamlet = Area(
+                code=f"{commune.code}-{uuid.uuid4().hex[:8]}",
+                name=p.new_hamlet[1],
+                level=Area.Level.HAMLET,
+                kind=Area.Kind.QUARTER if commune.is_urban else Area.Kind.HAMLET,
+                parent=commune,
+            )
+            hamlet.save()
+            hamlet_ids[key] = hamlet.id
+        p.household_values["hamlet_id"] = hamlet_ids[key]
+    # Households
+    to_create, to_update = [], []
+    by_code: dict[str, int] = {}
+    for p in plan.rows:
+        if p.household is not None:
+            by_code[p.row.code] = p.household.id
+        if not p.household_changed:
+            continue
+        values = p.household_values
+        obj = Household(
+            code=p.row.code,
+            area_path=p.commune.path,
+            search_text=rules.normalize_text(f"{values['head_name']} {p.row.code}")[:255],
+            created_by=user if p.household is None else None,
+            **values,
+        )
+        if p.household is None:
+            to_create.append(obj)
+        else:
+            obj.id = p.household.id
+            to_update.append(obj)
+    written = 0
+    for chunk in _chunks(to_create):
+        created = bulk_create_with_history(chunk, Household, default_user=user, default_date=now)
+        for obj in created:
+            by_code[obj.code] = obj.id
+        written += len(chunk)
+        if progress:
+            progress("written", written)
+    if any(o.id is None for o in to_create):
+        by_code.update(
+            Household.objects.filter(code__in=[o.code for o in to_create]).values_list("code", "id")
+        )
+    update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at", "version"]
+    for chunk in _chunks(to_update):
+        loaded = _loaded(Household, chunk, update_fields, now)
+        bulk_update_with_history(
+            loaded, Household, update_fields, default_user=user, default_date=now
+        )
+        written += len(chunk)
+        if progress:
+            progress("written", written)
+    # Members
+    new_members, changed_members = [], []
+    for p in plan.rows:
+        hid = by_code[p.row.code]
+        new_members.extend(
+            Member(
+                household_id=hid,
+                full_name=m.full_name,
+                search_name=rules.normalize_text(m.full_name),
+                date_of_birth=m.date_of_birth,
+                **m.values,
+            )
+            for m in p.members_new
+        )
+        for existing, m in p.members_changed:
+            obj = Member(
+                id=existing.id,
+                household_id=hid,
+                full_name=m.full_name,
+                date_of_birth=m.date_of_birth,
+                **m.values,
+            )
+            changed_members.append(obj)
+    for chunk in _chunks(new_members):
+        bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
+    for chunk in _chunks(changed_members):
+        bulk_update_with_history(
+            _loaded(Member, chunk, v.MEMBER_FIELDS, now),
+            Member,
+            list(v.MEMBER_FIELDS),
+            default_user=user,
+            default_date=now,
+        )
+    # Reviews
+    rounds = {
+        cid: review_round_get_or_create(commune=communes[cid], year=year)
+        for cid in {p.commune.id for p in plan.rows if p.review_changed}
+    }
+    reviews_new, reviews_changed = [], []
+    for p in plan.rows:
+        if not p.review_changed:
+            continue
+        round_ = rounds[p.commune.id]
+        obj = HouseholdReview(
+            household_id=by_code[p.row.code],
+            round=round_,
+            year=year,
+            reference_date=round_.reference_date,
+            status=HouseholdReview.Status.DRAFT,
+            entered_by=user,
+            updated_at=now,
+            **p.review_values,
+        )
+        if p.review is None:
+            obj.created_at = now
+            reviews_new.append(obj)
+        else:
+            obj.id = p.review.id
+            reviews_changed.append(obj)
+    for chunk in _chunks(reviews_new):
+        bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
+        written += len(chunk)
+        if progress:
+            progress("written", written)
+    review_update_fields = [*v.REVIEW_FIELDS, "status", "version", "updated_at", "entered_by"]
+    for chunk in _chunks(reviews_changed):
+        bulk_update_with_history(
+            _loaded(HouseholdReview, chunk, review_update_fields, now),
+            HouseholdReview,
+            review_update_fields,
+            default_user=user,
+            default_date=now,
+        )
+        written += len(chunk)
+        if progress:
+            progress("written", written)
+
+
+def _loaded(model, changed: list, fields, now) -> list:
+    """The stored rows with the changed fields applied (history copies whole rows)."""
+    stored = model.objects.in_bulk([o.id for o in changed])
+    result = []
+    for obj in changed:
+        target = stored[obj.id]
+        for name in fields:
+            if name == "version":
+                target.version += 1
+            elif name == "updated_at":
+                target.updated_at = now
+            else:
+                setattr(target, name, getattr(obj, name))
+        result.append(target)
+    return result
+
+
+# --- jobs -------------------------------------------------------------------------------------
+
+
+def _progress_key(job_id: int) -> str:
+    return f"households:import-job:{job_id}:progress"
+
+
+def job_progress(job: ImportJob) -> dict:
+    """Counters of a job: the row's, overlaid with the cache during the write transaction."""
+    data = {
+        "status": job.status,
+        "rows_total": job.rows_total,
+        "rows_validated": job.rows_validated,
+        "rows_written": job.rows_written,
+    }
+    live = cache.get(_progress_key(job.id))
+    if live and job.is_running:
+        data.update({k: v_ for k, v_ in live.items() if k != "status" or job.is_running})
+    return data
+
+
+def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
+    state = {"rows_validated": job.rows_validated, "rows_written": 0, "rows_total": total_hint}
+
+    def report(stage: str, count: int) -> None:
+        state[f"rows_{stage}"] = count
+        cache.set(_progress_key(job.id), dict(state), 3600)
+
+    return report
+
+
+def import_job_create(*, user, upload, year: int) -> ImportJob:
+    """Store the uploaded workbook privately and record the job (validation runs in a task)."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.xlsx"
+    with path.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    return ImportJob.objects.create(
+        user=user, file_path=str(path), original_name=upload.name[:255], year=year
+    )
+
+
+def _finish(job: ImportJob, status: str, **fields) -> None:
+    for name, value in fields.items():
+        setattr(job, name, value)
+    job.status = status
+    job.finished_at = timezone.now()
+    job.save()
+    cache.delete(_progress_key(job.id))
+
+
+def _store_plan(job: ImportJob, plan: v.Plan) -> None:
+    job.rows_total = plan.rows_total
+    job.rows_validated = plan.rows_total
+    job.preview = plan.summary()
+    job.errors = [e.as_dict() for e in plan.errors[:10000]]
+    job.warnings = [w.as_dict() for w in plan.warnings[:1000]]
+
+
+def import_job_validate(*, job_id: int) -> ImportJob:
+    """Validate a pending job (safe to run twice: a job past validation is left alone)."""
+    updated = ImportJob.objects.filter(id=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.VALIDATING
+    )
+    job = ImportJob.objects.select_related("user").get(id=job_id)
+    if not updated:
+        return job
+    try:
+        plan = workbook_validate(
+            path=job.file_path, user=job.user, year=job.year, progress=_reporter(job)
+        )
+    except WorkbookError as exc:
+        job.errors = [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+        _finish(job, ImportJob.Status.REFUSED)
+        return job
+    _store_plan(job, plan)
+    _finish(job, ImportJob.Status.REFUSED if plan.errors else ImportJob.Status.READY)
+    return job
+
+
+def import_job_confirm(*, job: ImportJob) -> bool:
+    """Queue the write of a validated job; False when it is not ready."""
+    return bool(
+        ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
+            status=ImportJob.Status.QUEUED
+        )
+    )
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Write a queued job in one transaction (safe to run twice: only a queued job runs)."""
+    updated = ImportJob.objects.filter(id=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.IMPORTING
+    )
+    job = ImportJob.objects.select_related("user").get(id=job_id)
+    if not updated:
+        return job
+    report = _reporter(job, job.rows_total)
+    try:
+        plan = workbook_import(path=job.file_path, user=job.user, year=job.year, progress=report)
+    except ImportRefused as exc:
+        _store_plan(job, exc.plan)
+        _finish(job, ImportJob.Status.REFUSED)
+        return job
+    except WorkbookError as exc:
+        job.errors = [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+        _finish(job, ImportJob.Status.FAILED)
+        return job
+    _store_plan(job, plan)
+    counts = plan.counts
+    _finish(job, ImportJob.Status.DONE, rows_written=counts["create"] + counts["update"])
+    return job

@@ -1,0 +1,13 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def import_job_validate_task(job_id: int) -> None:
+    services.import_job_validate(job_id=job_id)
+
+
+@shared_task
+def import_job_run_task(job_id: int) -> None:
+    services.import_job_run(job_id=job_id)

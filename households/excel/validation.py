@@ -1,0 +1,701 @@
+"""Validation of a workbook's rows and the plan of what an import would change.
+
+Pure: plain rows and a plain context in, a plan (rows to create / update / leave, the errors
+with sheet, row and column, the warnings) out. The database is read by the service, which
+builds the context; the rules are those of the web form (households.rules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.utils.translation import gettext as _
+
+from households import rules
+
+from .columns import (
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_SHEET,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+    REQUIRED_HOUSEHOLD_KEYS,
+    REQUIRED_MEMBER_KEYS,
+    choice_lookup,
+)
+from .reader import Sheet, Workbook
+
+INDICATOR_KEYS = tuple(f"d{n:02d}" for n in rules.INDICATORS)
+FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
+HOUSEHOLD_FIELDS = (
+    "commune_id",
+    "hamlet_id",
+    "head_name",
+    "head_citizen_id",
+    "declared_size",
+    *FLAG_KEYS,
+)
+REVIEW_FIELDS = (
+    "standard_id",
+    "is_urban",
+    "income_per_capita",
+    *INDICATOR_KEYS,
+    "sources",
+    "reasons",
+    "deprivation_count",
+    "classification",
+    "member_count",
+)
+MEMBER_FIELDS = (
+    "sex",
+    "relationship",
+    "citizen_id",
+    "has_health_insurance",
+    "school_level",
+    "education",
+    "work_status",
+)
+LOCKED_STATUSES = frozenset({"submitted", "approved"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    sheet: str
+    row: int | None
+    column: str
+    col: int | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "col": self.col,
+            "message": self.message,
+        }
+
+
+# --- parsed rows ------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberRow:
+    row: int
+    code: str
+    full_name: str
+    date_of_birth: date
+    values: dict  # MEMBER_FIELDS
+
+
+@dataclass
+class HouseholdRow:
+    row: int
+    code: str
+    commune_code: str
+    hamlet_name: str
+    head_name: str
+    head_citizen_id: str
+    declared_size: int
+    flags: dict[str, bool]
+    income: int | None  # None with ticks None: no review of the year in this row
+    ticks: dict[int, bool] | None
+    members: list[MemberRow] = field(default_factory=list)
+
+
+@dataclass
+class Parsed:
+    households: list[HouseholdRow]
+    errors: list[Issue]
+    warnings: list[Issue]
+    rows_total: int
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    # Undo the export's formula-injection quote so that export -> re-import is a no-op.
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
+        text = text[1:]
+    return text
+
+
+def _code(value) -> str:
+    return _text(value).upper() if not isinstance(value, str) else value.strip()
+
+
+def _bit(value) -> bool | None:
+    """1/0 cell (number or text) -> True/False; None when it is anything else."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip() in ("0", "1"):
+        return value.strip() == "1"
+    return None
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class _Columns:
+    """Header matching: title -> column, ignoring case, spacing and diacritics."""
+
+    def __init__(self, sheet: Sheet, columns, required, errors, warnings):
+        self.index: dict[str, int] = {}
+        self.titles = {c.key: c.title for c in columns}
+        by_title = {c.normalized: c for c in columns}
+        for position, title in enumerate(sheet.header):
+            if not title:
+                continue
+            column = by_title.get(rules.normalize_text(title))
+            if column is None:
+                warnings.append(
+                    Issue(
+                        sheet.name,
+                        1,
+                        title,
+                        position + 1,
+                        _("Cột “%(title)s” không có trong mẫu, được bỏ qua.") % {"title": title},
+                    )
+                )
+            elif column.key in self.index:
+                errors.append(Issue(sheet.name, 1, title, position + 1, _("Cột này bị lặp lại.")))
+            else:
+                self.index[column.key] = position
+        self.missing = [c for c in columns if c.key in required and c.key not in self.index]
+        for column in self.missing:
+            errors.append(
+                Issue(
+                    sheet.name,
+                    1,
+                    column.title,
+                    None,
+                    _("Thiếu cột bắt buộc “%(title)s” ở dòng tiêu đề.") % {"title": column.title},
+                )
+            )
+
+    def get(self, values: list, key: str):
+        position = self.index.get(key)
+        return values[position] if position is not None else None
+
+    def issue(self, sheet: str, row: int, key: str, message: str) -> Issue:
+        position = self.index.get(key)
+        return Issue(
+            sheet, row, self.titles[key], None if position is None else position + 1, message
+        )
+
+
+def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None) -> Parsed:
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    sheet = book.sheets.get(HOUSEHOLD_SHEET)
+    if sheet is None:
+        errors.append(
+            Issue(HOUSEHOLD_SHEET, None, "", None, _("Không tìm thấy trang “HO” trong tệp."))
+        )
+        return Parsed([], errors, warnings, 0)
+    for name, ref, row, col in book.formula_cells:
+        errors.append(
+            Issue(
+                name,
+                row,
+                ref,
+                col,
+                _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).")
+                % {"ref": ref},
+            )
+        )
+    errors.extend(
+        Issue(
+            current.name,
+            1,
+            "",
+            None,
+            _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề."),
+        )
+        for current in book.sheets.values()
+        if current.header_merged
+    )
+    columns = _Columns(sheet, HOUSEHOLD_COLUMNS, REQUIRED_HOUSEHOLD_KEYS, errors, warnings)
+    members_sheet = book.sheets.get(MEMBER_SHEET)
+    rows_total = len(sheet.rows) + (len(members_sheet.rows) if members_sheet else 0)
+    if errors:
+        return Parsed([], errors, warnings, rows_total)
+    households: list[HouseholdRow] = []
+    seen: dict[str, int] = {}
+    for i, (number, values) in enumerate(sheet.rows, start=1):
+        parsed = _household_row(number, values, columns, errors, seen)
+        if parsed is not None:
+            households.append(parsed)
+        if progress and i % 1000 == 0:
+            progress(i)
+    if members_sheet is not None:
+        _attach_members(members_sheet, households, errors, warnings)
+    return Parsed(households, errors, warnings, rows_total)
+
+
+def _household_row(number, values, columns: _Columns, errors, seen) -> HouseholdRow | None:
+    sheet = HOUSEHOLD_SHEET
+    before = len(errors)
+
+    def error(key: str, message: str) -> None:
+        errors.append(columns.issue(sheet, number, key, message))
+
+    code = _code(columns.get(values, "code"))
+    if not code:
+        error("code", _("Thiếu mã hộ."))
+    elif len(code) > 32:
+        error("code", _("Mã hộ dài quá 32 ký tự."))
+    elif code in seen:
+        error(
+            "code", _("Mã hộ %(code)s trùng với dòng %(row)s.") % {"code": code, "row": seen[code]}
+        )
+    else:
+        seen[code] = number
+    commune = _code(columns.get(values, "commune"))
+    if not commune:
+        error("commune", _("Thiếu mã xã."))
+    head_name = _text(columns.get(values, "head_name"))
+    if not head_name:
+        error("head_name", _("Thiếu họ tên chủ hộ."))
+    elif len(head_name) > 120:
+        error("head_name", _("Họ tên dài quá 120 ký tự."))
+    citizen_id = _citizen_id(columns.get(values, "head_citizen_id"))
+    if citizen_id and (problem := rules.citizen_id_error(citizen_id)):
+        error("head_citizen_id", problem)
+    raw_size = columns.get(values, "declared_size")
+    size = rules.parse_vietnamese_integer(raw_size)
+    if size is None or not 1 <= size <= 99:
+        error("declared_size", _("Số nhân khẩu phải là số nguyên từ 1 đến 99."))
+    flags = {}
+    for key in FLAG_KEYS:
+        raw = columns.get(values, key)
+        bit = False if _blank(raw) else _bit(raw)
+        if bit is None:
+            error(
+                key,
+                _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.") % {"v": _text(raw)},
+            )
+        flags[key] = bool(bit)
+    raw_income = columns.get(values, "income")
+    raw_ticks = [columns.get(values, key) for key in INDICATOR_KEYS]
+    income: int | None = None
+    ticks: dict[int, bool] | None = None
+    if not (_blank(raw_income) and all(_blank(v) for v in raw_ticks)):
+        income = rules.parse_vietnamese_integer(raw_income)
+        if income is None or income < 0:
+            error(
+                "income",
+                _("Thu nhập phải là số đồng không âm (ví dụ 1.500.000), không phải “%(v)s”.")
+                % {"v": _text(raw_income)},
+            )
+        ticks = {}
+        for n, key, raw in zip(rules.INDICATORS, INDICATOR_KEYS, raw_ticks, strict=True):
+            bit = _bit(raw)
+            if bit is None:
+                error(
+                    key,
+                    _("Chỉ số phải là 1 (thiếu hụt) hoặc 0 (không thiếu hụt), không phải “%(v)s”.")
+                    % {"v": _text(raw)},
+                )
+            ticks[n] = bool(bit)
+    if len(errors) > before:
+        return None
+    return HouseholdRow(
+        row=number,
+        code=code,
+        commune_code=commune,
+        hamlet_name=_text(columns.get(values, "hamlet"))[:200],
+        head_name=head_name,
+        head_citizen_id=citizen_id,
+        declared_size=size,
+        flags=flags,
+        income=income,
+        ticks=ticks,
+    )
+
+
+def _citizen_id(value) -> str:
+    """A CCCD typed as a number loses its leading zero: pad it back to 12 digits."""
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if number and float(value).is_integer() and 0 < value < 10**12:
+        return f"{int(value):012d}"
+    return _text(value)
+
+
+def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnings) -> None:
+    columns = _Columns(sheet, MEMBER_COLUMNS, REQUIRED_MEMBER_KEYS, errors, warnings)
+    if columns.missing:
+        return
+    by_code = {h.code: h for h in households}
+    lookups = {
+        key: choice_lookup(key)
+        for key in ("sex", "relationship", "school_level", "education", "work_status")
+    }
+    seen_ids: dict[str, int] = {}
+    for number, values in sheet.rows:
+        before = len(errors)
+
+        def error(key: str, message: str, number=number) -> None:
+            errors.append(columns.issue(MEMBER_SHEET, number, key, message))
+
+        code = _code(columns.get(values, "code"))
+        if not code:
+            error("code", _("Thiếu mã hộ."))
+        name = _text(columns.get(values, "full_name"))
+        if not name:
+            error("full_name", _("Thiếu họ tên."))
+        raw_dob = columns.get(values, "date_of_birth")
+        dob = None
+        if isinstance(raw_dob, datetime):
+            dob = raw_dob.date()
+        elif isinstance(raw_dob, date):
+            dob = raw_dob
+        elif _blank(raw_dob):
+            error("date_of_birth", _("Thiếu ngày sinh."))
+        else:
+            error(
+                "date_of_birth",
+                _(
+                    "Ngày sinh “%(v)s” được gõ dạng văn bản; hãy định dạng ô là ngày (Date) "
+                    "và nhập lại, ví dụ 15/03/1985."
+                )
+                % {"v": _text(raw_dob)},
+            )
+        chosen = {}
+        for key, lookup in lookups.items():
+            raw = _text(columns.get(values, key))
+            if not raw:
+                if key in REQUIRED_MEMBER_KEYS:
+                    error(key, _("Thiếu giá trị; hãy chọn trong danh sách."))
+                chosen[key] = {"education": "none", "work_status": "not_in_labour_force"}.get(
+                    key, ""
+                )
+                continue
+            value = lookup.get(rules.normalize_text(raw))
+            if value is None:
+                error(key, _("“%(v)s” không có trong danh sách cho phép.") % {"v": raw})
+            chosen[key] = value or ""
+        citizen_id = _citizen_id(columns.get(values, "citizen_id"))
+        if citizen_id:
+            problem = rules.citizen_id_error(
+                citizen_id,
+                date_of_birth=dob,
+                is_female=chosen.get("sex") == "F" if chosen.get("sex") else None,
+            )
+            if problem:
+                error("citizen_id", problem)
+            elif citizen_id in seen_ids:
+                error(
+                    "citizen_id",
+                    _("Số CCCD trùng với dòng %(row)s.") % {"row": seen_ids[citizen_id]},
+                )
+            else:
+                seen_ids[citizen_id] = number
+        raw_card = columns.get(values, "has_health_insurance")
+        card = False if _blank(raw_card) else _bit(raw_card)
+        if card is None:
+            error("has_health_insurance", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
+        household = by_code.get(code)
+        if code and household is None:
+            error(
+                "code",
+                _("Mã hộ %(code)s không có trong trang HO (hoặc dòng đó có lỗi).") % {"code": code},
+            )
+        if len(errors) > before:
+            continue
+        household.members.append(
+            MemberRow(
+                row=number,
+                code=code,
+                full_name=name[:120],
+                date_of_birth=dob,
+                values={
+                    "sex": chosen["sex"],
+                    "relationship": chosen["relationship"],
+                    "citizen_id": citizen_id,
+                    "has_health_insurance": bool(card),
+                    "school_level": chosen["school_level"],
+                    "education": chosen["education"],
+                    "work_status": chosen["work_status"],
+                },
+            )
+        )
+
+
+# --- the plan ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommuneRef:
+    id: int
+    code: str
+    name: str
+    path: str
+    in_scope: bool
+    is_urban: bool
+    locked: bool
+
+
+@dataclass
+class ExistingMember:
+    id: int
+    key: tuple[str, date]
+    facts: rules.MemberFacts
+    values: dict
+
+
+@dataclass
+class ExistingHousehold:
+    id: int
+    commune_code: str
+    values: dict  # HOUSEHOLD_FIELDS
+    members: list[ExistingMember] = field(default_factory=list)
+
+
+@dataclass
+class ExistingReview:
+    id: int
+    status: str
+    version: int
+    values: dict  # REVIEW_FIELDS
+
+
+@dataclass
+class Context:
+    year: int
+    on: date
+    lines: rules.StandardLines
+    standard_id: int
+    communes: dict[str, CommuneRef]
+    hamlets: dict[tuple[int, str], int]  # (commune id, normalised name) -> hamlet id
+    households: dict[str, ExistingHousehold]
+    reviews: dict[int, ExistingReview]  # household id -> review of the year's periodic round
+    citizen_ids: dict[str, tuple[int, int]]  # active member CCCD -> (household id, member id)
+
+
+@dataclass
+class RowPlan:
+    row: HouseholdRow
+    commune: CommuneRef
+    hamlet_id: int | None
+    new_hamlet: tuple[int, str] | None  # (commune id, name) when the hamlet is to be created
+    household: ExistingHousehold | None
+    household_values: dict
+    household_changed: bool
+    review: ExistingReview | None
+    review_values: dict | None
+    review_changed: bool
+    members_new: list[MemberRow]
+    members_changed: list[tuple[ExistingMember, MemberRow]]
+
+    @property
+    def action(self) -> str:
+        if self.household is None:
+            return "create"
+        if (
+            self.household_changed
+            or self.review_changed
+            or self.members_new
+            or self.members_changed
+        ):
+            return "update"
+        return "unchanged"
+
+
+@dataclass
+class Plan:
+    rows: list[RowPlan]
+    errors: list[Issue]
+    warnings: list[Issue]
+    rows_total: int
+    new_hamlets: list[tuple[str, str]]  # (commune name, hamlet name)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "update": 0, "unchanged": 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        counts["error_rows"] = len({(e.sheet, e.row) for e in self.errors if e.row})
+        return counts
+
+    def summary(self) -> dict:
+        return {
+            **self.counts,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "new_hamlets": [f"{hamlet} ({commune})" for commune, hamlet in self.new_hamlets],
+            "rows_total": self.rows_total,
+        }
+
+
+def plan_import(parsed: Parsed, context: Context) -> Plan:
+    errors = list(parsed.errors)
+    warnings = list(parsed.warnings)
+    plans: list[RowPlan] = []
+    new_hamlets: dict[tuple[int, str], str] = {}
+    locked_reported: set[str] = set()
+    for row in parsed.households:
+        issue_count = len(errors)
+
+        def error(title: str, message: str, row=row) -> None:
+            errors.append(Issue(HOUSEHOLD_SHEET, row.row, title, None, message))
+
+        commune = context.communes.get(row.commune_code)
+        if commune is None:
+            error(
+                "Mã xã",
+                _("Mã xã %(code)s không có trong danh mục xã, phường, thị trấn.")
+                % {"code": row.commune_code},
+            )
+            continue
+        if not commune.in_scope:
+            error(
+                "Mã xã",
+                _("Xã %(name)s (%(code)s) ngoài địa bàn bạn phụ trách.")
+                % {"name": commune.name, "code": commune.code},
+            )
+            continue
+        if commune.locked:
+            if commune.code not in locked_reported:
+                locked_reported.add(commune.code)
+                errors.append(
+                    Issue(
+                        HOUSEHOLD_SHEET,
+                        None,
+                        "Mã xã",
+                        None,
+                        _(
+                            "Năm %(year)s đã được phê duyệt và khoá số liệu cho %(name)s; tệp không được nhập."
+                        )
+                        % {"year": context.year, "name": commune.name},
+                    )
+                )
+            continue
+        existing = context.households.get(row.code)
+        if existing is not None and existing.commune_code != commune.code:
+            error(
+                "Mã xã",
+                _("Hộ %(code)s đã có ở xã mã %(other)s, không phải xã %(name)s.")
+                % {"code": row.code, "other": existing.commune_code, "name": commune.name},
+            )
+            continue
+        hamlet_id = None
+        new_hamlet = None
+        if row.hamlet_name:
+            key = (commune.id, rules.normalize_text(row.hamlet_name))
+            hamlet_id = context.hamlets.get(key)
+            if hamlet_id is None:
+                new_hamlet = (commune.id, row.hamlet_name)
+                new_hamlets.setdefault(key, (commune.name, row.hamlet_name))
+        household_values = {
+            "commune_id": commune.id,
+            "hamlet_id": hamlet_id,
+            "head_name": row.head_name,
+            "head_citizen_id": row.head_citizen_id,
+            "declared_size": row.declared_size,
+            **row.flags,
+        }
+        household_changed = (
+            existing is None
+            or new_hamlet is not None
+            or any(existing.values[f] != household_values[f] for f in HOUSEHOLD_FIELDS)
+        )
+        members_new, members_changed, facts = _plan_members(row, existing, context, error)
+        review = context.reviews.get(existing.id) if existing else None
+        review_values = None
+        review_changed = False
+        if row.ticks is not None:
+            evaluation = rules.evaluate(
+                members=facts,
+                facts=rules.HouseholdFacts(),
+                ticks=row.ticks,
+                income_per_capita=row.income,
+                is_urban=commune.is_urban,
+                lines=context.lines,
+                on=context.on,
+                declared_size=row.declared_size,
+            )
+            review_values = {
+                "standard_id": context.standard_id,
+                "is_urban": commune.is_urban,
+                "income_per_capita": row.income,
+                **{f"d{n:02d}": evaluation.deprived[n] for n in rules.INDICATORS},
+                "sources": {str(n): s for n, s in evaluation.sources.items()},
+                "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
+                "deprivation_count": evaluation.count,
+                "classification": evaluation.classification,
+                "member_count": evaluation.member_count,
+            }
+            review_changed = review is None or any(
+                review.values[f] != review_values[f] for f in REVIEW_FIELDS
+            )
+            if review_changed and review is not None and review.status in LOCKED_STATUSES:
+                error(
+                    "Mã hộ",
+                    _(
+                        "Phiếu năm %(year)s của hộ %(code)s đã gửi hoặc đã duyệt; cần mở lại phiếu trước khi nhập thay đổi."
+                    )
+                    % {"year": context.year, "code": row.code},
+                )
+        if len(errors) > issue_count:
+            continue
+        plans.append(
+            RowPlan(
+                row=row,
+                commune=commune,
+                hamlet_id=hamlet_id,
+                new_hamlet=new_hamlet,
+                household=existing,
+                household_values=household_values,
+                household_changed=household_changed,
+                review=review,
+                review_values=review_values,
+                review_changed=review_changed,
+                members_new=members_new,
+                members_changed=members_changed,
+            )
+        )
+    return Plan(plans, errors, warnings, parsed.rows_total, list(new_hamlets.values()))
+
+
+def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context: Context, error):
+    current = existing.members if existing else []
+    by_key = {m.key: m for m in current}
+    matched: set[int] = set()
+    members_new, members_changed = [], []
+    facts = []
+    for member in row.members:
+        key = (rules.normalize_text(member.full_name), member.date_of_birth)
+        found = by_key.get(key)
+        cid = member.values["citizen_id"]
+        owner = context.citizen_ids.get(cid) if cid else None
+        if owner is not None and (found is None or owner[1] != found.id):
+            errors_message = _("Số CCCD %(cid)s đã thuộc một nhân khẩu khác.") % {"cid": cid}
+            error("Mã hộ", errors_message)
+        if found is None:
+            members_new.append(member)
+        else:
+            matched.add(found.id)
+            if any(found.values[f] != member.values[f] for f in MEMBER_FIELDS):
+                members_changed.append((found, member))
+        facts.append(
+            rules.MemberFacts(
+                full_name=member.full_name,
+                date_of_birth=member.date_of_birth,
+                is_female=member.values["sex"] == "F",
+                work_status=member.values["work_status"],
+                has_health_insurance=member.values["has_health_insurance"],
+                school_level=member.values["school_level"],
+                education=member.values["education"],
+            )
+        )
+    # Members already recorded and not in the sheet stay, and still count (as on the web form).
+    facts.extend(m.facts for m in current if m.id not in matched)
+    return members_new, members_changed, facts

@@ -1,0 +1,174 @@
+"""Workbooks we write: the template, the streamed export, the annotated error workbook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from households.models import Classification
+
+from .columns import (
+    EXPORT_EXTRA_TITLES,
+    HOUSEHOLD_COLUMNS,
+    HOUSEHOLD_SHEET,
+    INSTRUCTIONS_SHEET,
+    MEMBER_CHOICE_LISTS,
+    MEMBER_COLUMNS,
+    MEMBER_SHEET,
+)
+
+BOLD = Font(bold=True)
+ERROR_FILL = PatternFill("solid", fgColor="F8D7DA")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """OWASP CSV/formula injection: a text starting with = + - @ is prefixed with a quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+INSTRUCTIONS = (
+    "HƯỚNG DẪN NHẬP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO",
+    "",
+    "1. Trang HO: mỗi dòng một hộ; dòng 1 là tiêu đề, không sửa tên cột (có thể đổi thứ tự).",
+    "2. Mã hộ: duy nhất trong tệp; nhập lại cùng mã hộ sẽ cập nhật hộ đó, không tạo hộ mới.",
+    "3. Mã xã: mã thống kê của xã, phường, thị trấn (ví dụ 29173 là Xã An Đức).",
+    "4. Thôn/ấp: tên ấp của xã; tên chưa có sẽ được tạo mới (không phân biệt hoa thường, dấu).",
+    "5. Thu nhập: số đồng/người/tháng, có thể gõ 1.500.000 hoặc 1 500 000.",
+    "6. CS01 đến CS12: 1 = thiếu hụt, 0 = không thiếu hụt, như đánh dấu trên phiếu B.",
+    "7. Người có công, Dân tộc thiểu số, Không có khả năng lao động, Nhu cầu vay vốn: 1 hoặc 0.",
+    "8. Để trống cả thu nhập và 12 chỉ số nếu hộ chưa có phiếu rà soát năm nhập.",
+    "9. Trang NHAN_KHAU (không bắt buộc): mỗi dòng một nhân khẩu, Mã hộ phải có ở trang HO.",
+    "   Ngày sinh nhập ô kiểu ngày (dd/mm/yyyy), không gõ dạng văn bản.",
+    "10. Không dùng công thức, không gộp ô ở dòng tiêu đề; chỉ nhập giá trị.",
+    "11. Hệ thống kiểm tra toàn bộ tệp trước khi ghi: có lỗi thì không ghi dòng nào, và bạn tải",
+    "    về tệp đã đánh dấu lỗi (ô tô đỏ, cột “Lỗi”) để sửa rồi nhập lại.",
+    "12. Phiếu nhập vào ở trạng thái “Đang nhập”; xã kiểm tra rồi gửi huyện duyệt.",
+)
+
+
+def template_build(path: str | Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = HOUSEHOLD_SHEET
+    _header(sheet, HOUSEHOLD_COLUMNS)
+    bits = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    bits.error = _("Chỉ nhập 1 hoặc 0.")
+    sheet.add_data_validation(bits)
+    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
+        if column.kind in ("indicator", "flag"):
+            letter = get_column_letter(index)
+            bits.add(f"{letter}2:{letter}50000")
+    members = book.create_sheet(MEMBER_SHEET)
+    _header(members, MEMBER_COLUMNS)
+    lists = book.create_sheet("DANH_MUC")
+    card = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    members.add_data_validation(card)
+    for list_index, (key, choices) in enumerate(MEMBER_CHOICE_LISTS.items(), start=1):
+        letter = get_column_letter(list_index)
+        labels = [label for label in choices if label]
+        lists.cell(row=1, column=list_index, value=key).font = BOLD
+        for row, label in enumerate(labels, start=2):
+            lists.cell(row=row, column=list_index, value=label)
+        dv = DataValidation(
+            type="list",
+            formula1=f"DANH_MUC!${letter}$2:${letter}${len(labels) + 1}",
+            allow_blank=True,
+        )
+        members.add_data_validation(dv)
+        position = next(i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == key)
+        col = get_column_letter(position)
+        dv.add(f"{col}2:{col}50000")
+    position = next(
+        i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == "has_health_insurance"
+    )
+    card.add(f"{get_column_letter(position)}2:{get_column_letter(position)}50000")
+    guide = book.create_sheet(INSTRUCTIONS_SHEET, 0)
+    for row, line in enumerate(INSTRUCTIONS, start=1):
+        guide.cell(row=row, column=1, value=line).font = BOLD if row == 1 else Font()
+    guide.column_dimensions["A"].width = 110
+    book.active = 1
+    book.save(path)
+
+
+def _header(sheet, columns) -> None:
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.title)
+        cell.font = BOLD
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+
+
+def export_write(path: str | Path, rows: Iterable[list], members: Iterable[list] | None) -> int:
+    """Stream rows into a write-only workbook (memory stays flat). Returns the household count."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(HOUSEHOLD_SHEET)
+    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    titles = [c.title for c in HOUSEHOLD_COLUMNS] + list(EXPORT_EXTRA_TITLES)
+    sheet.append([_bold(sheet, t) for t in titles])
+    count = 0
+    for row in rows:
+        sheet.append([neutralise(value) for value in row])
+        count += 1
+    if members is not None:
+        member_sheet = book.create_sheet(MEMBER_SHEET)
+        member_sheet.append([_bold(member_sheet, c.title) for c in MEMBER_COLUMNS])
+        for row in members:
+            member_sheet.append([neutralise(value) for value in row])
+    book.save(path)
+    return count
+
+
+def _bold(sheet, value) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.font = BOLD
+    return cell
+
+
+CLASSIFICATION_LABELS = {value: str(label) for value, label in Classification.choices}
+
+
+def annotate_errors(source: str | Path, target: str | Path, errors: list[dict]) -> None:
+    """A copy of the workbook with each offending cell in red, a comment, and a "Lỗi" column."""
+    book = load_workbook(source)
+    by_sheet: dict[str, dict[int, list[dict]]] = {}
+    for error in errors:
+        if error.get("row"):
+            by_sheet.setdefault(error["sheet"], {}).setdefault(error["row"], []).append(error)
+    for name, rows in by_sheet.items():
+        sheet = next((book[s] for s in book.sheetnames if s.strip().upper() == name), None)
+        if sheet is None:
+            continue
+        note_col = sheet.max_column + 1
+        sheet.cell(row=1, column=note_col, value=_("Lỗi")).font = Font(bold=True, color="B00020")
+        sheet.column_dimensions[get_column_letter(note_col)].width = 60
+        for row, items in rows.items():
+            messages = []
+            for item in items:
+                messages.append(
+                    f"{item['column']}: {item['message']}" if item["column"] else item["message"]
+                )
+                if item.get("col"):
+                    cell = sheet.cell(row=row, column=item["col"])
+                    cell.fill = ERROR_FILL
+                    cell.comment = Comment(item["message"], "Hệ thống")
+            sheet.cell(row=row, column=note_col, value="; ".join(messages))
+    general = [e for e in errors if not e.get("row")]
+    if general:
+        notes = book.create_sheet("LOI_CHUNG", 0)
+        notes.cell(row=1, column=1, value=_("Lỗi chung của tệp")).font = BOLD
+        for row, error in enumerate(general, start=2):
+            notes.cell(row=row, column=1, value=error["message"])
+        notes.column_dimensions["A"].width = 100
+    book.save(target)

@@ -1,0 +1,51 @@
+"""Excel import jobs: one uploaded workbook, its preview and its progress."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ kiểm tra")
+        VALIDATING = "validating", _("Đang kiểm tra")
+        READY = "ready", _("Sẵn sàng nhập")
+        REFUSED = "refused", _("Có lỗi, không nhập")
+        QUEUED = "queued", _("Đang chờ ghi")
+        IMPORTING = "importing", _("Đang ghi dữ liệu")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Ghi thất bại, không có thay đổi")
+
+    RUNNING = frozenset({Status.PENDING, Status.VALIDATING, Status.QUEUED, Status.IMPORTING})
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    file_path = models.CharField(_("tệp"), max_length=500)
+    original_name = models.CharField(_("tên tệp"), max_length=255, blank=True)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_validated = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    # {"create": n, "update": n, "unchanged": n, "error_rows": n, "new_hamlets": [...], ...}
+    preview = models.JSONField(default=dict, blank=True)
+    # [{"sheet", "row", "column", "col", "message"}, ...]; row/col are 1-based, may be null.
+    errors = models.JSONField(default=list, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần nhập Excel")
+        verbose_name_plural = _("lần nhập Excel")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.year})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
