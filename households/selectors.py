@@ -160,6 +160,13 @@ def review_facts(review: HouseholdReview):
 # --- pages of the households app ----------------------------------------------------------------
 
 
+def identifier_paths(user) -> tuple[str, ...]:
+    """The area paths under which a user sees citizen IDs and phones in full: an officer's own
+    areas; nobody else's (provincial staff included)."""
+    paths = scope_paths(user)
+    return () if paths is EVERYTHING else tuple(paths or ())
+
+
 def can_see_identifiers(user, household: Household) -> bool:
     """Full citizen IDs only for officers of the household's own area; everybody else masked."""
     paths = scope_paths(user)

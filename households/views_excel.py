@@ -133,9 +133,12 @@ def export(request: HttpRequest) -> FileResponse:
     households = selectors.household_list_for_user(request.user)
     year = _export_year(request, households)
     queryset = household_filter(households, request.GET, year=year)
+    reveal = selectors.identifier_paths(request.user)
     return _temp_file_response(
         lambda path: export_write(
-            path, export_rows(queryset, year=year), export_member_rows(queryset)
+            path,
+            export_rows(queryset, year=year, reveal_paths=reveal),
+            export_member_rows(queryset, reveal_paths=reveal),
         ),
         f"ho-gia-dinh-{year}.xlsx",
     )

@@ -5,3 +5,23 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Chỉ số và báo cáo")
+
+    def ready(self) -> None:
+        from households.signals import review_data_changed
+
+        from .receivers import on_review_data_changed
+
+        review_data_changed.connect(on_review_data_changed, dispatch_uid="reports-rebuild")
+
+    def load_demo_data(self) -> str:
+        """Rebuild the snapshots of every year with reviews, so `make run` shows figures."""
+        from .models import RebuildJob
+        from .services import snapshot_rebuild, years_with_data
+
+        jobs = [
+            snapshot_rebuild(year=year, trigger=RebuildJob.Trigger.DEMO)
+            for year in years_with_data()
+        ]
+        return ", ".join(
+            f"{job.year}: {job.get_status_display()} ({job.rows})" for job in jobs
+        ) or ("không có năm nào có phiếu rà soát")

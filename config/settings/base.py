@@ -191,3 +191,14 @@ CELERY_BEAT_SCHEDULE["targets-task-reminders"] = {
     "task": "targets.task_reminders_send_task",
     "schedule": crontab(hour=7, minute=0),
 }
+
+# reports: nightly rebuild of every year; every 5 minutes, current and previous year if changed.
+
+CELERY_BEAT_SCHEDULE["reports-rebuild-all-nightly"] = {
+    "task": "reports.tasks.snapshot_rebuild_all_task",
+    "schedule": crontab(hour=2, minute=15),
+}
+CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
+    "task": "reports.tasks.snapshot_rebuild_dirty_task",
+    "schedule": 300.0,
+}

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from households.models import HouseholdReview, Member
-from households.rules import normalize_text
+from households.rules import mask_identifier, normalize_text
 
 from .columns import label_for
 from .writer import CLASSIFICATION_LABELS
@@ -25,6 +25,7 @@ HOUSEHOLD_VALUES = (
     "is_ethnic_minority",
     "no_labour_capacity",
     "wants_loan",
+    "area_path",
 )
 REVIEW_VALUES = (
     "household_id",
@@ -54,19 +55,34 @@ def _bit(value: bool) -> int:
     return 1 if value else 0
 
 
-def export_rows(queryset: QuerySet, *, year: int) -> Iterator[list]:
+def _revealer(reveal_paths: tuple[str, ...] | None):
+    """Citizen IDs in full only for households under `reveal_paths` (None: all, for the shell
+    command); masked otherwise, as on the pages (households.selectors.can_see_identifiers)."""
+
+    def reveal(value: str, area_path: str) -> str:
+        if not value or reveal_paths is None or area_path.startswith(tuple(reveal_paths)):
+            return value
+        return mask_identifier(value)
+
+    return reveal
+
+
+def export_rows(
+    queryset: QuerySet, *, year: int, reveal_paths: tuple[str, ...] | None = None
+) -> Iterator[list]:
     """Rows of sheet HO in the import's column order, plus the two computed columns."""
+    reveal = _revealer(reveal_paths)
     buffer: list[tuple] = []
     for row in queryset.order_by("code").values_list(*HOUSEHOLD_VALUES).iterator(chunk_size=CHUNK):
         buffer.append(row)
         if len(buffer) >= CHUNK:
-            yield from _with_reviews(buffer, year)
+            yield from _with_reviews(buffer, year, reveal)
             buffer = []
     if buffer:
-        yield from _with_reviews(buffer, year)
+        yield from _with_reviews(buffer, year, reveal)
 
 
-def _with_reviews(households: list[tuple], year: int) -> Iterator[list]:
+def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
     reviews = {
         r[0]: r
         for r in HouseholdReview.objects.filter(
@@ -77,7 +93,7 @@ def _with_reviews(households: list[tuple], year: int) -> Iterator[list]:
     }
     for h in households:
         review = reviews.get(h[0])
-        base = [h[1], h[2], h[3] or "", h[4], h[5], h[6]]
+        base = [h[1], h[2], h[3] or "", h[4], reveal(h[5], h[11]), h[6]]
         flags = [_bit(x) for x in h[7:11]]
         if review is None:
             yield [*base, None, *([None] * 12), *flags, None, None]
@@ -92,7 +108,10 @@ def _with_reviews(households: list[tuple], year: int) -> Iterator[list]:
             ]
 
 
-def export_member_rows(queryset: QuerySet) -> Iterator[list]:
+def export_member_rows(
+    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None
+) -> Iterator[list]:
+    reveal = _revealer(reveal_paths)
     members = (
         Member.objects.filter(household__in=queryset.values("id"), left_on__isnull=True)
         .order_by("household__code", "id")
@@ -107,10 +126,12 @@ def export_member_rows(queryset: QuerySet) -> Iterator[list]:
             "school_level",
             "education",
             "work_status",
+            "household__area_path",
         )
         .iterator(chunk_size=CHUNK)
     )
-    for code, name, dob, sex, rel, cid, card, school, education, work in members:
+    for code, name, dob, sex, rel, cid, card, school, education, work, path in members:
+        cid = reveal(cid, path)
         yield [
             code,
             name,

@@ -59,7 +59,26 @@ BY_KWARG: dict[str, Param] = {
     "month": Param(lambda w: 1, area_bound=False),
 }
 
+
+def _free(attr: str) -> Param:
+    """An object bound to an agency or an owner, not to household A's area."""
+    return Param(lambda w: getattr(w, attr).pk, area_bound=False)
+
+
 BY_URL: dict[str, dict[str, Param]] = {
+    "targets:plan-detail": {"pk": _free("plan")},
+    "targets:task-create": {"plan_pk": _free("plan")},
+    "targets:document-add": {"pk": _free("plan")},
+    "targets:document-download": {"pk": _free("document")},
+    "targets:task-detail": {"pk": _free("task")},
+    "targets:task-edit": {"pk": _free("task")},
+    "targets:task-update": {"pk": _free("task")},
+    "targets:evidence-download": {"pk": _free("evidence")},
+    "targets:figure-download": {"pk": _free("figure")},
+    "households:import-job": {"pk": _free("import_job")},
+    "households:import-status": {"pk": _free("import_job")},
+    "households:import-errors": {"pk": _free("import_job")},
+    "households:import-confirm": {"pk": _free("import_job")},
     "programs:support-create": {"pk": _pk("household")},
     "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},

@@ -18,7 +18,7 @@ from datetime import date
 from functools import cached_property
 
 from households import services
-from households.models import Area, Household, HouseholdReview, Member
+from households.models import Agency, Area, Household, HouseholdReview, Member
 from households.rules import HouseholdFacts
 
 YEAR = 2023
@@ -76,6 +76,9 @@ NAMES_VISIBLE = {
 IDS_VISIBLE = {**NAMES_VISIBLE, "pat": set()}
 
 
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 class World:
     def __init__(self, users: dict) -> None:
         self.users = users  # role name -> user (None for anonymous)
@@ -103,6 +106,89 @@ class World:
     @cached_property
     def district(self) -> Area:
         return Area.objects.get(code="836")
+
+    # --- targets (agency-bound, not area-bound) and import jobs (owner-bound) ---
+
+    def _pdf(self, subdir: str) -> tuple[str, str]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from households.uploads import store_private_file
+
+        upload = SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, content_type="application/pdf")
+        return store_private_file(upload, subdir), "minh-chung.pdf"
+
+    @cached_property
+    def plan(self):
+        from targets.models import Plan
+
+        return Plan.objects.order_by("year").first()
+
+    @cached_property
+    def task(self):
+        from targets.models import Task
+
+        return Task.objects.create(
+            plan=self.plan,
+            code="NV-TEST",
+            title="Cấp thẻ BHYT (kiểm thử)",
+            lead_agency=Agency.objects.get(code="SYT"),
+            due_date=date(2023, 12, 31),
+        )
+
+    @cached_property
+    def evidence(self):
+        from targets.models import TaskEvidence, TaskUpdate
+
+        update = TaskUpdate.objects.create(
+            task=self.task,
+            status="in_progress",
+            percent=50,
+            note="kiểm thử",
+            agency=self.task.lead_agency,
+        )
+        path, name = self._pdf("evidence")
+        return TaskEvidence.objects.create(update=update, file_path=path, original_name=name)
+
+    @cached_property
+    def document(self):
+        from targets.models import PlanDocument
+
+        path, name = self._pdf("plans")
+        return PlanDocument.objects.create(
+            plan=self.plan, title="Kế hoạch", file_path=path, original_name=name
+        )
+
+    @cached_property
+    def figure(self):
+        from targets.models import ManualFigure
+
+        target = (
+            self.plan.targets.filter(indicator_code="manual").first() or self.plan.targets.first()
+        )
+        path, name = self._pdf("figures")
+        return ManualFigure.objects.create(
+            target=target,
+            indicator_code=target.indicator_code,
+            area=self.district,
+            year=2023,
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 12, 31),
+            value=10,
+            agency=Agency.objects.get(code="SYT"),
+            file_path=path,
+            original_name=name,
+        )
+
+    @cached_property
+    def import_job(self):
+        from households.models import ImportJob
+
+        return ImportJob.objects.create(
+            user=self.users["alice"],
+            file_path="imports/none.xlsx",
+            original_name="ho.xlsx",
+            year=2023,
+        )
 
     # --- building ---
 

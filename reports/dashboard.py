@@ -1,0 +1,243 @@
+"""What a dashboard shows for one area and year, built from snapshot values only.
+
+Every table is a `Table` so that the page, its chart and its .xlsx download show the same
+numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from households import roles
+from households.models import Area
+from households.models.reviews import INDICATOR_NUMBERS
+from households.selectors import area_get_for_user, area_in_scope, root_areas_for_user
+
+from . import charts, rules, selectors
+from .indicators.households import DEPRIVATION_NAMES
+from .targets_view import target_rows, target_specs
+
+SUMMARY_CODES = (
+    "population_households", "population_persons", "poor_households", "poor_rate",
+    "near_poor_households", "near_poor_rate", "poor_near_rate", "poor_rate_change",
+    "poor_persons", "near_poor_persons", "pending_reviews", "reviewed_households",
+)  # fmt: skip
+MOVEMENT_CODES = (
+    "poor_start", "poor_escaped", "poor_to_near_poor", "poor_newly", "poor_reimpoverished",
+    "poor_households", "near_start", "near_escaped", "near_to_poor", "near_from_poor",
+    "near_newly", "near_returned", "near_poor_households",
+)  # fmt: skip
+DEPRIVATION_CODES = tuple(
+    f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in INDICATOR_NUMBERS for s in ("", "_rate")
+)
+TREND_CODES = ("poor_households", "poor_rate", "near_poor_households", "near_poor_rate")
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[tuple[str, str]]  # (label, kind: text | int | pct | pts)
+    rows: list[list] = field(default_factory=list)
+    links: list[str | None] = field(default_factory=list)  # area code to drill into, per row
+
+    @property
+    def display_rows(self) -> list[dict]:
+        kinds = [kind for _label, kind in self.columns]
+        return [
+            {
+                "link": self.links[i] if i < len(self.links) else None,
+                "cells": list(zip(row, kinds, strict=True)),
+            }
+            for i, row in enumerate(self.rows)
+        ]
+
+
+def dashboard_only_targets(user) -> bool:
+    return not (roles.is_provincial(user) or roles.is_area_officer(user))
+
+
+def dashboard_area_get(user, *, code: str | None) -> Area:
+    """The area a dashboard shows: the user's root area by default; 404 outside the scope.
+
+    Agency staff see the province (their targets only); officers their own areas.
+    """
+    if dashboard_only_targets(user):
+        if not roles.is_agency_staff(user):
+            raise Http404
+        province = Area.objects.filter(code=settings.PROVINCE_CODE).first()
+        if province is None or (code and code != province.code):
+            raise Http404
+        return province
+    if code:
+        return area_get_for_user(user, code=code)
+    area = root_areas_for_user(user).first()
+    if area is None:
+        raise Http404
+    return area
+
+
+def _v(values, area, code):
+    found = values.get((area.pk, code))
+    return found.value if found is not None else None
+
+
+def _areas_table(values, areas) -> Table:
+    table = Table(
+        "areas",
+        _("Hộ nghèo, hộ cận nghèo theo địa bàn"),
+        [
+            (_("Địa bàn"), "text"), (_("Tổng số hộ"), "int"), (_("Hộ nghèo"), "int"),
+            (_("Tỷ lệ hộ nghèo (%)"), "pct"), (_("Hộ cận nghèo"), "int"),
+            (_("Tỷ lệ hộ cận nghèo (%)"), "pct"), (_("Tăng/giảm tỷ lệ nghèo (điểm %)"), "pts"),
+        ],
+    )  # fmt: skip
+    for area in areas:
+        table.rows.append([area.name] + [_v(values, area, c) for c in (
+            "population_households", "poor_households", "poor_rate", "near_poor_households",
+            "near_poor_rate", "poor_rate_change")])  # fmt: skip
+        table.links.append(area.code)
+    return table
+
+
+def _trend_table(trend, years) -> Table:
+    table = Table(
+        "trend",
+        _("Diễn biến qua các năm"),
+        [(_("Năm"), "text"), (_("Hộ nghèo"), "int"), (_("Tỷ lệ hộ nghèo (%)"), "pct"),
+         (_("Hộ cận nghèo"), "int"), (_("Tỷ lệ hộ cận nghèo (%)"), "pct")],
+    )  # fmt: skip
+    for year in years:
+        table.rows.append([str(year)] + [trend.get((year, c)) for c in TREND_CODES])
+    return table
+
+
+def _deprivation_table(values, area) -> Table:
+    table = Table(
+        "deprivations",
+        _("Hộ nghèo, hộ cận nghèo thiếu hụt theo chỉ số"),
+        [(_("Chỉ số"), "text"), (_("Hộ nghèo thiếu hụt"), "int"), (_("% hộ nghèo"), "pct"),
+         (_("Hộ cận nghèo thiếu hụt"), "int"), (_("% hộ cận nghèo"), "pct")],
+    )  # fmt: skip
+    for n in INDICATOR_NUMBERS:
+        table.rows.append(
+            [f"{n}. {DEPRIVATION_NAMES[n]}"]
+            + [
+                _v(values, area, f"{p}_d{n:02d}{s}")
+                for p in ("poor", "near")
+                for s in ("", "_rate")
+            ]
+        )
+    return table
+
+
+def _movement_table(values, area) -> Table:
+    table = Table(
+        "movements",
+        _("Diễn biến hộ nghèo, hộ cận nghèo trong năm"),
+        [(_("Nội dung"), "text"), (_("Số hộ"), "int")],
+    )
+    labels = {
+        "poor_start": _("Hộ nghèo đầu kỳ"), "poor_escaped": _("Thoát nghèo"),
+        "poor_to_near_poor": _("Thoát nghèo thành cận nghèo"), "poor_newly": _("Nghèo phát sinh mới"),
+        "poor_reimpoverished": _("Tái nghèo"), "poor_households": _("Hộ nghèo cuối kỳ"),
+        "near_start": _("Hộ cận nghèo đầu kỳ"), "near_escaped": _("Thoát cận nghèo"),
+        "near_to_poor": _("Cận nghèo thành nghèo"), "near_from_poor": _("Nghèo thành cận nghèo"),
+        "near_newly": _("Cận nghèo phát sinh mới"), "near_returned": _("Tái cận nghèo"),
+        "near_poor_households": _("Hộ cận nghèo cuối kỳ"),
+    }  # fmt: skip
+    for code in MOVEMENT_CODES:
+        table.rows.append([labels[code], _v(values, area, code)])
+    return table
+
+
+def _targets_table(rows, areas) -> Table:
+    table = Table(
+        "targets",
+        _("Chỉ tiêu: thực hiện so với kế hoạch"),
+        [(_("Chỉ tiêu"), "text"), (_("Kế hoạch"), "pts")] + [(a.name, "pts") for a in areas],
+    )
+    for row in rows:
+        spec = row["spec"]
+        table.rows.append(
+            [f"{spec.code} {spec.statement}", spec.target] + [c["actual"] for c in row["cells"]]
+        )
+    return table
+
+
+def dashboard_get(user, *, area: Area, year: int | None) -> dict:
+    snapshots = selectors.snapshot_list_active()
+    snapshot = selectors.snapshot_pick(snapshots, year)
+    context = {
+        "area": area, "snapshot": snapshot, "years": [s.year for s in snapshots],
+        "only_targets": dashboard_only_targets(user), "tables": {},
+    }  # fmt: skip
+    if snapshot is None:
+        return context
+    children = [] if context["only_targets"] else selectors.child_areas(area)
+    areas = [area, *children]
+    specs = target_specs(user=user, year=snapshot.year)
+    codes = {*SUMMARY_CODES, *MOVEMENT_CODES, *DEPRIVATION_CODES}
+    codes |= {s.indicator_code for s in specs if s.indicator_code}
+    values = selectors.value_map(snapshot, areas, codes)
+    state = selectors.year_state_get(snapshot.year)
+    job = selectors.job_last_for_year(snapshot.year)
+    tables = context["tables"]
+    rows_of_targets = target_rows(specs, areas, values)
+    tables["targets"] = _targets_table(rows_of_targets, areas)
+    context.update(
+        summary={code: _v(values, area, code) for code in SUMMARY_CODES},
+        target_rows=rows_of_targets,
+        pending=int(_v(values, area, "pending_reviews") or 0),
+        stale=rules.is_stale(
+            built_at=snapshot.built_at,
+            dirty_since=state.dirty_since if state else None,
+            now=timezone.now(),
+        ),
+        last_job=job,
+        failed=job is not None and job.status == job.Status.FAILED,
+    )
+    if context["only_targets"]:
+        return context
+    context["breadcrumbs"] = [
+        a
+        for a in Area.objects.filter(path__in=rules.ancestor_paths(area.path)[:-1]).order_by(
+            "depth"
+        )
+        if area_in_scope(user, a)
+    ]
+    trend = selectors.trend_map(area, TREND_CODES)
+    tables["areas"] = _areas_table(values, children)
+    tables["trend"] = _trend_table(trend, context["years"])
+    tables["deprivations"] = _deprivation_table(values, area)
+    tables["movements"] = _movement_table(values, area)
+    poor, near = _("Tỷ lệ hộ nghèo"), _("Tỷ lệ hộ cận nghèo")
+    context["charts"] = {
+        "areas": charts.bar_chart(
+            [a.name for a in children],
+            [
+                charts.Series(poor, "bar-poor", [_v(values, a, "poor_rate") for a in children]),
+                charts.Series(near, "bar-near", [_v(values, a, "near_poor_rate") for a in children]),
+            ],
+        ),
+        "trend": charts.line_chart(
+            [str(y) for y in context["years"]],
+            [
+                charts.Series(poor, "line-poor", [trend.get((y, "poor_rate")) for y in context["years"]]),
+                charts.Series(near, "line-near", [trend.get((y, "near_poor_rate")) for y in context["years"]]),
+            ],
+        ),
+        "deprivations": charts.bar_chart(
+            [str(DEPRIVATION_NAMES[n]) for n in INDICATOR_NUMBERS],
+            [
+                charts.Series(_("% hộ nghèo"), "bar-poor", [r[2] for r in tables["deprivations"].rows]),
+                charts.Series(_("% hộ cận nghèo"), "bar-near", [r[4] for r in tables["deprivations"].rows]),
+            ],
+        ),
+    }  # fmt: skip
+    return context

@@ -1,0 +1,33 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Area
+from households.selectors import area_list_for_user
+
+from .official import TABLES
+
+
+class OfficialTableForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Năm"), coerce=int)
+    area = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Area.objects.none())
+    table = forms.ChoiceField(label=_("Biểu"), choices=[(k, t.title) for k, t in TABLES.items()])
+
+    def __init__(self, *args, user, years, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, y) for y in reversed(years)]
+        self.fields["area"].queryset = (
+            area_list_for_user(user).exclude(level=Area.Level.HAMLET).order_by("path")
+        )
+        self.fields["area"].to_field_name = "code"
+        self.fields["area"].label_from_instance = lambda a: f"{'— ' * a.depth}{a.name}"
+
+
+class RebuildForm(forms.Form):
+    year = forms.TypedChoiceField(
+        label=_("Năm"), coerce=int, required=False, empty_value=None,
+        help_text=_("Để trống để tính lại mọi năm."),
+    )  # fmt: skip
+
+    def __init__(self, *args, years, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("Tất cả các năm"))] + [(y, y) for y in years]

@@ -1,0 +1,204 @@
+"""Households family: the annual review results (Circular 07/2021, Phụ lục VII).
+
+Official figures count only approved reviews that stand for their household in the year
+(`is_current`). Rates are over the area's resident households of the year (AreaPopulation),
+never over the households that happen to be in the registry (domain §2).
+
+Movements are counted from `previous_classification` and `classification` of this year's
+reviews, so that the identity holds exactly for every area:
+    poor_start - poor_escaped - poor_to_near_poor + poor_newly + poor_reimpoverished = poor_households
+    near_start - near_escaped - near_to_poor + near_from_poor + near_newly + near_returned
+        = near_poor_households
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, Sum
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from households.models import AreaPopulation, HouseholdReview
+from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NUMBERS
+
+from .base import Counts, Good, Indicator, Kind, Unit
+
+POOR, NEAR = "poor", "near_poor"
+NOT_POOR_NOR_NEAR = ("average", "above")
+DEPRIVATION_NAMES = {
+    1: _("Việc làm"),
+    2: _("Người phụ thuộc"),
+    3: _("Dinh dưỡng"),
+    4: _("Bảo hiểm y tế"),
+    5: _("Trình độ giáo dục người lớn"),
+    6: _("Tình trạng đi học trẻ em"),
+    7: _("Chất lượng nhà ở"),
+    8: _("Diện tích nhà ở bình quân"),
+    9: _("Nguồn nước sinh hoạt"),
+    10: _("Nhà tiêu hợp vệ sinh"),
+    11: _("Sử dụng dịch vụ viễn thông"),
+    12: _("Phương tiện tiếp cận thông tin"),
+}
+GROUPS = {
+    "meritorious": ("is_meritorious", _("hộ người có công")),
+    "ethnic": ("is_ethnic_minority", _("hộ dân tộc thiểu số")),
+    "no_labour": ("no_labour_capacity", _("hộ không có khả năng lao động")),
+    "social_protection": ("is_social_protection", _("hộ có người hưởng bảo trợ xã hội")),
+}
+
+H, P, PCT, PTS = Unit.HOUSEHOLDS, Unit.PERSONS, Unit.PERCENT, Unit.POINTS
+
+
+def _change(values) -> float | None:
+    now, before = values.get("poor_rate"), values.get("prev_poor_rate")
+    if now is None or before is None:
+        return None
+    return round(now - before, 2)
+
+
+def _indicators() -> tuple[Indicator, ...]:
+    items = [
+        Indicator("population_households", _("Tổng số hộ dân cư"), H),
+        Indicator("population_persons", _("Tổng số nhân khẩu"), P),
+        Indicator("reviewed_households", _("Số hộ có phiếu rà soát được duyệt"), H),
+        Indicator("pending_reviews", _("Số phiếu đang chờ huyện duyệt"), H),
+        Indicator("poor_households", _("Số hộ nghèo"), H, Good.DOWN),
+        Indicator("poor_persons", _("Số nhân khẩu hộ nghèo"), P, Good.DOWN),
+        Indicator("near_poor_households", _("Số hộ cận nghèo"), H, Good.DOWN),
+        Indicator("near_poor_persons", _("Số nhân khẩu hộ cận nghèo"), P, Good.DOWN),
+        Indicator("poor_near_households", _("Số hộ nghèo và cận nghèo"), H, Good.DOWN),
+        Indicator("prev_poor_households", _("Số hộ nghèo năm trước"), H, internal=True),
+        Indicator("prev_population_households", _("Tổng số hộ năm trước"), H, internal=True),
+    ]
+    ratios = [
+        ("poor_rate", _("Tỷ lệ hộ nghèo"), "poor_households", "population_households"),
+        ("near_poor_rate", _("Tỷ lệ hộ cận nghèo"), "near_poor_households", "population_households"),
+        ("poor_near_rate", _("Tỷ lệ hộ nghèo và cận nghèo"), "poor_near_households",
+         "population_households"),
+        ("poor_persons_rate", _("Tỷ lệ nhân khẩu hộ nghèo"), "poor_persons", "population_persons"),
+        ("near_poor_persons_rate", _("Tỷ lệ nhân khẩu hộ cận nghèo"), "near_poor_persons",
+         "population_persons"),
+        ("prev_poor_rate", _("Tỷ lệ hộ nghèo năm trước"), "prev_poor_households",
+         "prev_population_households"),
+    ]  # fmt: skip
+    items += [
+        Indicator(
+            code, name, PCT, Good.DOWN, Kind.RATIO, num, den, internal=code == "prev_poor_rate"
+        )
+        for code, name, num, den in ratios
+    ]
+    items.append(
+        Indicator(
+            "poor_rate_change",
+            _("Tỷ lệ hộ nghèo tăng (+) / giảm (-) so với năm trước"),
+            PTS,
+            Good.DOWN,
+            Kind.DERIVED,
+            formula=_change,
+            description=_("điểm phần trăm"),
+        )
+    )
+    movements = [
+        ("poor_start", _("Hộ nghèo đầu kỳ")),
+        ("poor_escaped", _("Thoát nghèo (lên trên cận nghèo)")),
+        ("poor_to_near_poor", _("Thoát nghèo, thành hộ cận nghèo")),
+        ("poor_newly", _("Hộ nghèo phát sinh mới")),
+        ("poor_reimpoverished", _("Hộ tái nghèo")),
+        ("near_start", _("Hộ cận nghèo đầu kỳ")),
+        ("near_escaped", _("Thoát cận nghèo")),
+        ("near_to_poor", _("Cận nghèo thành hộ nghèo")),
+        ("near_from_poor", _("Hộ nghèo thành hộ cận nghèo")),
+        ("near_newly", _("Hộ cận nghèo phát sinh mới")),
+        ("near_returned", _("Hộ tái cận nghèo")),
+    ]
+    items += [Indicator(code, name, H) for code, name in movements]
+    for prefix, among, total in (
+        ("poor", _("Hộ nghèo"), "poor_households"),
+        ("near", _("Hộ cận nghèo"), "near_poor_households"),
+    ):
+        for n in INDICATOR_NUMBERS:
+            code = f"{prefix}_d{n:02d}"
+            name = DEPRIVATION_NAMES[n]
+            items.append(Indicator(code, format_lazy(_("{} thiếu hụt {}"), among, name), H))
+            items.append(Indicator(f"{code}_rate", name, PCT, Good.DOWN, Kind.RATIO, code, total))
+        for group, (_field, label) in GROUPS.items():
+            items.append(Indicator(f"{prefix}_{group}", format_lazy("{} – {}", among, label), H))
+    return tuple(items)
+
+
+INDICATORS = _indicators()
+
+
+def _aggregates(year: int) -> dict:
+    cur, prev = Q(year=year), Q(year=year - 1)
+    poor, near = Q(classification=POOR), Q(classification=NEAR)
+    was_poor, was_near = Q(previous_classification=POOR), Q(previous_classification=NEAR)
+    left = Q(classification__in=NOT_POOR_NOR_NEAR)
+    reimp = Q(movement="reimpoverished")
+    returned = Q(movement="near_poor_returned")
+    aggs = {
+        "reviewed_households": Count("id", filter=cur),
+        "poor_households": Count("id", filter=cur & poor),
+        "poor_persons": Sum("member_count", filter=cur & poor),
+        "near_poor_households": Count("id", filter=cur & near),
+        "near_poor_persons": Sum("member_count", filter=cur & near),
+        "prev_poor_households": Count("id", filter=prev & poor),
+        "poor_start": Count("id", filter=cur & was_poor),
+        "poor_escaped": Count("id", filter=cur & was_poor & left),
+        "poor_to_near_poor": Count("id", filter=cur & was_poor & near),
+        "poor_newly": Count("id", filter=cur & ~was_poor & poor & ~reimp),
+        "poor_reimpoverished": Count("id", filter=cur & ~was_poor & poor & reimp),
+        "near_start": Count("id", filter=cur & was_near),
+        "near_escaped": Count("id", filter=cur & was_near & left),
+        "near_to_poor": Count("id", filter=cur & was_near & poor),
+        "near_from_poor": Count("id", filter=cur & was_poor & near),
+        "near_newly": Count("id", filter=cur & ~was_poor & ~was_near & near & ~returned),
+        "near_returned": Count("id", filter=cur & ~was_poor & ~was_near & near & returned),
+    }
+    for prefix, klass in (("poor", poor), ("near", near)):
+        for n, field in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True):
+            aggs[f"{prefix}_d{n:02d}"] = Count("id", filter=cur & klass & Q(**{field: True}))
+        for group, (field, _label) in GROUPS.items():
+            aggs[f"{prefix}_{group}"] = Count(
+                "id", filter=cur & klass & Q(**{f"household__{field}": True})
+            )
+    return aggs
+
+
+def compute(year: int) -> Counts:
+    """Every count of the family per commune: one grouped query over the reviews of two years."""
+    counts: Counts = {}
+    rows = (
+        HouseholdReview.objects.filter(
+            year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED
+        )
+        .values("household__commune_id")
+        .annotate(**_aggregates(year))
+        .order_by()
+    )
+    for row in rows:
+        commune = row.pop("household__commune_id")
+        for code, value in row.items():
+            counts[(code, commune)] = value or 0
+        counts[("poor_near_households", commune)] = (
+            counts[("poor_households", commune)] + counts[("near_poor_households", commune)]
+        )
+    pending = (
+        HouseholdReview.objects.filter(
+            year=year, is_current=True, status=HouseholdReview.Status.SUBMITTED
+        )
+        .values("household__commune_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in pending:
+        counts[("pending_reviews", row["household__commune_id"])] = row["n"]
+    populations = AreaPopulation.objects.filter(year__in=(year, year - 1)).values_list(
+        "area_id", "year", "households", "persons"
+    )
+    for area_id, pop_year, households, persons in populations:
+        if pop_year == year:
+            counts[("population_households", area_id)] = households
+            counts[("population_persons", area_id)] = persons
+        else:
+            counts[("prev_population_households", area_id)] = households
+    return counts

@@ -1,0 +1,121 @@
+"""The official review-result tables (Circular 07/2021, Phụ lục VII) from the snapshot.
+
+Approved reviews only (the snapshot counts nothing else). Rows: the chosen area, then every
+unit below it down to communes in tree order, so communes sum to their district and districts
+to the province (the snapshot is one roll-up).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from households.models import Area
+from households.models.reviews import INDICATOR_NUMBERS
+
+from . import selectors
+from .indicators.households import DEPRIVATION_NAMES, GROUPS
+from .xlsx import official_workbook
+
+
+@dataclass(frozen=True)
+class OfficialTable:
+    key: str
+    title: str
+    columns: tuple[tuple[str, str, str], ...]  # (label, kind, indicator code)
+
+
+def _deprivation_columns(prefix: str, total: str, label: str):
+    cols = [(label, "int", total)]
+    for n in INDICATOR_NUMBERS:
+        name = DEPRIVATION_NAMES[n]
+        cols.append((f"CS{n:02d} {name}: {_('số hộ')}", "int", f"{prefix}_d{n:02d}"))
+        cols.append((f"CS{n:02d}: %", "pct", f"{prefix}_d{n:02d}_rate"))
+    return tuple(cols)
+
+
+def _group_columns():
+    cols = [(_("Tổng số hộ nghèo"), "int", "poor_households")]
+    cols += [(f"{_('Hộ nghèo')}: {label}", "int", f"poor_{g}") for g, (_f, label) in GROUPS.items()]
+    cols.append((_("Tổng số hộ cận nghèo"), "int", "near_poor_households"))
+    cols += [
+        (f"{_('Hộ cận nghèo')}: {label}", "int", f"near_{g}") for g, (_f, label) in GROUPS.items()
+    ]
+    return tuple(cols)
+
+
+TABLES = {
+    t.key: t
+    for t in (
+        OfficialTable("summary", _("Tổng hợp kết quả rà soát hộ nghèo, hộ cận nghèo"), (
+            (_("Tổng số hộ dân cư"), "int", "population_households"),
+            (_("Tổng số nhân khẩu"), "int", "population_persons"),
+            (_("Số hộ nghèo"), "int", "poor_households"),
+            (_("Tỷ lệ hộ nghèo (%)"), "pct", "poor_rate"),
+            (_("Số nhân khẩu hộ nghèo"), "int", "poor_persons"),
+            (_("Số hộ cận nghèo"), "int", "near_poor_households"),
+            (_("Tỷ lệ hộ cận nghèo (%)"), "pct", "near_poor_rate"),
+            (_("Số nhân khẩu hộ cận nghèo"), "int", "near_poor_persons"),
+        )),
+        OfficialTable("poor_movements", _("Diễn biến hộ nghèo"), (
+            (_("Hộ nghèo đầu kỳ"), "int", "poor_start"),
+            (_("Thoát nghèo"), "int", "poor_escaped"),
+            (_("Thoát nghèo, thành hộ cận nghèo"), "int", "poor_to_near_poor"),
+            (_("Hộ nghèo phát sinh mới"), "int", "poor_newly"),
+            (_("Hộ tái nghèo"), "int", "poor_reimpoverished"),
+            (_("Hộ nghèo cuối kỳ"), "int", "poor_households"),
+            (_("Tỷ lệ hộ nghèo cuối kỳ (%)"), "pct", "poor_rate"),
+        )),
+        OfficialTable("near_movements", _("Diễn biến hộ cận nghèo"), (
+            (_("Hộ cận nghèo đầu kỳ"), "int", "near_start"),
+            (_("Thoát cận nghèo"), "int", "near_escaped"),
+            (_("Cận nghèo thành hộ nghèo"), "int", "near_to_poor"),
+            (_("Hộ nghèo thành hộ cận nghèo"), "int", "near_from_poor"),
+            (_("Hộ cận nghèo phát sinh mới"), "int", "near_newly"),
+            (_("Hộ tái cận nghèo"), "int", "near_returned"),
+            (_("Hộ cận nghèo cuối kỳ"), "int", "near_poor_households"),
+            (_("Tỷ lệ hộ cận nghèo cuối kỳ (%)"), "pct", "near_poor_rate"),
+        )),
+        OfficialTable("poor_deprivations", _("Hộ nghèo thiếu hụt các chỉ số đo lường"),
+                      _deprivation_columns("poor", "poor_households", _("Tổng số hộ nghèo"))),
+        OfficialTable("near_deprivations", _("Hộ cận nghèo thiếu hụt các chỉ số đo lường"),
+                      _deprivation_columns("near", "near_poor_households", _("Tổng số hộ cận nghèo"))),
+        OfficialTable("groups", _("Hộ nghèo, hộ cận nghèo theo nhóm đối tượng"), _group_columns()),
+    )
+}  # fmt: skip
+
+
+def official_rows(
+    table: OfficialTable, *, area: Area, snapshot
+) -> tuple[list, list[list], set[int]]:
+    """(columns, rows, indices of bold rows) of one table for `area` and everything below."""
+    areas = selectors.area_tree_below(area)
+    values = selectors.value_map(snapshot, areas, [c[2] for c in table.columns])
+    columns = [(_("STT"), "text"), (_("Đơn vị"), "text")] + [(c[0], c[1]) for c in table.columns]
+    rows, bold, indents = [], set(), []
+    number = 0
+    for i, unit in enumerate(areas):
+        if unit.level == Area.Level.COMMUNE and unit != area:
+            number += 1
+            label = str(number)
+        else:
+            label, number = "", 0
+            bold.add(i)
+        indents.append(unit.depth - area.depth)
+        cells = []
+        for _label, kind, code in table.columns:
+            found = values.get((unit.pk, code))
+            value = found.value if found is not None else None
+            cells.append(int(value) if kind == "int" and value is not None else value)
+        rows.append([label, unit.name, *cells])
+    return columns, rows, bold, indents
+
+
+def official_workbook_build(*, key: str, area: Area, snapshot, unit: str) -> bytes:
+    table = TABLES[key]
+    columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
+    return official_workbook(
+        title=f"{table.title} {_('năm')} {snapshot.year}", unit=unit, area=area,
+        snapshot=snapshot, columns=columns, rows=rows, bold_rows=bold, indents=indents,
+    )  # fmt: skip

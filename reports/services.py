@@ -1,0 +1,136 @@
+"""Writes: the snapshot rebuild and the marks that schedule it."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from households.models import Area, HouseholdReview
+
+from . import rules
+from .indicators import families, registry
+from .models import IndicatorValue, RebuildJob, Snapshot, YearState
+
+logger = logging.getLogger(__name__)
+
+# pg_advisory_xact_lock(namespace, year): two rebuilds of one year never run at once.
+LOCK_NAMESPACE = 7207
+
+
+def _lock_year(year: int) -> None:
+    """Serialise rebuilds of a year until the current transaction ends.
+
+    PostgreSQL: a transaction-level advisory lock (released by commit or rollback, even when
+    the worker dies). SQLite: the database opens write transactions IMMEDIATE (settings), so a
+    second writer waits for the first: rebuilds are serialised by the database itself.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, year])
+
+
+def _areas() -> dict[int, str]:
+    return dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
+
+
+def snapshot_values_compute(*, year: int) -> list[IndicatorValue]:
+    """All indicator values of a year for every area (unsaved rows, no snapshot yet)."""
+    counts: dict = {}
+    for family in families():
+        counts.update(family.compute(year))
+    totals = rules.roll_up(counts, _areas())
+    indicators = list(registry().values())
+    rows = []
+    for area_id, area_counts in totals.items():
+        for code, (value, num, den) in rules.evaluate(indicators, area_counts).items():
+            rows.append(
+                IndicatorValue(
+                    indicator=code,
+                    area_id=area_id,
+                    year=year,
+                    value=value,
+                    numerator=num,
+                    denominator=den,
+                )
+            )
+    return rows
+
+
+def snapshot_rebuild(
+    *, year: int, trigger: str = RebuildJob.Trigger.MANUAL, job=None
+) -> RebuildJob:
+    """Recompute every indicator of `year` into a new snapshot and swap it in atomically.
+
+    The new values are written and made active in one transaction: readers see the previous
+    snapshot until it commits, and a failure rolls everything back, leaving the previous
+    snapshot in place. The job row (outside that transaction) records the outcome.
+    """
+    if job is None:
+        job = RebuildJob.objects.create(year=year, trigger=trigger)
+    YearState.objects.get_or_create(year=year)
+    started = timezone.now()
+    clock = time.perf_counter()
+    RebuildJob.objects.filter(pk=job.pk).update(
+        status=RebuildJob.Status.RUNNING, started_at=started
+    )
+    try:
+        with transaction.atomic():
+            _lock_year(year)
+            rows = snapshot_values_compute(year=year)
+            snapshot = Snapshot.objects.create(year=year, built_at=timezone.now(), job=job)
+            for row in rows:
+                row.snapshot = snapshot
+            IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+            old = list(
+                Snapshot.objects.filter(year=year)
+                .exclude(pk=snapshot.pk)
+                .values_list("pk", flat=True)
+            )
+            Snapshot.objects.filter(pk__in=old).update(status=Snapshot.Status.SUPERSEDED)
+            snapshot.status = Snapshot.Status.ACTIVE
+            snapshot.rows = len(rows)
+            snapshot.save(update_fields=["status", "rows"])
+    except Exception as exc:
+        logger.exception("snapshot rebuild of %s failed", year)
+        job.status, job.error = RebuildJob.Status.FAILED, f"{type(exc).__name__}: {exc}"
+    else:
+        # Outside the swap: old rows go in one DELETE each (no cascade collection).
+        IndicatorValue.objects.filter(snapshot_id__in=old).delete()
+        Snapshot.objects.filter(pk__in=old).delete()
+        YearState.objects.filter(year=year, dirty_since__lte=started).update(dirty_since=None)
+        job.status, job.rows, job.error = RebuildJob.Status.DONE, len(rows), ""
+    job.started_at = started
+    job.finished_at = timezone.now()
+    job.duration_ms = round((time.perf_counter() - clock) * 1000)
+    job.save(update_fields=["status", "error", "rows", "started_at", "finished_at", "duration_ms"])
+    return job
+
+
+def years_with_data() -> list[int]:
+    return sorted(HouseholdReview.objects.order_by().values_list("year", flat=True).distinct())
+
+
+def years_mark_dirty(*, years) -> list[int]:
+    """Mark years as changed; a later year with a snapshot depends on them (its change)."""
+    years = set(years)
+    following = set(
+        Snapshot.objects.filter(
+            year__in=[y + 1 for y in years], status=Snapshot.Status.ACTIVE
+        ).values_list("year", flat=True)
+    )
+    marked = sorted(years | following)
+    now = timezone.now()
+    for year in marked:
+        YearState.objects.update_or_create(year=year, defaults={"dirty_since": now})
+    return marked
+
+
+def dirty_years() -> list[int]:
+    return list(
+        YearState.objects.filter(dirty_since__isnull=False)
+        .order_by("year")
+        .values_list("year", flat=True)
+    )

@@ -1,0 +1,60 @@
+"""Celery tasks: each calls a service and is safe to run twice (a rebuild is idempotent)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from . import services
+from .models import RebuildJob
+
+# Seconds a burst of approvals waits before its one rebuild (debounce).
+REBUILD_DEBOUNCE_SECONDS = 30
+
+
+def debounce_key(year: int) -> str:
+    return f"reports:rebuild-scheduled:{year}"
+
+
+@shared_task(name="reports.tasks.snapshot_rebuild_task")
+def snapshot_rebuild_task(year: int, trigger: str = RebuildJob.Trigger.MANUAL, job_id=None) -> int:
+    # Let approvals that arrive from now on schedule the next rebuild.
+    cache.delete(debounce_key(year))
+    job = RebuildJob.objects.filter(pk=job_id).first() if job_id else None
+    return services.snapshot_rebuild(year=year, trigger=trigger, job=job).pk
+
+
+@shared_task(name="reports.tasks.snapshot_rebuild_all_task")
+def snapshot_rebuild_all_task(trigger: str = RebuildJob.Trigger.SCHEDULE) -> list[int]:
+    """Nightly: every year that has reviews."""
+    return [
+        services.snapshot_rebuild(year=year, trigger=trigger).pk
+        for year in services.years_with_data()
+    ]
+
+
+@shared_task(name="reports.tasks.snapshot_rebuild_dirty_task")
+def snapshot_rebuild_dirty_task() -> list[int]:
+    """Every few minutes: the current and previous year, only when their data changed."""
+    this_year = timezone.localdate().year
+    return [
+        services.snapshot_rebuild(year=year, trigger=RebuildJob.Trigger.SCHEDULE).pk
+        for year in services.dirty_years()
+        if year >= this_year - 1
+    ]
+
+
+def snapshot_rebuild_schedule(*, year: int, trigger: str, countdown: int) -> bool:
+    """Queue one rebuild of `year` in `countdown` seconds unless one is already queued.
+
+    The cache key makes a burst of approvals schedule a single rebuild; the task deletes it
+    when it starts. Returns whether a rebuild was queued.
+    """
+    if not cache.add(debounce_key(year), 1, timeout=countdown + 300):
+        return False
+    job = RebuildJob.objects.create(year=year, trigger=trigger)
+    snapshot_rebuild_task.apply_async(
+        args=[year], kwargs={"trigger": trigger, "job_id": job.pk}, countdown=countdown
+    )
+    return True

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from households import roles
+from households.selectors import agency_of
+
+from . import selectors, services, tasks
+from .dashboard import dashboard_area_get, dashboard_get
+from .forms import OfficialTableForm, RebuildForm
+from .models import RebuildJob
+from .official import official_workbook_build
+from .xlsx import table_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _year(request: HttpRequest) -> int | None:
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
+    area = dashboard_area_get(request.user, code=code)
+    context = dashboard_get(request.user, area=area, year=_year(request))
+    return render(request, "reports/dashboard.html", context)
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return _dashboard(request, None)
+
+
+@login_required
+def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
+    return _dashboard(request, code)
+
+
+@login_required
+def table_xlsx(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    area = dashboard_area_get(request.user, code=code)
+    context = dashboard_get(request.user, area=area, year=_year(request))
+    table = context["tables"].get(key)
+    if table is None:
+        raise Http404
+    snapshot = context["snapshot"]
+    content = table_workbook(table, area=area, snapshot=snapshot)
+    return _xlsx(content, f"{key}-{area.code}-{snapshot.year}.xlsx")
+
+
+@login_required
+def official(request: HttpRequest) -> HttpResponse:
+    if not (roles.is_provincial(request.user) or roles.is_area_officer(request.user)):
+        raise Http404
+    snapshots = selectors.snapshot_list_active()
+    form = OfficialTableForm(
+        request.GET or None, user=request.user, years=[s.year for s in snapshots]
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        snapshot = selectors.snapshot_pick(snapshots, data["year"])
+        agency = agency_of(request.user)
+        unit = agency.name if agency else _("UBND %(area)s") % {"area": data["area"].name}
+        content = official_workbook_build(
+            key=data["table"], area=data["area"], snapshot=snapshot, unit=unit
+        )
+        return _xlsx(content, f"bieu-{data['table']}-{data['area'].code}-{snapshot.year}.xlsx")
+    return render(request, "reports/official.html", {"form": form, "snapshots": snapshots})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def jobs(request: HttpRequest) -> HttpResponse:
+    if not roles.is_provincial(request.user):
+        raise Http404
+    form = RebuildForm(request.POST or None, years=services.years_with_data())
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        years = [year] if year else services.years_with_data()
+        for year in years:
+            job = RebuildJob.objects.create(year=year, trigger=RebuildJob.Trigger.MANUAL)
+            transaction.on_commit(
+                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, "manual", j)
+            )
+        messages.success(request, _("Đã yêu cầu tính lại số liệu năm %(years)s.") % {
+            "years": ", ".join(str(y) for y in years)})  # fmt: skip
+        return redirect("reports:jobs")
+    context = {"form": form, "jobs": selectors.job_list()[:50]}
+    return render(request, "reports/jobs.html", context)

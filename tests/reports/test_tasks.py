@@ -1,0 +1,94 @@
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+
+from reports import tasks
+from reports.models import IndicatorValue, RebuildJob, Snapshot, YearState
+from reports.services import years_mark_dirty
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_rebuild_command_all_years_and_one_year(rebuilt):
+    call_command("rebuild_indicators")
+    assert RebuildJob.objects.filter(trigger="command", status="done").count() == 2
+    call_command("rebuild_indicators", "--year", "2023")
+    assert RebuildJob.objects.filter(trigger="command", year=2023).count() == 2
+    assert Snapshot.objects.filter(status="active").count() == 2
+
+
+def test_bench_command_prints_both_times_and_the_ratio(rebuilt, capsys):
+    from io import StringIO
+
+    out = StringIO()
+    call_command("bench_reports", "--year", "2023", "--requests", "2", "--repeat", "1", stdout=out)
+    text = out.getvalue()
+    assert "hand-written SQL aggregate" in text
+    assert "ratio rebuild / SQL" in text
+    assert "median" in text
+
+
+def test_bench_sql_computes_the_same_counts_as_the_rebuild(rebuilt):
+    from django.db import connection
+
+    from reports.management.commands.bench_reports import HAND_WRITTEN_SQL
+
+    with connection.cursor() as cursor:
+        cursor.execute(HAND_WRITTEN_SQL, {"y": 2023, "p": 2022})
+        rows = cursor.fetchall()
+    poor = {row[0]: row[2] for row in rows}
+    snap = dict(
+        IndicatorValue.objects.filter(
+            snapshot__status="active", year=2023, indicator="poor_households", area_id__in=poor
+        ).values_list("area_id", "value")
+    )
+    assert poor == snap
+
+
+def test_burst_of_changes_schedules_one_rebuild(province_data, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.snapshot_rebuild_task, "apply_async", lambda **kw: queued.append(kw))
+    for _i in range(5):
+        tasks.snapshot_rebuild_schedule(year=2023, trigger="signal", countdown=30)
+    assert len(queued) == 1
+    assert queued[0]["countdown"] == 30
+    assert RebuildJob.objects.filter(status="queued").count() == 1
+
+
+def test_dirty_years_are_rebuilt_by_the_periodic_task(rebuilt, monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setattr(tasks.timezone, "localdate", lambda: dt.date(2023, 12, 1))
+    assert tasks.snapshot_rebuild_dirty_task() == []
+    marked = years_mark_dirty(years=[2022])
+    assert marked == [2022, 2023]  # 2023's change against 2022 depends on it
+    jobs = tasks.snapshot_rebuild_dirty_task()
+    assert len(jobs) == 2
+    assert not YearState.objects.filter(dirty_since__isnull=False).exists()
+
+
+def test_nightly_task_rebuilds_every_year(rebuilt):
+    assert len(tasks.snapshot_rebuild_all_task()) == 2
+
+
+def test_demo_loader_rebuilds(province_data):
+    from django.apps import apps
+
+    message = apps.get_app_config("reports").load_demo_data()
+    assert "2022" in message
+    assert Snapshot.objects.filter(status="active").count() == 2
+
+
+def test_beat_schedule_names_real_tasks():
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    for entry in ("reports-rebuild-all-nightly", "reports-rebuild-dirty"):
+        assert settings.CELERY_BEAT_SCHEDULE[entry]["task"] in app.tasks
