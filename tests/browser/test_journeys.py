@@ -348,11 +348,6 @@ def test_journey_3_dashboard_drill_down_and_official_table(
 
 
 @requires_urls("reports:dashboard")
-@pytest.mark.xfail(
-    strict=True,
-    reason="templates/reports/dashboard.html prints the year with a thousand separator "
-    "(2.023): {{ snapshot.year }} needs |stringformat:'d' (reports branch to fix)",
-)
 def test_dashboard_heading_shows_the_year_without_a_thousand_separator(
     page, live_server, snapshot_2023
 ):
