@@ -18,7 +18,10 @@ pytestmark = [
 
 @pytest.fixture
 def reference_reloaded(django_db_blocker):
-    """The transactional test empties the tables at the end: restore the reference data after."""
+    """Transactional tests empty the tables at the end: load the reference data before (an
+    earlier transactional test may have emptied them) and restore it after."""
+    with django_db_blocker.unblock():
+        reference_data_load()
     yield
     with django_db_blocker.unblock():
         reference_data_load()
