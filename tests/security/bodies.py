@@ -5,11 +5,20 @@ from __future__ import annotations
 import io
 import zipfile
 
+from django.core.signals import request_finished
+from django.db import close_old_connections
+
 
 def response_bytes(response) -> bytes:
     if getattr(response, "streaming", False):
         data = b"".join(response.streaming_content)
-        response.close()
+        # close() sends request_finished; its close_old_connections would drop the test
+        # transaction's connection (autocommit is off inside it) on PostgreSQL.
+        request_finished.disconnect(close_old_connections)
+        try:
+            response.close()
+        finally:
+            request_finished.connect(close_old_connections)
         return data
     return response.content
 

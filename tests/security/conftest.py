@@ -22,15 +22,3 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("permission matrix")
         for line in lines:
             terminalreporter.write_line(line)
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    """A streamed download's close() sends request_finished, whose close_old_connections would
-    close the test transaction's PostgreSQL connection mid-test; keep it open here."""
-    from django.core.signals import request_finished
-    from django.db import close_old_connections
-
-    request_finished.disconnect(close_old_connections)
-    yield
-    request_finished.connect(close_old_connections)
