@@ -167,12 +167,35 @@ def identifier_paths(user) -> tuple[str, ...]:
     return () if paths is EVERYTHING else tuple(paths or ())
 
 
-def can_see_identifiers(user, household: Household) -> bool:
-    """Full citizen IDs only for officers of the household's own area; everybody else masked."""
-    paths = scope_paths(user)
-    if paths is EVERYTHING or not paths:
+def _area_path_of(obj) -> str:
+    """The area path of a household, of what belongs to one (member, review), or of an area."""
+    if obj is None:
+        return ""
+    if isinstance(obj, Area):
+        return obj.path
+    if getattr(obj, "area_path", ""):
+        return obj.area_path
+    household = getattr(obj, "household", None)
+    return getattr(household, "area_path", "") if household is not None else ""
+
+
+def can_see_identifiers(user, obj) -> bool:
+    """Full citizen IDs and phones only for officers of the household's own area (`obj`: a
+    household, member, review or area); everybody else, provincial staff included, masked."""
+    if user is None:
         return False
-    return any(household.area_path.startswith(p) for p in paths)
+    path = _area_path_of(obj)
+    return bool(path) and path.startswith(identifier_paths(user) or ("\0",))
+
+
+def identifier_for(user, obj, value) -> str:
+    """The value in full for the officers of obj's area, masked for everybody else."""
+    from .rules import mask_identifier
+
+    value = "" if value is None else str(value)
+    if not value:
+        return ""
+    return value if can_see_identifiers(user, obj) else mask_identifier(value)
 
 
 def household_get_for_edit(user, *, pk: int) -> Household:

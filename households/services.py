@@ -457,26 +457,3 @@ def population_save(*, area: Area, year: int, households: int, persons: int, use
     population.save()
     announce_review_data_changed(years={year}, area_paths=[area.path])
     return population
-
-
-__all__ = [
-    "ConcurrentEditError",
-    "LockedYearError",
-    "Member",
-    "MemberRowsError",
-    "ReviewInput",
-    "household_bump_version",
-    "household_save",
-    "is_year_locked",
-    "population_save",
-    "review_approve",
-    "review_evaluate",
-    "review_reopen",
-    "review_return",
-    "review_round_get_or_create",
-    "review_save",
-    "review_save_submit",
-    "review_submit",
-    "round_lock",
-    "round_reopen",
-]

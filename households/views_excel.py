@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import roles, selectors
 from .excel import services
-from .excel.export import export_member_rows, export_rows, household_filter
+from .excel.export import export_member_rows, export_rows
 from .excel.forms import ImportForm
 from .excel.tasks import import_job_run_task, import_job_validate_task
 from .excel.writer import annotate_errors, export_write, template_build
+from .filters import HouseholdFilter
 from .models import HouseholdReview, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -132,7 +133,9 @@ def export(request: HttpRequest) -> FileResponse:
     _require_officer(request.user)
     households = selectors.household_list_for_user(request.user)
     year = _export_year(request, households)
-    queryset = household_filter(households, request.GET, year=year)
+    # The list's own filter, so the download holds exactly what the list shows.
+    filterset = HouseholdFilter(request.GET, households, user=request.user, year=year)
+    queryset = filterset.qs if filterset.is_valid() else households.none()
     reveal = selectors.identifier_paths(request.user)
     return _temp_file_response(
         lambda path: export_write(

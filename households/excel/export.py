@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from households.models import HouseholdReview, Member
-from households.rules import mask_identifier, normalize_text
+from households.rules import mask_identifier
 
 from .columns import label_for
 from .writer import CLASSIFICATION_LABELS
@@ -34,21 +34,6 @@ REVIEW_VALUES = (
     "deprivation_count",
     "classification",
 )
-
-
-def household_filter(queryset: QuerySet, params, *, year: int) -> QuerySet:
-    """The list's GET filters (commune, hamlet, classification, q) for the export."""
-    if commune := (params.get("commune") or "").strip():
-        queryset = queryset.filter(commune__code=commune)
-    if hamlet := (params.get("hamlet") or "").strip():
-        queryset = queryset.filter(hamlet_id=hamlet) if hamlet.isdigit() else queryset.none()
-    if classification := (params.get("classification") or "").strip():
-        queryset = queryset.filter(
-            reviews__year=year, reviews__is_current=True, reviews__classification=classification
-        )
-    if q := normalize_text(params.get("q") or ""):
-        queryset = queryset.filter(search_text__contains=q)
-    return queryset.distinct() if classification else queryset
 
 
 def _bit(value: bool) -> int:

@@ -362,3 +362,19 @@ def test_tasks_are_safe_to_run_twice(alice, tmp_path):
     services.import_job_run(job_id=job.pk)
     assert Household.history.count() == 1
     assert ImportJob.objects.get().status == "done"
+
+
+def test_export_keeps_the_list_filters_in_force(tmp_path, alice, client, area):
+    path = tmp_path / "in.xlsx"
+    build_workbook([household_row(f"HF-{i}") for i in range(3)], path=path)
+    services.workbook_import(path=path, user=alice, year=2024)
+    renamed = Household.objects.get(code="HF-0")
+    renamed.head_name = "Lê Văn Lọc"
+    renamed.save()  # save() keeps the search text in step
+    commune = area("29173")
+    url = reverse("households:export") + f"?year=2024&commune={commune.pk}&q=le van loc"
+    response = login(client, alice).get(url)
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content)))["HO"]
+    codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
+    assert codes == ["HF-0"]
