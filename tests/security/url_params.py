@@ -66,6 +66,9 @@ def _free(attr: str) -> Param:
 
 
 BY_URL: dict[str, dict[str, Param]] = {
+    # These take the household's pk (the review is found by year), not the review's.
+    "households:review-edit": {"pk": _pk("household")},
+    "households:review-preview": {"pk": _pk("household")},
     "targets:plan-detail": {"pk": _free("plan")},
     "targets:task-create": {"plan_pk": _free("plan")},
     "targets:document-add": {"pk": _free("plan")},
