@@ -35,8 +35,9 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
-    """Every reason to refuse a record, by form field (empty = it may be saved)."""
+def support_common_errors(data: SupportInput) -> dict[str, list[str]]:
+    """The reasons to refuse a record that do not depend on the household (amount, quantity,
+    dates): a bulk action checks them once for the whole batch."""
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
@@ -60,6 +61,17 @@ def support_errors(*, household: Household, data: SupportInput) -> dict[str, lis
         add("valid_until", _("Ngày hết hiệu lực phải sau ngày hỗ trợ."))
     if p.measure == Programme.Measure.VALIDITY and data.valid_until is None:
         add("valid_until", _("Chương trình này cần ngày hết hiệu lực (thẻ, khoản vay)."))
+    return errors
+
+
+def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
+    """Every reason to refuse a record, by form field (empty = it may be saved)."""
+    errors = support_common_errors(data)
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    p = data.programme
     member = data.member
     if p.target == Programme.Target.MEMBER and member is None:
         add("member", _("Chương trình này hỗ trợ cho từng nhân khẩu: hãy chọn nhân khẩu."))
@@ -209,11 +221,7 @@ def support_bulk_create(
     probe = SupportInput(
         programme=programme, date=on, valid_until=valid_until, amount=amount, quantity=quantity
     )
-    common = {
-        k: v
-        for k, v in support_errors(household=Household(), data=probe).items()
-        if k in ("amount", "quantity", "date", "valid_until")
-    }
+    common = support_common_errors(probe)
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))
