@@ -13,7 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -29,6 +29,7 @@ from households.services import (
 )
 from households.signals import announce_review_data_changed
 
+from . import pgwrite
 from . import validation as v
 from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
 from .reader import WorkbookError, read_workbook
@@ -209,6 +210,18 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
             hamlet.save()
             hamlet_ids[key] = hamlet.id
         p.household_values["hamlet_id"] = hamlet_ids[key]
+    rounds = {
+        cid: review_round_get_or_create(commune=communes[cid], year=year)
+        for cid in {p.commune.id for p in plan.rows if p.review_changed}
+    }
+    if connection.vendor == "postgresql":
+        pgwrite.write(plan, user=user, year=year, now=now, rounds=rounds, progress=progress)
+    else:
+        _write_orm(plan, user=user, year=year, now=now, rounds=rounds, progress=progress)
+
+
+def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) -> None:
+    """The portable write (SQLite): the ORM's bulk helpers, with simple_history's."""
     # Households
     to_create, to_update = [], []
     by_code: dict[str, int] = {}
@@ -285,10 +298,6 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
             default_date=now,
         )
     # Reviews
-    rounds = {
-        cid: review_round_get_or_create(commune=communes[cid], year=year)
-        for cid in {p.commune.id for p in plan.rows if p.review_changed}
-    }
     reviews_new, reviews_changed = [], []
     for p in plan.rows:
         if not p.review_changed:
