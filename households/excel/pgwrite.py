@@ -19,7 +19,6 @@ from django.db import connection
 from django.db.models import JSONField
 from psycopg import sql
 
-from households import rules
 from households.models import Household, HouseholdReview, Member
 
 from . import validation as v
@@ -235,7 +234,7 @@ def write(
                     "id": pk,
                     "household_id": hid,
                     "full_name": m.full_name,
-                    "search_name": rules.normalize_text(m.full_name),
+                    "search_name": v.normalize(m.full_name),
                     "date_of_birth": m.date_of_birth,
                 }
             )
@@ -303,4 +302,4 @@ def write(
 
 
 def _search_text(p: v.RowPlan) -> str:
-    return rules.normalize_text(f"{p.household_values['head_name']} {p.row.code}")[:255]
+    return v.normalize(f"{p.household_values['head_name']} {p.row.code}")[:255]
