@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
@@ -112,6 +113,19 @@ class Parsed:
     rows_total: int
 
 
+@lru_cache(maxsize=65536)
+def _normalize_word(word: str) -> str:
+    return rules.normalize_text(word)
+
+
+def normalize(text: str) -> str:
+    """rules.normalize_text, cheaper over 20,000 rows: ASCII text directly, other text word by
+    word through a cache (names share few words). Same result (tests compare the two)."""
+    if text.isascii():
+        return " ".join(text.lower().split())
+    return " ".join(word for word in map(_normalize_word, text.split()) if word)
+
+
 def _text(value) -> str:
     if value is None:
         return ""
@@ -153,7 +167,7 @@ class _Columns:
         for position, title in enumerate(sheet.header):
             if not title:
                 continue
-            column = by_title.get(rules.normalize_text(title))
+            column = by_title.get(normalize(title))
             if column is None:
                 warnings.append(
                     Issue(
@@ -378,7 +392,7 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                     key, ""
                 )
                 continue
-            value = lookup.get(rules.normalize_text(raw))
+            value = lookup.get(normalize(raw))
             if value is None:
                 error(key, _("“%(v)s” không có trong danh sách cho phép.") % {"v": raw})
             chosen[key] = value or ""
@@ -589,7 +603,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
         hamlet_id = None
         new_hamlet = None
         if row.hamlet_name:
-            key = (commune.id, rules.normalize_text(row.hamlet_name))
+            key = (commune.id, normalize(row.hamlet_name))
             hamlet_id = context.hamlets.get(key)
             if hamlet_id is None:
                 new_hamlet = (commune.id, row.hamlet_name)
@@ -672,7 +686,7 @@ def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context
     members_new, members_changed = [], []
     facts = []
     for member in row.members:
-        key = (rules.normalize_text(member.full_name), member.date_of_birth)
+        key = (normalize(member.full_name), member.date_of_birth)
         found = by_key.get(key)
         cid = member.values["citizen_id"]
         owner = context.citizen_ids.get(cid) if cid else None

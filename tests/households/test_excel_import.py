@@ -378,3 +378,68 @@ def test_export_keeps_the_list_filters_in_force(tmp_path, alice, client, area):
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content)))["HO"]
     codes = [row[0].value for row in sheet.iter_rows(min_row=2)]
     assert codes == ["HF-0"]
+
+
+def test_corrected_file_updates_household_member_review_with_history_and_signal(
+    tmp_path, alice, django_capture_on_commit_callbacks
+):
+    from households.signals import review_data_changed
+
+    path = tmp_path / "in.xlsx"
+    member = ["HB-0001", "Nguyễn Văn An", datetime.date(1980, 5, 1), "Nam", "Chủ hộ", "", 0]
+    build_workbook([household_row()], members=[[*member, "", "", ""]], path=path)
+    services.workbook_import(path=path, user=alice, year=2024)
+    build_workbook(
+        [household_row(**{"Họ tên chủ hộ": "Nguyễn Văn Ân", INCOME: 3_000_000})],
+        members=[[*member, "", "", "Làm công ăn lương có hợp đồng"]],
+        path=path,
+    )
+    received = []
+
+    def listener(sender, **kwargs):
+        received.append(kwargs)
+
+    review_data_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            plan = services.workbook_import(path=path, user=alice, year=2024)
+            assert received == []  # only once the transaction commits
+    finally:
+        review_data_changed.disconnect(listener)
+    assert plan.counts["update"] == 1
+    assert received[0]["years"] == [2024, 2025]
+    household = Household.objects.get(code="HB-0001")
+    assert (household.head_name, household.version) == ("Nguyễn Văn Ân", 2)
+    assert household.search_text == "nguyen van an hb-0001"
+    assert household.created_by == alice
+    history = list(household.history.order_by("history_id"))
+    assert [(h.history_type, h.history_user, h.head_name) for h in history] == [
+        ("+", alice, "Nguyễn Văn An"),
+        ("~", alice, "Nguyễn Văn Ân"),
+    ]
+    stored = household.members.get()
+    assert stored.work_status == "wage_contract"
+    assert [h.history_type for h in stored.history.order_by("history_id")] == ["+", "~"]
+    assert stored.history.latest("history_id").work_status == "wage_contract"
+    review = household.reviews.get(year=2024)
+    assert (review.version, review.status, review.income_per_capita) == (2, "draft", 3_000_000)
+    assert review.entered_by == alice
+    assert isinstance(review.sources, dict)
+    assert review.sources["1"] in ("derived", "overridden")
+    last = review.history.latest("history_id")
+    assert (last.history_type, last.history_user, last.version) == ("~", alice, 2)
+    again = services.workbook_import(path=path, user=alice, year=2024)
+    assert again.counts["unchanged"] == 1
+    assert household.history.count() == 2
+    assert review.history.count() == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Nguyễn  Văn Á", "ĐẶNG thị\tđào", "a \u0301 b", " x ", "Ấp An Thạnh", "Ca\u0301 Ba\u0300", ""],
+)
+def test_fast_normalize_matches_the_rule(text):
+    from households.excel.validation import normalize
+    from households.rules import normalize_text
+
+    assert normalize(text) == normalize_text(text)

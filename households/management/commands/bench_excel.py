@@ -2,17 +2,28 @@
 
 Times, in one run: calamine and openpyxl read-only reading a generated workbook, the full import
 (validation + write, rolled back afterwards), and a streamed export, with peak memory.
+
+Each phase runs in its own child process (`--phase`), so each peak RSS (ru_maxrss, the
+process high-water mark, which includes Python + Django loaded: see the "baseline" line) is that
+phase's alone and no phase inherits another's. The time is wall time around the phase only,
+measured inside the child. Before the import's rollback, SET CONSTRAINTS ALL IMMEDIATE runs the
+deferred foreign-key checks a commit would run, and their time is counted.
 """
 
+import json
+import os
 import resource
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from openpyxl import Workbook, load_workbook
 
 from households import roles
@@ -23,27 +34,11 @@ from households.excel.writer import export_write
 from households.models import Area, Household
 
 COMMUNES = ("29173", "29176", "29182", "29185")
+PHASES = ("baseline", "calamine", "openpyxl", "export", "import")
 
 
 class Rollback(Exception):
     pass
-
-
-def measure(label: str, func, out, *, trace: bool) -> float:
-    """Wall time; peak memory as ru_maxrss (process high-water mark, phases ordered so that
-    the lighter ones come first) and, with --tracemalloc, Python's own peak (slows the run)."""
-    if trace:
-        tracemalloc.start()
-    start = time.perf_counter()
-    func()
-    seconds = time.perf_counter() - start
-    peak = ""
-    if trace:
-        peak = f"   tracemalloc peak {tracemalloc.get_traced_memory()[1] / 1048576:7.1f} MB"
-        tracemalloc.stop()
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    out.write(f"{label:<42} {seconds:8.2f} s   maxrss {rss:7.1f} MB{peak}")
-    return seconds
 
 
 class Command(BaseCommand):
@@ -53,61 +48,133 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=20_000)
         parser.add_argument("--export-rows", type=int, default=100_000)
         parser.add_argument("--tracemalloc", action="store_true")
+        parser.add_argument("--phase", choices=PHASES, help="(internal) run one phase")
+        parser.add_argument("--file", help="(internal) the generated workbook")
 
     def handle(self, *args, rows: int, **options) -> None:
+        if options["phase"]:
+            self._phase(options["phase"], Path(options["file"]), options)
+            return
         out = self.stdout
-        export_count = options["export_rows"]
-        trace = options["tracemalloc"]
-        user = self._user()
+        self._user()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.xlsx"
             self._generate(path, rows)
             out.write(f"Workbook: {rows} households, {path.stat().st_size / 1048576:.1f} MB")
-
-            def calamine_read():
-                import python_calamine
-
-                book = python_calamine.CalamineWorkbook.from_path(str(path))
-                for _row in book.get_sheet_by_name("HO").iter_rows():
-                    pass
-
-            def openpyxl_read():
-                book = load_workbook(path, read_only=True, data_only=True)
-                for _row in book["HO"].iter_rows(values_only=True):
-                    pass
-                book.close()
-
-            fastest = measure("read: calamine", calamine_read, out, trace=trace)
-            measure("read: openpyxl read-only", openpyxl_read, out, trace=trace)
-
-            def full_import():
-                try:
-                    with transaction.atomic():
-                        plan = services.workbook_import(path=path, user=user, year=2024)
-                        if plan.errors:
-                            raise RuntimeError(plan.errors[:3])
-                        raise Rollback
-                except Rollback:
-                    pass
-
-            def big_export():
-                with transaction.atomic():
-                    missing = export_count - Household.objects.count()
-                    if missing > 0:
-                        self._fill(missing)
-                    target = Path(folder) / "export.xlsx"
-                    count = export_write(target, export_rows_iter(), None)
-                    out.write(f"exported {count} rows, {target.stat().st_size / 1048576:.1f} MB")
-                    transaction.set_rollback(True)
-
-            def export_rows_iter():
-                return export_rows(Household.objects.all(), year=2024)
-
-            measure(f"export: {export_count} households (streamed)", big_export, out, trace=trace)
-            seconds = measure(
-                "import: validate + write (rolled back)", full_import, out, trace=trace
+            out.write(
+                f"database: {connection.vendor}; each phase in its own process, "
+                "peak RSS = that process's ru_maxrss"
             )
-            out.write(f"ratio import / fastest read: {seconds / fastest:.2f}")
+            results = {}
+            labels = {
+                "baseline": "baseline: Python + Django, nothing done",
+                "calamine": "read: calamine",
+                "openpyxl": "read: openpyxl read-only",
+                "export": f"export: {options['export_rows']} households (streamed)",
+                "import": "import: validate + write (rolled back)",
+            }
+            for phase in PHASES:
+                results[phase] = result = self._child(phase, path, options)
+                extra = ""
+                if "tracemalloc_mb" in result:
+                    extra = f"   tracemalloc peak {result['tracemalloc_mb']:7.1f} MB"
+                out.write(
+                    f"{labels[phase]:<42} {result['seconds']:8.2f} s "
+                    f"(cpu here {result['cpu']:5.2f} s)   "
+                    f"peak RSS {result['maxrss_mb']:7.1f} MB{extra}"
+                )
+                if result.get("note"):
+                    out.write(f"    {result['note']}")
+            ratio = results["import"]["seconds"] / results["calamine"]["seconds"]
+            out.write(f"ratio import / fastest read (calamine): {ratio:.2f}")
+            out.write(
+                "(cpu here = this process's CPU time; the database server's work is not in it)"
+            )
+
+    def _child(self, phase: str, path: Path, options) -> dict:
+        command = [
+            sys.executable,
+            str(Path(settings.BASE_DIR) / "manage.py"),
+            "bench_excel",
+            "--phase",
+            phase,
+            "--file",
+            str(path),
+            "--export-rows",
+            str(options["export_rows"]),
+        ]
+        if options["tracemalloc"]:
+            command.append("--tracemalloc")
+        done = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+            command, capture_output=True, text=True, check=True, env=os.environ.copy()
+        )
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    def _phase(self, phase: str, path: Path, options) -> None:
+        trace = options["tracemalloc"]
+        user = self._user() if phase == "import" else None
+        result: dict = {}
+
+        def calamine_read():
+            import python_calamine
+
+            book = python_calamine.CalamineWorkbook.from_path(str(path))
+            for _row in book.get_sheet_by_name("HO").iter_rows():
+                pass
+
+        def openpyxl_read():
+            book = load_workbook(path, read_only=True, data_only=True)
+            for _row in book["HO"].iter_rows(values_only=True):
+                pass
+            book.close()
+
+        def full_import():
+            try:
+                with transaction.atomic():
+                    plan = services.workbook_import(path=path, user=user, year=2024)
+                    if plan.errors:
+                        raise RuntimeError(plan.errors[:3])
+                    checks = time.perf_counter()
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    checks = time.perf_counter() - checks
+                    result["note"] = (
+                        f"plan: {plan.counts}; of which deferred foreign-key checks {checks:.2f} s"
+                    )
+                    raise Rollback
+            except Rollback:
+                pass
+
+        def big_export():
+            with transaction.atomic():
+                missing = options["export_rows"] - Household.objects.count()
+                if missing > 0:
+                    self._fill(missing)
+                target = path.with_name("export.xlsx")
+                rows = export_rows(Household.objects.all(), year=2024)
+                count = export_write(target, rows, None)
+                result["note"] = f"exported {count} rows, {target.stat().st_size / 1048576:.1f} MB"
+                transaction.set_rollback(True)
+
+        func = {
+            "baseline": lambda: None,
+            "calamine": calamine_read,
+            "openpyxl": openpyxl_read,
+            "export": big_export,
+            "import": full_import,
+        }[phase]
+        if trace:
+            tracemalloc.start()
+        cpu = time.process_time()
+        start = time.perf_counter()
+        func()
+        result["seconds"] = time.perf_counter() - start
+        result["cpu"] = time.process_time() - cpu
+        if trace:
+            result["tracemalloc_mb"] = tracemalloc.get_traced_memory()[1] / 1048576
+            tracemalloc.stop()
+        result["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(json.dumps(result))
 
     def _user(self):
         from django.contrib.auth.models import Group
