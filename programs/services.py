@@ -35,13 +35,17 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
-    """Every reason to refuse a record, by form field (empty = it may be saved)."""
-    errors: dict[str, list[str]] = {}
-
+def _adder(errors: dict[str, list[str]]):
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
+    return add
+
+
+def support_input_errors(data: SupportInput) -> dict[str, list[str]]:
+    """The reasons to refuse the input whatever the household (amount, quantity, dates)."""
+    errors: dict[str, list[str]] = {}
+    add = _adder(errors)
     p = data.programme
     if data.amount is not None and data.amount < 0:
         add("amount", _("Số tiền không được âm."))
@@ -60,6 +64,14 @@ def support_errors(*, household: Household, data: SupportInput) -> dict[str, lis
         add("valid_until", _("Ngày hết hiệu lực phải sau ngày hỗ trợ."))
     if p.measure == Programme.Measure.VALIDITY and data.valid_until is None:
         add("valid_until", _("Chương trình này cần ngày hết hiệu lực (thẻ, khoản vay)."))
+    return errors
+
+
+def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
+    """Every reason to refuse a record, by form field (empty = it may be saved)."""
+    errors = support_input_errors(data)
+    add = _adder(errors)
+    p = data.programme
     member = data.member
     if p.target == Programme.Target.MEMBER and member is None:
         add("member", _("Chương trình này hỗ trợ cho từng nhân khẩu: hãy chọn nhân khẩu."))
@@ -209,11 +221,7 @@ def support_bulk_create(
     probe = SupportInput(
         programme=programme, date=on, valid_until=valid_until, amount=amount, quantity=quantity
     )
-    common = {
-        k: v
-        for k, v in support_errors(household=Household(), data=probe).items()
-        if k in ("amount", "quantity", "date", "valid_until")
-    }
+    common = support_input_errors(probe)
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))

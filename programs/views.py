@@ -8,15 +8,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import roles
+from households.filters import HouseholdFilter
 from households.selectors import (
     agency_of,
-    commune_list_for_user,
     household_get_for_user,
     household_list_for_user,
+    latest_review_year,
 )
 
 from . import excel, selectors, services
-from .forms import BulkSupportForm, HouseholdFilterForm, ImportForm, SupportForm
+from .forms import BulkSupportForm, ImportForm, LackingCardForm, SupportForm
 from .models import Programme
 
 IMPORT_SESSION_KEY = "programs_import_rows"
@@ -93,8 +94,12 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk_support(request: HttpRequest) -> HttpResponse:
     _require_area_role(request.user)
     today = timezone.localdate()
-    filters = HouseholdFilterForm(request.GET or None, communes=commune_list_for_user(request.user))
-    households = selectors.household_filter(request.user, filters.params(), on=today)
+    data = request.GET or None
+    filters = HouseholdFilter(
+        data, household_list_for_user(request.user), user=request.user, year=latest_review_year()
+    )
+    lacking = LackingCardForm(data)
+    households = selectors.bulk_household_list(filters, lacking_card=lacking.wanted(), on=today)
     form = BulkSupportForm(request.POST or None, initial={"date": today})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -128,6 +133,8 @@ def bulk_support(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     context = {
         "filters": filters,
+        "lacking": lacking,
+        "year": filters.review_year,
         "form": form,
         "count": households.count(),
         "households": households.select_related("commune", "hamlet")[:50],

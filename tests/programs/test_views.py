@@ -228,3 +228,36 @@ def test_navigation(alice, agnes):
 
     assert [n for n, _label in items(alice)] == ["programs:list", "programs:bulk-support"]
     assert [n for n, _label in items(agnes)] == ["programs:list"]
+
+
+def test_household_list_links_to_bulk_recording_of_the_same_households(client, catalogue, alice):
+    from households.models import Area
+
+    an_duc = Area.objects.get(code="29173").pk
+    make_household("L1", members=[{"date_of_birth": ADULT}])
+    make_household("L2", classification="near_poor", members=[{"date_of_birth": ADULT}])
+    client.force_login(alice)
+    query = f"commune={an_duc}&classification=poor&year=2023"
+    page = client.get(reverse("households:list") + "?" + query).content.decode()
+    bulk_url = reverse("programs:bulk-support") + "?" + query
+    assert f'href="{bulk_url.replace("&", "&amp;")}"' in page
+    assert "Ghi nhận hỗ trợ cho danh sách này" in page
+    bulk = client.get(bulk_url).content.decode()
+    assert "<td>L1</td>" in bulk
+    assert "<td>L2</td>" not in bulk
+    today = timezone.localdate()
+    client.post(bulk_url, {"programme": Programme.objects.get(code="NUOCSACH").pk, "date": today})
+    assert list(SupportRecord.objects.values_list("household__code", flat=True)) == ["L1"]
+
+
+def test_bulk_with_a_commune_outside_the_area_records_nothing(client, catalogue, charlie):
+    from households.models import Area
+
+    make_household("O1")
+    client.force_login(charlie)
+    url = reverse("programs:bulk-support") + f"?commune={Area.objects.get(code='29173').pk}"
+    page = client.get(url).content.decode()
+    assert "<td>O1</td>" not in page
+    today = timezone.localdate()
+    client.post(url, {"programme": Programme.objects.get(code="NUOCSACH").pk, "date": today})
+    assert SupportRecord.objects.count() == 0
