@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from households import roles
 from households.filters import HouseholdFilter
@@ -21,6 +21,7 @@ from .forms import BulkSupportForm, ImportForm, LackingCardForm, SupportForm
 from .models import Programme
 
 IMPORT_SESSION_KEY = "programs_import_rows"
+ERRORS_SESSION_KEY = "programs_import_errors"
 
 
 def _require_area_role(user) -> None:
@@ -142,6 +143,10 @@ def bulk_support(request: HttpRequest) -> HttpResponse:
     return render(request, "programs/bulk_support.html", context)
 
 
+def _forget_error_file(request: HttpRequest) -> None:
+    excel.upload_discard(request.session.pop(ERRORS_SESSION_KEY, {}).get("file"))
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def support_import(request: HttpRequest) -> HttpResponse:
@@ -160,7 +165,25 @@ def support_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã nhập %s hỗ trợ.") % count)
         return redirect("programs:import")
     if request.method == "POST" and form.is_valid():
-        preview = excel.import_preview(form.cleaned_data["file"], households=households)
-        if preview.rows and not preview.errors:
+        _forget_error_file(request)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        preview, stored = excel.upload_preview(form.cleaned_data["file"], households=households)
+        if stored:
+            errors = [e.as_dict() for e in preview.errors]
+            request.session[ERRORS_SESSION_KEY] = {"file": stored, "errors": errors}
+        elif preview.rows and not preview.errors:
             request.session[IMPORT_SESSION_KEY] = preview.rows_as_dicts()
     return render(request, "programs/import.html", {"form": form, "preview": preview})
+
+
+@login_required
+@require_GET
+def support_import_errors(request: HttpRequest) -> FileResponse:
+    """The user's last uploaded workbook, its errors marked (kept in their session only)."""
+    _require_area_role(request.user)
+    kept = request.session.get(ERRORS_SESSION_KEY)
+    try:
+        annotated = excel.annotated_errors(kept["file"], kept["errors"])
+    except Exception as exc:  # nothing kept, the file gone, or no cells to annotate
+        raise Http404 from exc
+    return FileResponse(annotated, as_attachment=True, filename="loi-nhap-ho-tro.xlsx")
