@@ -163,29 +163,37 @@ def test_bulk_404_for_agency_staff(client, agnes):
     assert client.get(reverse("programs:bulk-support")).status_code == 404
 
 
-def _xlsx(rows) -> BytesIO:
+HEADER = (
+    "Mã hộ",
+    "CCCD",
+    "Mã chương trình",
+    "Ngày",
+    "Hiệu lực đến",
+    "Số tiền",
+    "Số lượng",
+    "Ghi chú",
+)
+
+
+def _upload(build) -> BytesIO:
+    """An .xlsx upload whose sheet HO_TRO `build(worksheet)` fills."""
     wb = Workbook()
     ws = wb.active
     ws.title = "HO_TRO"
-    ws.append(
-        [
-            "Mã hộ",
-            "CCCD",
-            "Mã chương trình",
-            "Ngày",
-            "Hiệu lực đến",
-            "Số tiền",
-            "Số lượng",
-            "Ghi chú",
-        ]
-    )
-    for row in rows:
-        ws.append(row)
+    build(ws)
     out = BytesIO()
     wb.save(out)
     out.seek(0)
     out.name = "ho_tro.xlsx"
     return out
+
+
+def _xlsx(rows) -> BytesIO:
+    def build(ws):
+        for row in (HEADER, *rows):
+            ws.append(list(row))
+
+    return _upload(build)
 
 
 def test_import_preview_errors_then_confirm(client, catalogue, alice):
@@ -263,18 +271,6 @@ def test_bulk_with_a_commune_outside_the_area_records_nothing(client, catalogue,
     assert SupportRecord.objects.count() == 0
 
 
-def _upload(build) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "HO_TRO"
-    build(ws)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    out.name = "ho_tro.xlsx"
-    return out
-
-
 def test_import_reads_through_the_households_layer(client, catalogue, alice):
     """Headers in another order without diacritics, a CCCD typed as a number (leading zero
     lost), Vietnamese amounts, a real date cell, blank trailing rows."""
@@ -337,18 +333,6 @@ def test_import_formula_and_merged_header_are_refused(client, catalogue, alice):
     assert "Ô F2 chứa công thức" in page
     assert "Dòng tiêu đề có ô gộp (merge)" in page
     assert SupportRecord.objects.count() == 0
-
-
-HEADER = (
-    "Mã hộ",
-    "CCCD",
-    "Mã chương trình",
-    "Ngày",
-    "Hiệu lực đến",
-    "Số tiền",
-    "Số lượng",
-    "Ghi chú",
-)
 
 
 def test_import_errors_download_marks_the_cells(client, catalogue, alice, bob):
