@@ -73,7 +73,10 @@ class BulkSupportForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx), trang tính HO_TRO"))
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx), trang tính HO_TRO"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
 
 class LackingCardForm(forms.Form):
