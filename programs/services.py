@@ -35,17 +35,14 @@ def _fmt(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def _adder(errors: dict[str, list[str]]):
+def support_common_errors(data: SupportInput) -> dict[str, list[str]]:
+    """The reasons to refuse a record that do not depend on the household (amount, quantity,
+    dates): a bulk action checks them once for the whole batch."""
+    errors: dict[str, list[str]] = {}
+
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    return add
-
-
-def support_input_errors(data: SupportInput) -> dict[str, list[str]]:
-    """The reasons to refuse the input whatever the household (amount, quantity, dates)."""
-    errors: dict[str, list[str]] = {}
-    add = _adder(errors)
     p = data.programme
     if data.amount is not None and data.amount < 0:
         add("amount", _("Số tiền không được âm."))
@@ -69,8 +66,11 @@ def support_input_errors(data: SupportInput) -> dict[str, list[str]]:
 
 def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
     """Every reason to refuse a record, by form field (empty = it may be saved)."""
-    errors = support_input_errors(data)
-    add = _adder(errors)
+    errors = support_common_errors(data)
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
     p = data.programme
     member = data.member
     if p.target == Programme.Target.MEMBER and member is None:
@@ -221,7 +221,7 @@ def support_bulk_create(
     probe = SupportInput(
         programme=programme, date=on, valid_until=valid_until, amount=amount, quantity=quantity
     )
-    common = support_input_errors(probe)
+    common = support_common_errors(probe)
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-.venv/bin/python}
 D=$(mktemp -d)
-trap 'kill $SERVER 2>/dev/null || true; rm -rf "$D"' EXIT
+SERVER=""
+trap '[ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; rm -rf "$D"' EXIT
 export DATABASE_URL="sqlite:///$D/smoke.sqlite3" DJANGO_SETTINGS_MODULE=config.settings.local
 unset CELERY_BROKER_URL REDIS_URL
 $PY manage.py migrate --noinput -v 0
