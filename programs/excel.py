@@ -1,65 +1,92 @@
-"""Excel upload of support records (sheet HO_TRO), read with python-calamine.
+"""Excel upload of support records (sheet HO_TRO), through the households import layer.
 
-A compact stand-in for the review import machinery being written in households/excel/: read,
-validate every row (sheet, row, column, message), and hand back plain rows to confirm.
+households.excel reads the file: refused by content (not xlsx, password-protected, corrupt, too
+large), values read with calamine, blank rows dropped, formula cells and a merged header found;
+its header matching takes the columns in any order, ignoring case, spacing and diacritics, and
+its cell helpers read codes, CCCD numbers and Vietnamese numbers. Here: the rows' meaning
+(programme, household in the user's area, member, dates, amounts, eligibility, duplicates).
+Nothing is written; services.support_import writes all the rows or none.
+
+The households helpers used here are module-private there (`_Columns`, `_text`,
+`_citizen_id` in households.excel.validation): households may make them public under these names.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from io import BytesIO
+from pathlib import Path
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
+from households.excel.columns import Column
+from households.excel.reader import Workbook, WorkbookError, read_workbook
+from households.excel.validation import Issue, _citizen_id, _Columns, _text
+from households.excel.writer import annotate_errors
 from households.models import Household, Member
 from households.rules import parse_vietnamese_integer
+from households.uploads import private_path, store_private_file
 
 from .models import Programme
 from .services import ImportRow, SupportInput, support_errors
 
 SHEET = "HO_TRO"
 COLUMNS = (
-    "Mã hộ",
-    "CCCD",
-    "Mã chương trình",
-    "Ngày",
-    "Hiệu lực đến",
-    "Số tiền",
-    "Số lượng",
-    "Ghi chú",
+    Column("household", "Mã hộ", "code"),
+    Column("citizen_id", "CCCD", "code", required=False),
+    Column("programme", "Mã chương trình", "code"),
+    Column("date", "Ngày", "date"),
+    Column("valid_until", "Hiệu lực đến", "date", required=False),
+    Column("amount", "Số tiền", "integer", required=False),
+    Column("quantity", "Số lượng", "text", required=False),
+    Column("note", "Ghi chú", "text", required=False),
 )
-REQUIRED = ("Mã hộ", "Mã chương trình", "Ngày")
+# Every column must be in the header (a misspelt "Số tiền" must not drop the amounts);
+# the cells of the `required` ones must be filled.
+HEADER_KEYS = frozenset(c.key for c in COLUMNS)
 MAX_ROWS = 5000
-
-
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int
-    column: str
-    message: str
+UPLOAD_DIR = "programs-imports"
+KEEP_UPLOAD = timedelta(days=1)
+# Form field of services.support_errors -> the column its message belongs to.
+COLUMN_OF_FIELD = {
+    "amount": "amount",
+    "quantity": "quantity",
+    "date": "date",
+    "valid_until": "valid_until",
+    "member": "citizen_id",
+    "programme": "programme",
+    "override_note": "programme",
+}
 
 
 @dataclass
 class ImportPreview:
     rows: list[ImportRow]
-    errors: list[CellError]
+    errors: list[Issue]
+    warnings: list[Issue] = field(default_factory=list)
 
     def rows_as_dicts(self) -> list[dict]:
         return [asdict(r) for r in self.rows]
 
+    @property
+    def cell_errors(self) -> bool:
+        """Errors an annotated copy of the workbook can show (the file itself was readable)."""
+        return any(e.row for e in self.errors)
+
 
 def _date(value) -> date | None:
+    """A date cell, or a date typed as text dd/mm/yyyy (also yyyy-mm-dd, dd-mm-yyyy)."""
     if value in (None, ""):
         return None
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
-    text = str(value).strip()
+    text = _text(value)
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
@@ -68,129 +95,163 @@ def _date(value) -> date | None:
     raise ValueError
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+def _general(message: str) -> Issue:
+    return Issue(SHEET, None, "", None, message)
 
 
-def read_rows(file) -> tuple[list[tuple[int, dict]], list[CellError]]:
-    """The sheet's data rows as (row number, {column: value}), or the structural errors."""
-    try:
-        workbook = CalamineWorkbook.from_filelike(file)
-    except Exception:  # calamine raises several types for a non-Excel file
-        return [], [CellError("", 0, "", _("Tệp không phải là tệp Excel hợp lệ (.xlsx)."))]
-    if SHEET not in workbook.sheet_names:
-        return [], [CellError(SHEET, 0, "", _("Không tìm thấy trang tính “%s”.") % SHEET)]
-    data = workbook.get_sheet_by_name(SHEET).to_python(skip_empty_area=False)
-    if not data:
-        return [], [CellError(SHEET, 1, "", _("Trang tính trống."))]
-    header = [_text(c) for c in data[0]]
-    missing = [c for c in COLUMNS if c not in header]
-    if missing:
-        return [], [CellError(SHEET, 1, c, _("Thiếu cột “%s”.") % c) for c in missing]
-    if len(data) - 1 > MAX_ROWS:
-        return [], [CellError(SHEET, 0, "", _("Tệp có quá %s dòng.") % MAX_ROWS)]
-    rows = []
-    for index, raw in enumerate(data[1:], start=2):
-        values = dict(zip(header, raw, strict=False))
-        if all(_text(values.get(c)) == "" for c in COLUMNS):
-            continue
-        rows.append((index, values))
-    return rows, []
+def _book_issues(book: Workbook) -> list[Issue]:
+    """What households' reader found and leaves to the caller: formula cells, a merged header."""
+    issues = [
+        Issue(
+            name,
+            row,
+            ref,
+            col,
+            _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).") % {"ref": ref},
+        )
+        for name, ref, row, col in book.formula_cells
+    ]
+    if book.sheets[SHEET].header_merged:
+        message = _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề.")
+        issues.append(Issue(SHEET, 1, "", None, message))
+    return issues
 
 
-def import_preview(file, *, households: QuerySet[Household]) -> ImportPreview:
+def import_preview(path: str | Path, *, households: QuerySet[Household]) -> ImportPreview:
     """Validate every row against the user's households and the catalogue; write nothing."""
-    raw_rows, errors = read_rows(file)
+    try:
+        book = read_workbook(path, (SHEET,))
+    except WorkbookError as exc:
+        return ImportPreview([], [_general(str(exc))])
+    sheet = book.sheets.get(SHEET)
+    if sheet is None:
+        return ImportPreview([], [_general(_("Không tìm thấy trang tính “%s”.") % SHEET)])
+    errors: list[Issue] = _book_issues(book)
+    warnings: list[Issue] = []
+    columns = _Columns(sheet, COLUMNS, HEADER_KEYS, errors, warnings)
+    if not errors and len(sheet.rows) > MAX_ROWS:
+        errors.append(_general(_("Tệp có quá %s dòng.") % MAX_ROWS))
     if errors:
-        return ImportPreview([], errors)
-    codes = {_text(v.get("Mã hộ")) for _r, v in raw_rows}
+        return ImportPreview([], errors, warnings)
+    raw = [(n, {c.key: columns.get(v, c.key) for c in COLUMNS}) for n, v in sheet.rows]
+    rows = _validate(raw, columns, errors, households=households)
+    return ImportPreview(rows, errors, warnings)
+
+
+def _validate(raw, columns: _Columns, errors: list[Issue], *, households) -> list[ImportRow]:
+    codes = {_text(v["household"]) for _n, v in raw}
     by_code = {h.code: h for h in households.filter(code__in=codes)}
     programmes = {p.code: p for p in Programme.objects.filter(active=True)}
-    ids = {_text(v.get("CCCD")) for _r, v in raw_rows} - {""}
+    ids = {_citizen_id(v["citizen_id"]) for _n, v in raw} - {""}
     members = {(m.household_id, m.citizen_id): m for m in Member.objects.filter(citizen_id__in=ids)}
     rows: list[ImportRow] = []
     seen: set[tuple] = set()
-    for number, values in raw_rows:
-        row_errors: list[CellError] = []
+    for number, values in raw:
+        before = len(errors)
 
-        def err(column: str, message: str, number: int = number, bucket=row_errors) -> None:
-            bucket.append(CellError(SHEET, number, column, message))
+        def err(key: str, message: str, number: int = number) -> None:
+            errors.append(columns.issue(SHEET, number, key, message))
 
-        for column in REQUIRED:
-            if _text(values.get(column)) == "":
-                err(column, _("Bắt buộc nhập."))
-        household = by_code.get(_text(values.get("Mã hộ")))
-        if _text(values.get("Mã hộ")) and household is None:
-            err("Mã hộ", _("Không tìm thấy hộ này trong địa bàn của bạn."))
-        programme = programmes.get(_text(values.get("Mã chương trình")))
-        if _text(values.get("Mã chương trình")) and programme is None:
-            err("Mã chương trình", _("Không có chương trình mã này."))
+        for column in COLUMNS:
+            if column.required and _text(values[column.key]) == "":
+                err(column.key, _("Bắt buộc nhập."))
+        household = by_code.get(_text(values["household"]))
+        if _text(values["household"]) and household is None:
+            err("household", _("Không tìm thấy hộ này trong địa bàn của bạn."))
+        programme = programmes.get(_text(values["programme"]))
+        if _text(values["programme"]) and programme is None:
+            err("programme", _("Không có chương trình mã này."))
         member = None
-        citizen_id = _text(values.get("CCCD"))
+        citizen_id = _citizen_id(values["citizen_id"])
         if citizen_id and household is not None:
             member = members.get((household.pk, citizen_id))
             if member is None:
-                err("CCCD", _("Không có nhân khẩu mang số CCCD này trong hộ."))
+                err("citizen_id", _("Không có nhân khẩu mang số CCCD này trong hộ."))
         parsed: dict = {}
-        for column, key in (("Ngày", "date"), ("Hiệu lực đến", "valid_until")):
+        for key in ("date", "valid_until"):
             try:
-                parsed[key] = _date(values.get(column))
+                parsed[key] = _date(values[key])
             except ValueError:
-                err(column, _("Ngày không hợp lệ (dd/mm/yyyy)."))
+                err(key, _("Ngày không hợp lệ (dd/mm/yyyy)."))
         amount = None
-        if _text(values.get("Số tiền")):
-            amount = parse_vietnamese_integer(values.get("Số tiền"))
+        if _text(values["amount"]):
+            amount = parse_vietnamese_integer(values["amount"])
             if amount is None:
-                err("Số tiền", _("Số tiền không hợp lệ."))
+                err("amount", _("Số tiền không hợp lệ."))
         quantity = None
-        if _text(values.get("Số lượng")):
+        if _text(values["quantity"]):
             try:
-                quantity = Decimal(_text(values.get("Số lượng")).replace(",", "."))
+                quantity = Decimal(_text(values["quantity"]).replace(",", "."))
             except InvalidOperation:
-                err("Số lượng", _("Số lượng không hợp lệ."))
-        if not row_errors and household and programme and parsed.get("date"):
-            data = SupportInput(
-                programme=programme,
-                member=member,
-                date=parsed["date"],
-                valid_until=parsed.get("valid_until"),
-                amount=amount,
-                quantity=quantity,
-                note=_text(values.get("Ghi chú")),
-            )
-            column_of = {
-                "amount": "Số tiền",
-                "quantity": "Số lượng",
-                "date": "Ngày",
-                "valid_until": "Hiệu lực đến",
-                "member": "CCCD",
-                "programme": "Mã chương trình",
-                "override_note": "Mã chương trình",
-            }
-            for name, messages in support_errors(household=household, data=data).items():
-                for message in messages:
-                    err(column_of.get(name, ""), message)
-            key = (programme.pk, household.pk, member.pk if member else None, data.date)
-            if key in seen:
-                err("Mã hộ", _("Dòng trùng với một dòng trước trong tệp."))
-            seen.add(key)
-            if not row_errors:
-                rows.append(
-                    ImportRow(
-                        row=number,
-                        household_id=household.pk,
-                        member_id=member.pk if member else None,
-                        programme_id=programme.pk,
-                        date=data.date.isoformat(),
-                        valid_until=data.valid_until.isoformat() if data.valid_until else None,
-                        amount=amount,
-                        quantity=str(quantity) if quantity is not None else None,
-                        note=data.note,
-                    )
+                err("quantity", _("Số lượng không hợp lệ."))
+        if len(errors) > before or not (household and programme and parsed.get("date")):
+            continue
+        data = SupportInput(
+            programme=programme,
+            member=member,
+            date=parsed["date"],
+            valid_until=parsed.get("valid_until"),
+            amount=amount,
+            quantity=quantity,
+            note=_text(values["note"]),
+        )
+        for name, messages in support_errors(household=household, data=data).items():
+            for message in messages:
+                err(COLUMN_OF_FIELD.get(name, "household"), message)
+        key = (programme.pk, household.pk, member.pk if member else None, data.date)
+        if key in seen:
+            err("household", _("Dòng trùng với một dòng trước trong tệp."))
+        seen.add(key)
+        if len(errors) == before:
+            rows.append(
+                ImportRow(
+                    row=number,
+                    household_id=household.pk,
+                    member_id=member.pk if member else None,
+                    programme_id=programme.pk,
+                    date=data.date.isoformat(),
+                    valid_until=data.valid_until.isoformat() if data.valid_until else None,
+                    amount=amount,
+                    quantity=str(quantity) if quantity is not None else None,
+                    note=data.note,
                 )
-        errors.extend(row_errors)
-    return ImportPreview(rows, errors)
+            )
+    return rows
+
+
+# --- the uploaded file, kept for the annotated error workbook ---------------------------------
+
+
+def upload_preview(upload, *, households: QuerySet[Household]) -> tuple[ImportPreview, str | None]:
+    """Store the upload privately, validate it; the stored path is kept only when it has cell
+    errors to annotate (for `annotated_errors`), else it is deleted at once."""
+    _sweep()
+    stored = store_private_file(upload, UPLOAD_DIR)
+    path = private_path(stored)
+    preview = import_preview(path, households=households)
+    if preview.cell_errors:
+        return preview, stored
+    path.unlink(missing_ok=True)
+    return preview, None
+
+
+def _sweep() -> None:
+    """Forget the workbooks kept for a download nobody asked for within KEEP_UPLOAD."""
+    folder = private_path(UPLOAD_DIR)
+    limit = (timezone.now() - KEEP_UPLOAD).timestamp()
+    for old in folder.glob("*") if folder.is_dir() else ():
+        if old.stat().st_mtime < limit:
+            old.unlink(missing_ok=True)
+
+
+def upload_discard(stored: str | None) -> None:
+    if stored:
+        private_path(stored).unlink(missing_ok=True)
+
+
+def annotated_errors(stored: str, errors: list[dict]) -> BytesIO:
+    """The uploaded workbook with the offending cells in red and a "Lỗi" column (households')."""
+    out = BytesIO()
+    annotate_errors(private_path(stored), out, errors)
+    out.seek(0)
+    return out

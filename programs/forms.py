@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from households.models import Classification, Household, Member
+from households.models import Household, Member
 
 from .models import Programme
 from .services import SupportInput
@@ -73,46 +73,18 @@ class BulkSupportForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Tệp Excel (.xlsx), trang tính HO_TRO"))
+    file = forms.FileField(
+        label=_("Tệp Excel (.xlsx), trang tính HO_TRO"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
 
 
-class HouseholdFilterForm(forms.Form):
-    """The bulk page's household filters (read by selectors.household_filter)."""
+class LackingCardForm(forms.Form):
+    """The bulk page's one filter of its own, on top of the household list's HouseholdFilter."""
 
-    commune = forms.ChoiceField(label=_("Xã"), required=False)
-    hamlet = forms.CharField(label=_("Mã ấp"), required=False)
-    year = forms.IntegerField(label=_("Năm rà soát"), required=False, min_value=2000)
-    classification = forms.ChoiceField(
-        label=_("Phân loại"),
-        required=False,
-        choices=[("", _("Tất cả")), *Classification.choices],
-    )
-    group = forms.ChoiceField(
-        label=_("Nhóm hộ"),
-        required=False,
-        choices=[
-            ("", _("Tất cả")),
-            ("meritorious", _("Hộ người có công")),
-            ("ethnic_minority", _("Hộ dân tộc thiểu số")),
-            ("no_labour_capacity", _("Hộ không có khả năng lao động")),
-            ("social_protection", _("Hộ có người hưởng bảo trợ xã hội")),
-            ("wants_loan", _("Có nhu cầu vay vốn")),
-        ],
-    )
-    deprived = forms.ChoiceField(
-        label=_("Thiếu hụt chỉ số"),
-        required=False,
-        choices=[("", _("Bất kỳ")), *[(str(n), f"CS{n:02d}") for n in range(1, 13)]],
-    )
     lacking_health_insurance = forms.BooleanField(
         label=_("Có người từ 6 tuổi chưa có thẻ BHYT còn hạn"), required=False
     )
 
-    def __init__(self, *args, communes=(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["commune"].choices = [("", _("Tất cả")), *((c.code, c.name) for c in communes)]
-
-    def params(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "", False)}
+    def wanted(self) -> bool:
+        return self.is_valid() and self.cleaned_data["lacking_health_insurance"]

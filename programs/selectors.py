@@ -11,9 +11,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from households import roles
+from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
-from households.selectors import agency_of, household_list_for_user, scoped
+from households.selectors import agency_of, scoped
 
 from . import rules
 from .models import Programme, SupportRecord
@@ -180,15 +181,7 @@ def household_panel(household: Household, on: date) -> dict:
     }
 
 
-# --- household filter for bulk recording -----------------------------------------------------
-
-GROUP_FLAGS = {
-    "meritorious": "is_meritorious",
-    "ethnic_minority": "is_ethnic_minority",
-    "no_labour_capacity": "no_labour_capacity",
-    "social_protection": "is_social_protection",
-    "wants_loan": "wants_loan",
-}
+# --- households for bulk recording -------------------------------------------------------------
 
 
 def _lacking_card_members(on: date) -> QuerySet[Member]:
@@ -214,41 +207,25 @@ def _lacking_card_members(on: date) -> QuerySet[Member]:
     )
 
 
-def household_filter(user, params: dict, *, on: date) -> QuerySet[Household]:
-    """The households in the user's scope matching the bulk-recording filters.
+def lacking_health_insurance(households: QuerySet[Household], *, on: date) -> QuerySet[Household]:
+    """Those of `households` with a member aged 6+ living there without a valid card on `on`."""
+    return households.filter(Exists(_lacking_card_members(on).filter(household=OuterRef("pk"))))
 
-    params (all optional, as strings from a GET form): commune (area code), hamlet (area code),
-    year (review year, default on.year), classification (of the year's current review),
-    group (a key of GROUP_FLAGS), deprived (indicator number 1..12, on the year's current
-    review), lacking_health_insurance ("1": a member aged 6+ has no valid card on `on`).
-    Stand-in for households.filters.HouseholdFilter until it lands.
+
+def bulk_household_list(
+    filterset: HouseholdFilter, *, lacking_card: bool, on: date
+) -> QuerySet[Household]:
+    """The households the bulk page records support for: exactly what the household list shows
+    with the same filter (households.filters.HouseholdFilter over the user's scoped queryset),
+    narrowed to those lacking a health card when asked. An invalid filter (a commune outside the
+    user's area, say) selects nothing rather than being ignored: this list is written to.
     """
-    qs = household_list_for_user(user)
-    if params.get("commune"):
-        qs = qs.filter(commune__code=params["commune"])
-    if params.get("hamlet"):
-        qs = qs.filter(hamlet__code=params["hamlet"])
-    try:
-        year = int(params.get("year") or on.year)
-    except (TypeError, ValueError):
-        year = on.year
-    review_q = Q()
-    if params.get("classification"):
-        review_q &= Q(classification=params["classification"])
-    deprived = str(params.get("deprived") or "")
-    if deprived.isdigit() and 1 <= int(deprived) <= 12:
-        review_q &= Q(**{INDICATOR_FIELDS[int(deprived) - 1]: True})
-    if review_q:
-        reviews = HouseholdReview.objects.filter(
-            review_q, household=OuterRef("pk"), year=year, is_current=True
-        )
-        qs = qs.filter(Exists(reviews))
-    flag = GROUP_FLAGS.get(params.get("group") or "")
-    if flag:
-        qs = qs.filter(**{flag: True})
-    if params.get("lacking_health_insurance") in ("1", "on", "true", True):
-        qs = qs.filter(Exists(_lacking_card_members(on).filter(household=OuterRef("pk"))))
-    return qs.order_by("code")
+    if filterset.is_bound and not filterset.is_valid():
+        return filterset.queryset.none()
+    households = filterset.qs
+    if lacking_card:
+        households = lacking_health_insurance(households, on=on)
+    return households.order_by("code")
 
 
 # --- coverage per commune and year (set-based, for the reports app) ---------------------------

@@ -1,25 +1,27 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from households import roles
+from households.filters import HouseholdFilter
 from households.selectors import (
     agency_of,
-    commune_list_for_user,
     household_get_for_user,
     household_list_for_user,
+    latest_review_year,
 )
 
 from . import excel, selectors, services
-from .forms import BulkSupportForm, HouseholdFilterForm, ImportForm, SupportForm
+from .forms import BulkSupportForm, ImportForm, LackingCardForm, SupportForm
 from .models import Programme
 
 IMPORT_SESSION_KEY = "programs_import_rows"
+ERRORS_SESSION_KEY = "programs_import_errors"
 
 
 def _require_area_role(user) -> None:
@@ -93,8 +95,12 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
 def bulk_support(request: HttpRequest) -> HttpResponse:
     _require_area_role(request.user)
     today = timezone.localdate()
-    filters = HouseholdFilterForm(request.GET or None, communes=commune_list_for_user(request.user))
-    households = selectors.household_filter(request.user, filters.params(), on=today)
+    data = request.GET or None
+    filters = HouseholdFilter(
+        data, household_list_for_user(request.user), user=request.user, year=latest_review_year()
+    )
+    lacking = LackingCardForm(data)
+    households = selectors.bulk_household_list(filters, lacking_card=lacking.wanted(), on=today)
     form = BulkSupportForm(request.POST or None, initial={"date": today})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -128,11 +134,17 @@ def bulk_support(request: HttpRequest) -> HttpResponse:
             return redirect(request.get_full_path())
     context = {
         "filters": filters,
+        "lacking": lacking,
+        "year": filters.review_year,
         "form": form,
         "count": households.count(),
         "households": households.select_related("commune", "hamlet")[:50],
     }
     return render(request, "programs/bulk_support.html", context)
+
+
+def _forget_error_file(request: HttpRequest) -> None:
+    excel.upload_discard(request.session.pop(ERRORS_SESSION_KEY, {}).get("file"))
 
 
 @login_required
@@ -153,7 +165,25 @@ def support_import(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Đã nhập %s hỗ trợ.") % count)
         return redirect("programs:import")
     if request.method == "POST" and form.is_valid():
-        preview = excel.import_preview(form.cleaned_data["file"], households=households)
-        if preview.rows and not preview.errors:
+        _forget_error_file(request)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        preview, stored = excel.upload_preview(form.cleaned_data["file"], households=households)
+        if stored:
+            errors = [e.as_dict() for e in preview.errors]
+            request.session[ERRORS_SESSION_KEY] = {"file": stored, "errors": errors}
+        elif preview.rows and not preview.errors:
             request.session[IMPORT_SESSION_KEY] = preview.rows_as_dicts()
     return render(request, "programs/import.html", {"form": form, "preview": preview})
+
+
+@login_required
+@require_GET
+def support_import_errors(request: HttpRequest) -> FileResponse:
+    """The user's last uploaded workbook, its errors marked (kept in their session only)."""
+    _require_area_role(request.user)
+    kept = request.session.get(ERRORS_SESSION_KEY)
+    try:
+        annotated = excel.annotated_errors(kept["file"], kept["errors"])
+    except Exception as exc:  # nothing kept, the file gone, or no cells to annotate
+        raise Http404 from exc
+    return FileResponse(annotated, as_attachment=True, filename="loi-nhap-ho-tro.xlsx")

@@ -61,3 +61,9 @@ def make_household(
     if year and classification:
         make_review(household, year, classification)
     return household
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded workbooks kept for the error download go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -4,9 +4,11 @@ from datetime import date
 
 import pytest
 
+from households.filters import HouseholdFilter
 from households.models import Area
+from households.selectors import household_list_for_user
 from programs.models import Programme, SupportRecord
-from programs.selectors import COVERAGE_CODES, coverage_counts_by_commune, household_filter
+from programs.selectors import COVERAGE_CODES, bulk_household_list, coverage_counts_by_commune
 
 from .conftest import make_household, make_review
 
@@ -119,6 +121,15 @@ def test_coverage_is_set_based(fixture, django_assert_max_num_queries):
         coverage_counts_by_commune(2023)
 
 
+def household_filter(user, params: dict, *, on: date):
+    """What the bulk page selects for these GET params (the household list's filter + lacking)."""
+    filterset = HouseholdFilter(
+        params, household_list_for_user(user), user=user, year=int(params.get("year", 2023))
+    )
+    lacking = params.get("lacking_health_insurance") == "1"
+    return bulk_household_list(filterset, lacking_card=lacking, on=on)
+
+
 def test_household_filter(fixture, alice, bob, charlie, pat):
     on = date(2024, 1, 15)  # every card has expired by then
     params = {"classification": "poor", "year": "2023", "lacking_health_insurance": "1"}
@@ -129,10 +140,13 @@ def test_household_filter(fixture, alice, bob, charlie, pat):
         "E",
     ]
     assert household_filter(pat, params, on=on).filter(code="F").exists()
-    assert household_filter(charlie, {"commune": "29173"}, on=on).count() == 0
+    an_duc = str(fixture["an_duc"])
+    assert household_filter(bob, {"commune": an_duc}, on=on).count() == 5
+    # a commune outside the user's area selects nothing (it is not ignored)
+    assert household_filter(charlie, {"commune": an_duc}, on=on).count() == 0
     on23 = date(2023, 6, 1)
     lacking = household_filter(bob, {"lacking_health_insurance": "1"}, on=on23)
     assert list(lacking.values_list("code", flat=True)) == ["B", "C", "E"]  # B: kid 10 uncarded
     assert list(
-        household_filter(bob, {"group": "meritorious"}, on=on23).values_list("code", flat=True)
+        household_filter(bob, {"group": "is_meritorious"}, on=on23).values_list("code", flat=True)
     ) == ["A", "D"]

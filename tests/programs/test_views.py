@@ -163,29 +163,37 @@ def test_bulk_404_for_agency_staff(client, agnes):
     assert client.get(reverse("programs:bulk-support")).status_code == 404
 
 
-def _xlsx(rows) -> BytesIO:
+HEADER = (
+    "Mã hộ",
+    "CCCD",
+    "Mã chương trình",
+    "Ngày",
+    "Hiệu lực đến",
+    "Số tiền",
+    "Số lượng",
+    "Ghi chú",
+)
+
+
+def _upload(build) -> BytesIO:
+    """An .xlsx upload whose sheet HO_TRO `build(worksheet)` fills."""
     wb = Workbook()
     ws = wb.active
     ws.title = "HO_TRO"
-    ws.append(
-        [
-            "Mã hộ",
-            "CCCD",
-            "Mã chương trình",
-            "Ngày",
-            "Hiệu lực đến",
-            "Số tiền",
-            "Số lượng",
-            "Ghi chú",
-        ]
-    )
-    for row in rows:
-        ws.append(row)
+    build(ws)
     out = BytesIO()
     wb.save(out)
     out.seek(0)
     out.name = "ho_tro.xlsx"
     return out
+
+
+def _xlsx(rows) -> BytesIO:
+    def build(ws):
+        for row in (HEADER, *rows):
+            ws.append(list(row))
+
+    return _upload(build)
 
 
 def test_import_preview_errors_then_confirm(client, catalogue, alice):
@@ -228,3 +236,152 @@ def test_navigation(alice, agnes):
 
     assert [n for n, _label in items(alice)] == ["programs:list", "programs:bulk-support"]
     assert [n for n, _label in items(agnes)] == ["programs:list"]
+
+
+def test_household_list_links_to_bulk_recording_of_the_same_households(client, catalogue, alice):
+    from households.models import Area
+
+    an_duc = Area.objects.get(code="29173").pk
+    make_household("L1", members=[{"date_of_birth": ADULT}])
+    make_household("L2", classification="near_poor", members=[{"date_of_birth": ADULT}])
+    client.force_login(alice)
+    query = f"commune={an_duc}&classification=poor&year=2023"
+    page = client.get(reverse("households:list") + "?" + query).content.decode()
+    bulk_url = reverse("programs:bulk-support") + "?" + query
+    assert f'href="{bulk_url.replace("&", "&amp;")}"' in page
+    assert "Ghi nhận hỗ trợ cho danh sách này" in page
+    bulk = client.get(bulk_url).content.decode()
+    assert "<td>L1</td>" in bulk
+    assert "<td>L2</td>" not in bulk
+    today = timezone.localdate()
+    client.post(bulk_url, {"programme": Programme.objects.get(code="NUOCSACH").pk, "date": today})
+    assert list(SupportRecord.objects.values_list("household__code", flat=True)) == ["L1"]
+
+
+def test_bulk_with_a_commune_outside_the_area_records_nothing(client, catalogue, charlie):
+    from households.models import Area
+
+    make_household("O1")
+    client.force_login(charlie)
+    url = reverse("programs:bulk-support") + f"?commune={Area.objects.get(code='29173').pk}"
+    page = client.get(url).content.decode()
+    assert "<td>O1</td>" not in page
+    today = timezone.localdate()
+    client.post(url, {"programme": Programme.objects.get(code="NUOCSACH").pk, "date": today})
+    assert SupportRecord.objects.count() == 0
+
+
+def test_import_reads_through_the_households_layer(client, catalogue, alice):
+    """Headers in another order without diacritics, a CCCD typed as a number (leading zero
+    lost), Vietnamese amounts, a real date cell, blank trailing rows."""
+    h = make_household("Y1", members=[{"date_of_birth": ADULT, "citizen_id": "083080000001"}])
+
+    def build(ws):
+        ws.append(["ma chuong trinh", "MA HO", "Ngay", "cccd", "hieu luc den", "So tien"])
+        ws.append(["BHYT", "Y1", date(2023, 3, 1), 83080000001, "31/12/2023", None])
+        ws.append(["NUOCSACH", "Y1", "01/03/2023", None, None, "1.500.000"])
+        ws.append([None] * 6)
+        ws.append([""] * 6)
+
+    client.force_login(alice)
+    url = reverse("programs:import")
+    page = client.post(url, {"file": _upload(build)}).content.decode()
+    # The missing optional columns are required as headers: a misspelt one must not drop data.
+    assert "Thiếu cột bắt buộc “Số lượng” ở dòng tiêu đề." in page
+
+    def build_all(ws):
+        build(ws)
+        for i, title in enumerate(("So luong", "ghi chu"), start=7):
+            ws.cell(row=1, column=i, value=title)
+
+    page = client.post(url, {"file": _upload(build_all)}).content.decode()
+    assert "2 dòng hợp lệ, 0 lỗi." in page
+    assert client.post(url, {"confirm": "1"}).status_code == 302
+    assert SupportRecord.objects.get(programme__code="NUOCSACH").amount == 1_500_000
+    assert SupportRecord.objects.get(programme__code="BHYT").member.household == h
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"not a workbook at all", "Tệp không phải là tệp Excel (.xlsx)."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "Tệp được bảo vệ bằng mật khẩu"),
+        (b"PK\x03\x04broken zip", "Tệp Excel bị hỏng, không đọc được."),
+    ],
+)
+def test_import_refuses_what_is_not_a_workbook(client, alice, content, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(alice)
+    upload = SimpleUploadedFile("ho_tro.xlsx", content)
+    page = client.post(reverse("programs:import"), {"file": upload}).content.decode()
+    assert message in page
+    assert "Tải tệp đã đánh dấu lỗi" not in page
+    assert client.get(reverse("programs:import-errors")).status_code == 404
+
+
+def test_import_formula_and_merged_header_are_refused(client, catalogue, alice):
+    make_household("Y2")
+
+    def build(ws):
+        ws.append(list(HEADER))
+        ws.append(["Y2", None, "NUOCSACH", "01/03/2023", None, "=1000*2", None, ""])
+        ws.merge_cells("G1:H1")
+
+    client.force_login(alice)
+    page = client.post(reverse("programs:import"), {"file": _upload(build)}).content.decode()
+    assert "Ô F2 chứa công thức" in page
+    assert "Dòng tiêu đề có ô gộp (merge)" in page
+    assert SupportRecord.objects.count() == 0
+
+
+def test_import_errors_download_marks_the_cells(client, catalogue, alice, bob):
+    from openpyxl import load_workbook
+
+    make_household("Y3")
+    client.force_login(alice)
+    bad = _xlsx([["Y3", None, "NUOCSACH", "32/13/2023", None, "mười", None, ""]])
+    page = client.post(reverse("programs:import"), {"file": bad}).content.decode()
+    assert "Tải tệp đã đánh dấu lỗi" in page
+    response = client.get(reverse("programs:import-errors"))
+    assert response.status_code == 200
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content)))["HO_TRO"]
+    assert sheet["I1"].value == "Lỗi"
+    assert sheet["I2"].value == (
+        "Ngày: Ngày không hợp lệ (dd/mm/yyyy).; Số tiền: Số tiền không hợp lệ."
+    )
+    assert sheet["D2"].fill.fgColor.rgb.endswith("F8D7DA")
+    assert sheet["F2"].comment.text == "Số tiền không hợp lệ."
+    # Kept in alice's session only.
+    client.force_login(bob)
+    assert client.get(reverse("programs:import-errors")).status_code == 404
+
+
+def test_import_errors_file_is_not_kept_for_a_clean_file(client, catalogue, alice, settings):
+    from pathlib import Path
+
+    make_household("Y4")
+    client.force_login(alice)
+    good = _xlsx([["Y4", None, "NUOCSACH", "01/03/2023", None, "1000", None, ""]])
+    assert (
+        "1 dòng hợp lệ, 0 lỗi."
+        in client.post(reverse("programs:import"), {"file": good}).content.decode()
+    )
+    assert client.get(reverse("programs:import-errors")).status_code == 404
+    folder = Path(settings.MEDIA_ROOT) / "programs-imports"
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_import_forgets_error_files_older_than_a_day(client, catalogue, alice, settings):
+    import os
+    from pathlib import Path
+
+    folder = Path(settings.MEDIA_ROOT) / "programs-imports"
+    folder.mkdir(parents=True)
+    stale, fresh = folder / "stale.xlsx", folder / "fresh.xlsx"
+    stale.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    client.force_login(alice)
+    client.post(reverse("programs:import"), {"file": _xlsx([])})
+    assert sorted(p.name for p in folder.iterdir()) == ["fresh.xlsx"]
