@@ -7,8 +7,8 @@ its cell helpers read codes, CCCD numbers and Vietnamese numbers. Here: the rows
 (programme, household in the user's area, member, dates, amounts, eligibility, duplicates).
 Nothing is written; services.support_import writes all the rows or none.
 
-The households helpers used here are module-private there (`_Columns`, `_text`,
-`_citizen_id` in households.excel.validation): households may make them public under these names.
+Header matching (`ColumnMap`) and cell parsing (`cell_text`, `parse_citizen_id`) are the
+review import's own, from households.excel.validation.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from households.excel.columns import Column
 from households.excel.reader import Workbook, WorkbookError, read_workbook
-from households.excel.validation import Issue, _citizen_id, _Columns, _text
+from households.excel.validation import ColumnMap, Issue, cell_text, parse_citizen_id
 from households.excel.writer import annotate_errors
 from households.models import Household, Member
 from households.rules import parse_vietnamese_integer
@@ -86,7 +86,7 @@ def _date(value) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
-    text = _text(value)
+    text = cell_text(value)
     for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y"):
         try:
             return datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
@@ -128,7 +128,7 @@ def import_preview(path: str | Path, *, households: QuerySet[Household]) -> Impo
         return ImportPreview([], [_general(_("Không tìm thấy trang tính “%s”.") % SHEET)])
     errors: list[Issue] = _book_issues(book)
     warnings: list[Issue] = []
-    columns = _Columns(sheet, COLUMNS, HEADER_KEYS, errors, warnings)
+    columns = ColumnMap(sheet, COLUMNS, HEADER_KEYS, errors, warnings)
     if not errors and len(sheet.rows) > MAX_ROWS:
         errors.append(_general(_("Tệp có quá %s dòng.") % MAX_ROWS))
     if errors:
@@ -138,11 +138,11 @@ def import_preview(path: str | Path, *, households: QuerySet[Household]) -> Impo
     return ImportPreview(rows, errors, warnings)
 
 
-def _validate(raw, columns: _Columns, errors: list[Issue], *, households) -> list[ImportRow]:
-    codes = {_text(v["household"]) for _n, v in raw}
+def _validate(raw, columns: ColumnMap, errors: list[Issue], *, households) -> list[ImportRow]:
+    codes = {cell_text(v["household"]) for _n, v in raw}
     by_code = {h.code: h for h in households.filter(code__in=codes)}
     programmes = {p.code: p for p in Programme.objects.filter(active=True)}
-    ids = {_citizen_id(v["citizen_id"]) for _n, v in raw} - {""}
+    ids = {parse_citizen_id(v["citizen_id"]) for _n, v in raw} - {""}
     members = {(m.household_id, m.citizen_id): m for m in Member.objects.filter(citizen_id__in=ids)}
     rows: list[ImportRow] = []
     seen: set[tuple] = set()
@@ -153,16 +153,16 @@ def _validate(raw, columns: _Columns, errors: list[Issue], *, households) -> lis
             errors.append(columns.issue(SHEET, number, key, message))
 
         for column in COLUMNS:
-            if column.required and _text(values[column.key]) == "":
+            if column.required and cell_text(values[column.key]) == "":
                 err(column.key, _("Bắt buộc nhập."))
-        household = by_code.get(_text(values["household"]))
-        if _text(values["household"]) and household is None:
+        household = by_code.get(cell_text(values["household"]))
+        if cell_text(values["household"]) and household is None:
             err("household", _("Không tìm thấy hộ này trong địa bàn của bạn."))
-        programme = programmes.get(_text(values["programme"]))
-        if _text(values["programme"]) and programme is None:
+        programme = programmes.get(cell_text(values["programme"]))
+        if cell_text(values["programme"]) and programme is None:
             err("programme", _("Không có chương trình mã này."))
         member = None
-        citizen_id = _citizen_id(values["citizen_id"])
+        citizen_id = parse_citizen_id(values["citizen_id"])
         if citizen_id and household is not None:
             member = members.get((household.pk, citizen_id))
             if member is None:
@@ -174,14 +174,14 @@ def _validate(raw, columns: _Columns, errors: list[Issue], *, households) -> lis
             except ValueError:
                 err(key, _("Ngày không hợp lệ (dd/mm/yyyy)."))
         amount = None
-        if _text(values["amount"]):
+        if cell_text(values["amount"]):
             amount = parse_vietnamese_integer(values["amount"])
             if amount is None:
                 err("amount", _("Số tiền không hợp lệ."))
         quantity = None
-        if _text(values["quantity"]):
+        if cell_text(values["quantity"]):
             try:
-                quantity = Decimal(_text(values["quantity"]).replace(",", "."))
+                quantity = Decimal(cell_text(values["quantity"]).replace(",", "."))
             except InvalidOperation:
                 err("quantity", _("Số lượng không hợp lệ."))
         if len(errors) > before or not (household and programme and parsed.get("date")):
@@ -193,7 +193,7 @@ def _validate(raw, columns: _Columns, errors: list[Issue], *, households) -> lis
             valid_until=parsed.get("valid_until"),
             amount=amount,
             quantity=quantity,
-            note=_text(values["note"]),
+            note=cell_text(values["note"]),
         )
         for name, messages in support_errors(household=household, data=data).items():
             for message in messages:

@@ -126,7 +126,7 @@ def normalize(text: str) -> str:
     return " ".join(word for word in map(_normalize_word, text.split()) if word)
 
 
-def _text(value) -> str:
+def cell_text(value) -> str:
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -139,7 +139,7 @@ def _text(value) -> str:
 
 
 def _code(value) -> str:
-    return _text(value).upper() if not isinstance(value, str) else value.strip()
+    return cell_text(value).upper() if not isinstance(value, str) else value.strip()
 
 
 def _bit(value) -> bool | None:
@@ -157,7 +157,7 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-class _Columns:
+class ColumnMap:
     """Header matching: title -> column, ignoring case, spacing and diacritics."""
 
     def __init__(self, sheet: Sheet, columns, required, errors, warnings):
@@ -236,7 +236,7 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
         for current in book.sheets.values()
         if current.header_merged
     )
-    columns = _Columns(sheet, HOUSEHOLD_COLUMNS, REQUIRED_HOUSEHOLD_KEYS, errors, warnings)
+    columns = ColumnMap(sheet, HOUSEHOLD_COLUMNS, REQUIRED_HOUSEHOLD_KEYS, errors, warnings)
     members_sheet = book.sheets.get(MEMBER_SHEET)
     rows_total = len(sheet.rows) + (len(members_sheet.rows) if members_sheet else 0)
     if errors:
@@ -254,7 +254,7 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
     return Parsed(households, errors, warnings, rows_total)
 
 
-def _household_row(number, values, columns: _Columns, errors, seen) -> HouseholdRow | None:
+def _household_row(number, values, columns: ColumnMap, errors, seen) -> HouseholdRow | None:
     sheet = HOUSEHOLD_SHEET
     before = len(errors)
 
@@ -275,12 +275,12 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
     commune = _code(columns.get(values, "commune"))
     if not commune:
         error("commune", _("Thiếu mã xã."))
-    head_name = _text(columns.get(values, "head_name"))
+    head_name = cell_text(columns.get(values, "head_name"))
     if not head_name:
         error("head_name", _("Thiếu họ tên chủ hộ."))
     elif len(head_name) > 120:
         error("head_name", _("Họ tên dài quá 120 ký tự."))
-    citizen_id = _citizen_id(columns.get(values, "head_citizen_id"))
+    citizen_id = parse_citizen_id(columns.get(values, "head_citizen_id"))
     if citizen_id and (problem := rules.citizen_id_error(citizen_id)):
         error("head_citizen_id", problem)
     raw_size = columns.get(values, "declared_size")
@@ -294,7 +294,8 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
         if bit is None:
             error(
                 key,
-                _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.") % {"v": _text(raw)},
+                _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.")
+                % {"v": cell_text(raw)},
             )
         flags[key] = bool(bit)
     raw_income = columns.get(values, "income")
@@ -307,7 +308,7 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
             error(
                 "income",
                 _("Thu nhập phải là số đồng không âm (ví dụ 1.500.000), không phải “%(v)s”.")
-                % {"v": _text(raw_income)},
+                % {"v": cell_text(raw_income)},
             )
         ticks = {}
         for n, key, raw in zip(rules.INDICATORS, INDICATOR_KEYS, raw_ticks, strict=True):
@@ -316,7 +317,7 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
                 error(
                     key,
                     _("Chỉ số phải là 1 (thiếu hụt) hoặc 0 (không thiếu hụt), không phải “%(v)s”.")
-                    % {"v": _text(raw)},
+                    % {"v": cell_text(raw)},
                 )
             ticks[n] = bool(bit)
     if len(errors) > before:
@@ -325,7 +326,7 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
         row=number,
         code=code,
         commune_code=commune,
-        hamlet_name=_text(columns.get(values, "hamlet"))[:200],
+        hamlet_name=cell_text(columns.get(values, "hamlet"))[:200],
         head_name=head_name,
         head_citizen_id=citizen_id,
         declared_size=size,
@@ -335,16 +336,16 @@ def _household_row(number, values, columns: _Columns, errors, seen) -> Household
     )
 
 
-def _citizen_id(value) -> str:
+def parse_citizen_id(value) -> str:
     """A CCCD typed as a number loses its leading zero: pad it back to 12 digits."""
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     if number and float(value).is_integer() and 0 < value < 10**12:
         return f"{int(value):012d}"
-    return _text(value)
+    return cell_text(value)
 
 
 def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnings) -> None:
-    columns = _Columns(sheet, MEMBER_COLUMNS, REQUIRED_MEMBER_KEYS, errors, warnings)
+    columns = ColumnMap(sheet, MEMBER_COLUMNS, REQUIRED_MEMBER_KEYS, errors, warnings)
     if columns.missing:
         return
     by_code = {h.code: h for h in households}
@@ -362,7 +363,7 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
         code = _code(columns.get(values, "code"))
         if not code:
             error("code", _("Thiếu mã hộ."))
-        name = _text(columns.get(values, "full_name"))
+        name = cell_text(columns.get(values, "full_name"))
         if not name:
             error("full_name", _("Thiếu họ tên."))
         raw_dob = columns.get(values, "date_of_birth")
@@ -380,11 +381,11 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                     "Ngày sinh “%(v)s” được gõ dạng văn bản; hãy định dạng ô là ngày (Date) "
                     "và nhập lại, ví dụ 15/03/1985."
                 )
-                % {"v": _text(raw_dob)},
+                % {"v": cell_text(raw_dob)},
             )
         chosen = {}
         for key, lookup in lookups.items():
-            raw = _text(columns.get(values, key))
+            raw = cell_text(columns.get(values, key))
             if not raw:
                 if key in REQUIRED_MEMBER_KEYS:
                     error(key, _("Thiếu giá trị; hãy chọn trong danh sách."))
@@ -396,7 +397,7 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
             if value is None:
                 error(key, _("“%(v)s” không có trong danh sách cho phép.") % {"v": raw})
             chosen[key] = value or ""
-        citizen_id = _citizen_id(columns.get(values, "citizen_id"))
+        citizen_id = parse_citizen_id(columns.get(values, "citizen_id"))
         if citizen_id:
             problem = rules.citizen_id_error(
                 citizen_id,
