@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from households import roles
 from households.models import Area
@@ -158,17 +159,28 @@ def _movement_table(values, area) -> Table:
     return table
 
 
+ON_TRACK = {
+    True: gettext_lazy("Đạt"),
+    False: gettext_lazy("Chưa đạt"),
+    None: gettext_lazy("Chưa có số liệu"),
+}
+
+
 def _targets_table(rows, areas) -> Table:
-    table = Table(
-        "targets",
-        _("Chỉ tiêu: thực hiện so với kế hoạch"),
-        [(_("Chỉ tiêu"), "text"), (_("Kế hoạch"), "pts")] + [(a.name, "pts") for a in areas],
-    )
+    columns = [(_("Chỉ tiêu"), "text")]
+    for a in areas:
+        columns += [
+            (f"{a.name}: " + _("kế hoạch"), "pct"),
+            (f"{a.name}: " + _("thực hiện"), "pct"),
+            (f"{a.name}: " + _("đánh giá"), "text"),
+        ]
+    table = Table("targets", _("Chỉ tiêu: thực hiện so với kế hoạch"), columns)
     for row in rows:
         spec = row["spec"]
-        table.rows.append(
-            [f"{spec.code} {spec.statement}", spec.target] + [c["actual"] for c in row["cells"]]
-        )
+        cells = [f"{spec.code} {spec.statement}"]
+        for c in row["cells"]:
+            cells += [c["target"], c["actual"], str(ON_TRACK[c["ok"]])]
+        table.rows.append(cells)
     return table
 
 

@@ -17,3 +17,9 @@ class TargetsConfig(AppConfig):
         from .reference_data import demo_tasks_load
 
         return demo_tasks_load()
+
+    def dashboard_targets(self, *, user, year: int) -> list[dict]:
+        """The targets of `year`'s plans for the reports dashboard (see targets.dashboard)."""
+        from .dashboard import dashboard_targets
+
+        return dashboard_targets(user=user, year=year)

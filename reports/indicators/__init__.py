@@ -17,7 +17,11 @@ from types import ModuleType
 
 from .base import Counts, Good, Indicator, Kind, Unit
 
-FAMILY_MODULES: list[str] = ["reports.indicators.households"]
+FAMILY_MODULES: list[str] = [
+    "reports.indicators.households",
+    "reports.indicators.programs",
+    "reports.indicators.targets",
+]
 
 __all__ = ["Counts", "Good", "Indicator", "Kind", "Unit", "families", "indicator_get", "registry"]
 
