@@ -743,6 +743,9 @@ class CopyWriter:
         self.thread = threading.Thread(target=self._work, name="generate-copy", daemon=True)
 
     def start(self) -> dict[str, int]:
+        # Foreign keys checked at the end of each COPY (in the worker, while Python builds the
+        # next batch) rather than all at once at commit.
+        self.cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         ids = {}
         for key, (model, _columns) in zip(("household", "member", "review"), TABLES, strict=True):
             table = model._meta.db_table
@@ -799,7 +802,10 @@ class CopyWriter:
             )
 
     def analyze(self) -> None:
+        """Planner statistics, and (outside a transaction) the visibility map: freshly copied
+        rows are not all-visible until VACUUM, and the list's counts rely on index-only scans."""
         tables = [model._meta.db_table for model, _columns in TABLES]
         tables += [Area._meta.db_table, AreaPopulation._meta.db_table, ReviewRound._meta.db_table]
+        command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
+            cursor.execute(f"{command} {', '.join(tables)}")
