@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.http import Http404
 
 from households import roles
@@ -270,9 +279,6 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
     end = reference_date(year)
     start = date(year, 1, 1)
     on_list = (POOR, NEAR_POOR)
-    current = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), year=year, is_current=True, status=APPROVED
-    )
     # Only households on the poor or near-poor list this year or in the escape window can count
     # anywhere below: narrowing to them first (an indexed read of the reviews) spares the
     # per-household subqueries on the rest of the registry (~94% of it).
@@ -283,39 +289,34 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         status=APPROVED,
         classification__in=on_list,
     ).values("household_id")
+    # One LEFT JOIN to this year's current approved review (one per household and year),
+    # rather than a correlated subquery that every FILTER below would repeat.
     households = Household.objects.filter(pk__in=listed).annotate(
-        cls=Subquery(current.values("classification")[:1])
+        this_year=FilteredRelation(
+            "reviews",
+            condition=Q(reviews__year=year, reviews__is_current=True, reviews__status=APPROVED),
+        ),
+        cls=F("this_year__classification"),
     )
     lacking = _lacking_card_members(end).filter(household=OuterRef("pk"))
-    earlier_on_list = HouseholdReview.objects.filter(
-        household=OuterRef("pk"),
-        year__gte=year - rules.ESCAPE_WINDOW_YEARS,
-        year__lt=year,
-        is_current=True,
-        status=APPROVED,
-        classification__in=on_list,
-    )
     credit = SupportRecord.objects.filter(
         _active_in_year(year), household=OuterRef("pk"), programme__kind=Programme.Kind.CREDIT
     )
     any_support = SupportRecord.objects.filter(_active_in_year(year), household=OuterRef("pk"))
-    eligible_q = Q(cls__in=on_list) | (
-        (Q(cls__isnull=True) | ~Q(cls__in=on_list)) & Q(_escaped=True)
-    )
+    # `listed` is exactly the eligible set: poor or near-poor this year, or recently escaped
+    # (on the list in the window before it), so credit needs no separate "escaped" test.
     household_rows = (
         households.annotate(
             _covered=~Exists(lacking),
-            _escaped=Exists(earlier_on_list),
             _credit=Exists(credit),
             _support=Exists(any_support),
         )
-        .filter(Q(cls__in=on_list) | Q(_escaped=True))
         .values("commune_id")
         .annotate(
             hi_den=Count("pk", filter=Q(cls__in=on_list)),
             hi_num=Count("pk", filter=Q(cls__in=on_list, _covered=True)),
-            cr_den=Count("pk", filter=eligible_q & Q(wants_loan=True)),
-            cr_num=Count("pk", filter=eligible_q & Q(wants_loan=True, _credit=True)),
+            cr_den=Count("pk", filter=Q(wants_loan=True)),
+            cr_num=Count("pk", filter=Q(wants_loan=True, _credit=True)),
             me_den=Count("pk", filter=Q(cls=POOR, is_meritorious=True)),
             me_num=Count("pk", filter=Q(cls=POOR, is_meritorious=True, _support=True)),
         )
@@ -328,17 +329,10 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         year=year, is_current=True, status=APPROVED, classification__in=on_list
     ).values("household_id")
     child_rows = (
+        # listed_this_year already keeps only poor and near-poor households of the year.
         Member.objects.filter(household_id__in=listed_this_year)
-        .annotate(
-            cls=Subquery(
-                HouseholdReview.objects.filter(
-                    household=OuterRef("household"), year=year, is_current=True, status=APPROVED
-                ).values("classification")[:1]
-            ),
-            _exempted=Exists(tuition),
-        )
+        .annotate(_exempted=Exists(tuition))
         .filter(
-            cls__in=on_list,
             date_of_birth__lte=date(year - rules.SCHOOL_AGE_FROM, 12, 31),
             date_of_birth__gt=date(year - rules.SCHOOL_AGE_TO, 12, 31),
         )
