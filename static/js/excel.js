@@ -9,6 +9,10 @@
   var bar = box.querySelector(".progress-bar");
   var meter = box.querySelector(".progress");
   var text = document.getElementById("import-progress-text");
+  // The sentence comes translated from the page; numbers in the page's language.
+  var template = box.getAttribute("data-text") || "{v} / {t} ({p}%)";
+  var locale = document.documentElement.lang === "en" ? "en-GB" : "vi-VN";
+  function n(value) { return (value || 0).toLocaleString(locale); }
 
   function show(data) {
     var total = data.rows_total || 0;
@@ -16,9 +20,11 @@
     var percent = total ? Math.min(100, Math.round((100 * done) / total)) : 0;
     bar.style.width = percent + "%";
     meter.setAttribute("aria-valuenow", String(percent));
-    text.textContent = "Đã kiểm tra " + (data.rows_validated || 0).toLocaleString("vi-VN") +
-      " dòng, đã ghi " + (data.rows_written || 0).toLocaleString("vi-VN") + " / " +
-      total.toLocaleString("vi-VN") + " dòng (" + percent + "%).";
+    text.textContent = template
+      .replace("{v}", n(data.rows_validated))
+      .replace("{w}", n(data.rows_written))
+      .replace("{t}", n(total))
+      .replace("{p}", String(percent));
   }
 
   function poll() {
