@@ -14,63 +14,15 @@ when the rate fell by at least one point.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
 from django.db.models import FilteredRelation, Q
 
-from households import roles
-from households.selectors import agency_of
+from . import rules, selectors
+from .models import MANUAL, ManualFigure
 
-from . import rules
-from .models import MANUAL, ManualFigure, Target, Task
-
-UP, DOWN = "up", "down"
 # Target.unit (free text) -> the reports' unit names, for how figures are shown.
 UNITS = {"%": "percent", "điểm phần trăm": "points", "người": "persons", "hộ": "households"}
 RATE_UNITS = ("percent", "points")
-
-
-def measures_change(indicator_code: str) -> bool:
-    """A change indicator (e.g. poor_rate_change, in points) is measured from 0: its baseline
-    is the previous year's level, already taken off."""
-    return indicator_code.endswith("_change")
-
-
-def dashboard_rule(
-    direction: str,
-    target_value: Decimal | float,
-    baseline: Decimal | float | None,
-    *,
-    change: bool = False,
-) -> tuple[str, float | None]:
-    """(good direction, threshold) equivalent to rules.on_track(direction, baseline, ...).
-
-    at_least v: ("up", v); at_most v: ("down", v); reduction_by v: ("down", baseline - v),
-    with baseline 0 for a change indicator; no baseline otherwise: ("down", None) (no data).
-    """
-    value = float(target_value)
-    if direction == rules.AT_LEAST:
-        return UP, value
-    if direction == rules.AT_MOST:
-        return DOWN, value
-    if direction == rules.REDUCTION_BY:
-        base = 0.0 if change else (None if baseline is None else float(baseline))
-        return DOWN, None if base is None else round(base - value, 2)
-    raise ValueError(f"unknown direction {direction!r}")
-
-
-def visible_targets(user, *, year: int):
-    targets = Target.objects.filter(plan__year=year).order_by("plan__code", "order", "code")
-    if roles.is_provincial(user) or roles.is_area_officer(user):
-        return targets
-    agency = agency_of(user) if roles.is_agency_staff(user) else None
-    if agency is None:
-        return targets.none()
-    served = Task.objects.filter(
-        Q(lead_agency=agency) | Q(supporting_agencies=agency), targets__isnull=False
-    ).values("targets")
-    return targets.filter(pk__in=served)
 
 
 FIELDS = ("pk", "code", "statement", "indicator_code", "unit", "direction", "target_value",
@@ -81,7 +33,7 @@ def dashboard_targets(*, user, year: int) -> list[dict]:
     """The dashboard's targets for `year`: two queries, whatever the number of targets (the
     targets joined with their breakdowns of the year, then the manual figures)."""
     rows = (
-        visible_targets(user, year=year)
+        selectors.visible_targets(user, year=year)
         .annotate(
             year_breakdowns=FilteredRelation("breakdowns", condition=Q(breakdowns__year=year))
         )
@@ -113,13 +65,13 @@ def dashboard_targets(*, user, year: int) -> list[dict]:
 
 def _spec(target: dict, breakdowns: dict[str, tuple], figures: dict[str, float]) -> dict:
     """One dashboard dict from a target's fields (FIELDS), breakdowns and manual figures."""
-    change = measures_change(target["indicator_code"])
-    good, threshold = dashboard_rule(
+    change = rules.measures_change(target["indicator_code"])
+    good, threshold = rules.dashboard_rule(
         target["direction"], target["target_value"], target["baseline"], change=change
     )
     thresholds = {}
     for area_code, (value, baseline) in breakdowns.items():
-        thresholds[area_code] = dashboard_rule(
+        thresholds[area_code] = rules.dashboard_rule(
             target["direction"], value, target["baseline"] if baseline is None else baseline,
             change=change,
         )[1]  # fmt: skip

@@ -128,3 +128,38 @@ def due_date_error(due_date: date, plan_year: int) -> str | None:
     if due_date.year < plan_year:
         return "before_plan_year"
     return None
+
+
+# The reports dashboard compares an actual with a threshold in one direction ("up": actual >=
+# threshold, "down": actual <= threshold); these turn a target into that pair, in agreement
+# with on_track (tested).
+UP, DOWN = "up", "down"
+
+
+def measures_change(indicator_code: str) -> bool:
+    """A change indicator (e.g. poor_rate_change, in points) is measured from 0: its baseline
+    is the previous year's level, already taken off."""
+    return indicator_code.endswith("_change")
+
+
+def dashboard_rule(
+    direction: str,
+    target_value: Decimal | float,
+    baseline: Decimal | float | None,
+    *,
+    change: bool = False,
+) -> tuple[str, float | None]:
+    """(good direction, threshold) equivalent to rules.on_track(direction, baseline, ...).
+
+    at_least v: ("up", v); at_most v: ("down", v); reduction_by v: ("down", baseline - v),
+    with baseline 0 for a change indicator; no baseline otherwise: ("down", None) (no data).
+    """
+    value = float(target_value)
+    if direction == AT_LEAST:
+        return UP, value
+    if direction == AT_MOST:
+        return DOWN, value
+    if direction == REDUCTION_BY:
+        base = 0.0 if change else (None if baseline is None else float(baseline))
+        return DOWN, None if base is None else round(base - value, 2)
+    raise ValueError(f"unknown direction {direction!r}")

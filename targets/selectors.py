@@ -289,3 +289,18 @@ def task_status_counts(*, plan: Plan | None = None, today: date) -> dict[str, in
     aggregates["overdue"] = Count("id", filter=overdue_q(today))
     aggregates["total"] = Count("id")
     return queryset.aggregate(**aggregates)
+
+
+def visible_targets(user, *, year: int):
+    """The targets of the year's plans a user may see on the dashboard: all for provincial
+    staff and area officers; for agency staff those their agency's tasks serve."""
+    targets = Target.objects.filter(plan__year=year).order_by("plan__code", "order", "code")
+    if roles.is_provincial(user) or roles.is_area_officer(user):
+        return targets
+    agency = agency_of(user) if roles.is_agency_staff(user) else None
+    if agency is None:
+        return targets.none()
+    served = Task.objects.filter(
+        Q(lead_agency=agency) | Q(supporting_agencies=agency), targets__isnull=False
+    ).values("targets")
+    return targets.filter(pk__in=served)

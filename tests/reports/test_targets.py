@@ -12,9 +12,9 @@ from reports.indicators.targets import overdue_reference_date
 from reports.models import IndicatorValue
 from reports.services import snapshot_rebuild
 from targets import rules as target_rules
-from targets.dashboard import dashboard_rule
 from targets.models import Plan, Target, TargetBreakdown, Task
 from targets.reference_data import PLAN_CODE
+from targets.rules import dashboard_rule
 from targets.services import task_create
 from tests.conftest import login
 
