@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors
 from .models import Area, Classification, Household, HouseholdReview, Member
-from .models.reviews import INDICATOR_FIELDS
+from .models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
 
 GROUP_FLAGS = (
     ("is_meritorious", _("Hộ người có công")),
@@ -25,20 +25,6 @@ GROUP_FLAGS = (
     ("is_social_protection", _("Hộ có người hưởng bảo trợ xã hội")),
     ("wants_loan", _("Có nhu cầu vay vốn")),
 )
-INDICATOR_NAMES = {
-    1: _("Việc làm"),
-    2: _("Người phụ thuộc"),
-    3: _("Dinh dưỡng"),
-    4: _("Bảo hiểm y tế"),
-    5: _("Trình độ giáo dục người lớn"),
-    6: _("Tình trạng đi học trẻ em"),
-    7: _("Chất lượng nhà ở"),
-    8: _("Diện tích nhà ở bình quân"),
-    9: _("Nguồn nước sinh hoạt"),
-    10: _("Nhà tiêu hợp vệ sinh"),
-    11: _("Sử dụng dịch vụ viễn thông"),
-    12: _("Phương tiện tiếp cận thông tin"),
-}
 INDICATOR_CHOICES = tuple((str(n), name) for n, name in INDICATOR_NAMES.items())
 CITIZEN_ID = re.compile(r"^\d{12}$")
 

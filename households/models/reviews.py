@@ -11,6 +11,22 @@ from .standards import PovertyStandard
 
 INDICATOR_NUMBERS = tuple(range(1, 13))
 INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATOR_NUMBERS)
+# Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
+# reference data: PovertyIndicator).
+INDICATOR_NAMES = {
+    1: _("Việc làm"),
+    2: _("Người phụ thuộc"),
+    3: _("Dinh dưỡng"),
+    4: _("Bảo hiểm y tế"),
+    5: _("Trình độ giáo dục người lớn"),
+    6: _("Tình trạng đi học trẻ em"),
+    7: _("Chất lượng nhà ở"),
+    8: _("Diện tích nhà ở bình quân"),
+    9: _("Nguồn nước sinh hoạt"),
+    10: _("Nhà tiêu hợp vệ sinh"),
+    11: _("Sử dụng dịch vụ viễn thông"),
+    12: _("Phương tiện tiếp cận thông tin"),
+}
 
 
 class Classification(models.TextChoices):

@@ -18,26 +18,13 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households.models import AreaPopulation, HouseholdReview
-from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NUMBERS
+from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES, INDICATOR_NUMBERS
 
 from .base import Counts, Good, Indicator, Kind, Unit
 
 POOR, NEAR = "poor", "near_poor"
 NOT_POOR_NOR_NEAR = ("average", "above")
-DEPRIVATION_NAMES = {
-    1: _("Việc làm"),
-    2: _("Người phụ thuộc"),
-    3: _("Dinh dưỡng"),
-    4: _("Bảo hiểm y tế"),
-    5: _("Trình độ giáo dục người lớn"),
-    6: _("Tình trạng đi học trẻ em"),
-    7: _("Chất lượng nhà ở"),
-    8: _("Diện tích nhà ở bình quân"),
-    9: _("Nguồn nước sinh hoạt"),
-    10: _("Nhà tiêu hợp vệ sinh"),
-    11: _("Sử dụng dịch vụ viễn thông"),
-    12: _("Phương tiện tiếp cận thông tin"),
-}
+DEPRIVATION_NAMES = INDICATOR_NAMES
 GROUPS = {
     "meritorious": ("is_meritorious", _("hộ người có công")),
     "ethnic": ("is_ethnic_minority", _("hộ dân tộc thiểu số")),
