@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class HouseholdsConfig(AppConfig):
     name = "households"
     verbose_name = _("Hộ gia đình và rà soát")
+
+    def ready(self) -> None:
+        from households import lookups  # noqa: F401 - registers field__any_of

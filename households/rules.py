@@ -620,6 +620,42 @@ def evaluate(
     """
     members = list(members)
     present = members_on(members, on)
+    if not present and (facts is NO_FACTS or facts == NO_FACTS):
+        return _evaluate_ticks(ticks, income_per_capita, is_urban, lines, declared_size)
+    return _evaluate_facts(
+        present, facts, ticks, income_per_capita, is_urban, lines, on, declared_size
+    )
+
+
+NO_FACTS = HouseholdFacts()
+_ALL_REVIEWER = dict.fromkeys(INDICATORS, REVIEWER)
+
+
+def _evaluate_ticks(ticks, income_per_capita, is_urban, lines, declared_size) -> Evaluation:
+    """Nothing recorded but the ticks (an imported row without members): every indicator's
+    finding is unknown, so each tick stands as the reviewer's and no conflict can arise. The
+    same result as the general path (tests compare the two), about ten times cheaper."""
+    deprived = {n: bool(ticks.get(n)) for n in INDICATORS}
+    count = sum(deprived.values())
+    return Evaluation(
+        deprived=deprived,
+        sources=dict(_ALL_REVIEWER),
+        reasons={},
+        conflicts=(),
+        count=count,
+        classification=classify(
+            income_per_capita=income_per_capita,
+            is_urban=is_urban,
+            deprivation_count=count,
+            lines=lines,
+        ),
+        member_count=declared_size or 0,
+    )
+
+
+def _evaluate_facts(
+    present, facts, ticks, income_per_capita, is_urban, lines, on, declared_size
+) -> Evaluation:
     member_count = len(present) or (declared_size or 0)
     findings = deprivations(present, facts, on)
     if not present and declared_size:

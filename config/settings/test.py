@@ -17,3 +17,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "test-media")
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 LANGUAGE_CODE = "vi"
+
+# No persistent connections: a connection opened by a worker or server thread is closed when
+# its task or request ends (Celery's Django fix-up, Django's request_finished), so none is
+# left open on the test database when the suite drops it.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -40,6 +40,9 @@ class Table:
         for i in self.json:
             template[i] = _json(template[i])
         self.template = template
+        # id(value) -> (value, its JSON): plan rows share their JSON values (validation
+        # builds one "sources" dict per combination), so each is serialised once.
+        self._json_memo: dict[int, tuple[object, str]] = {}
         history = model.history.model
         self.history = history._meta.db_table
         self.tracked = [
@@ -54,9 +57,16 @@ class Table:
         for column, value in values.items():
             row[position[column]] = value
         for i in self.json:
-            if not isinstance(row[i], str):
-                row[i] = _json(row[i])
+            value = row[i]
+            if not isinstance(value, str):
+                row[i] = self.json_text(value)
         return row
+
+    def json_text(self, value) -> str:
+        memo = self._json_memo.get(id(value))
+        if memo is None or memo[0] is not value:
+            memo = self._json_memo[id(value)] = (value, _json(value))
+        return memo[1]
 
 
 def _json(value) -> str:
@@ -67,11 +77,13 @@ def reserve_ids(cursor, table: str, count: int) -> list[int]:
     """`count` new ids from the table's id sequence, in one query."""
     if not count:
         return []
+    # The sequence is looked up once (per row, pg_get_serial_sequence costs 6x the nextval).
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    sequence = cursor.fetchone()[0]
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-        [table, count],
+        "SELECT array_agg(nextval(%s::regclass)) FROM generate_series(1, %s)", [sequence, count]
     )
-    return [row[0] for row in cursor.fetchall()]
+    return cursor.fetchone()[0]
 
 
 def copy_rows(cursor, table: str, columns: list[str], rows: Iterable) -> None:

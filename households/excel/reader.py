@@ -7,6 +7,7 @@ calamine does not report (formulas). Nothing here touches the database.
 from __future__ import annotations
 
 import re
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -99,18 +100,25 @@ def read_workbook(path: str | Path, sheet_names: tuple[str, ...]) -> Workbook:
     except Exception as exc:  # calamine raises several types for broken zip/xml
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     present = {name.strip().upper(): name for name in book.sheet_names}
+    wanted_present = {present[w]: w for w in sheet_names if w in present}
+    # The formula scan (zlib + a byte search) runs beside calamine, which parses without
+    # holding the interpreter lock: it costs no wall time.
+    formulas: list = []
+    scan = threading.Thread(
+        target=lambda: formulas.extend(find_formula_cells(path, wanted_present)),
+        name="xlsx-formula-scan",
+    )
+    scan.start()
     sheets: dict[str, Sheet] = {}
     try:
-        for wanted in sheet_names:
-            real = present.get(wanted)
-            if real is None:
-                continue
+        for real, wanted in wanted_present.items():
             sheets[wanted] = _read_sheet(book.get_sheet_by_name(real), wanted)
     except WorkbookError:
         raise
     except Exception as exc:
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
-    formulas = find_formula_cells(path, {present[w]: w for w in sheets})
+    finally:
+        scan.join()
     return Workbook(sheets=sheets, formula_cells=formulas)
 
 
@@ -205,11 +213,17 @@ def find_formula_cells(
     return found
 
 
+# Byte strings every formula element contains ("<f>", "<f t=...>", "<x:f>", ...); a plain
+# substring search is many times faster than the regular expression, which then confirms.
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
+
+
 def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
     tail = b""
     with archive.open(part) as stream:
         while chunk := stream.read(1 << 20):
-            if _FORMULA_TAG.search(tail + chunk):
+            data = tail + chunk
+            if any(hint in data for hint in _FORMULA_HINTS) and _FORMULA_TAG.search(data):
                 return True
             tail = chunk[-16:]
     return False

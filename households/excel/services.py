@@ -65,6 +65,18 @@ def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
+def _matching(queryset, field: str, values: list) -> Iterator:
+    """`queryset` filtered on `field` IN `values`, as querysets to run in turn: on PostgreSQL
+    one query with the values as one array (households.lookups), elsewhere in chunks."""
+    if not values:
+        return
+    if connection.vendor == "postgresql":
+        yield queryset.filter(**{f"{field}__any_of": values})
+        return
+    for chunk in _chunks(values):
+        yield queryset.filter(**{f"{field}__in": chunk})
+
+
 # --- reading the database into the validation context ------------------------------------------
 
 
@@ -104,8 +116,8 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     households: dict[str, v.ExistingHousehold] = {}
     household_codes = [h.code for h in parsed.households]
     fields = ("id", "code", "commune__code", *v.HOUSEHOLD_FIELDS)
-    for chunk in _chunks(household_codes):
-        for row in Household.objects.filter(code__in=chunk).values(*fields):
+    for matching in _matching(Household.objects.all(), "code", household_codes):
+        for row in matching.values(*fields):
             households[row["code"]] = v.ExistingHousehold(
                 id=row["id"],
                 commune_code=row["commune__code"],
@@ -116,17 +128,18 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     ids = list(by_id)
     reviews: dict[int, v.ExistingReview] = {}
     review_fields = ("id", "household_id", "status", "version", *v.REVIEW_FIELDS)
-    for chunk in _chunks(ids):
-        for row in HouseholdReview.objects.filter(
-            household_id__in=chunk, year=year, round__kind=ReviewRound.Kind.PERIODIC
-        ).values(*review_fields):
+    periodic = HouseholdReview.objects.filter(year=year, round__kind=ReviewRound.Kind.PERIODIC)
+    for matching in _matching(periodic, "household_id", ids):
+        for row in matching.values(*review_fields):
             reviews[row["household_id"]] = v.ExistingReview(
                 id=row["id"],
                 status=row["status"],
                 version=row["version"],
                 values={f: row[f] for f in v.REVIEW_FIELDS},
             )
-        for member in Member.objects.filter(household_id__in=chunk, left_on__isnull=True):
+    active = Member.objects.filter(left_on__isnull=True)
+    for matching in _matching(active, "household_id", ids):
+        for member in matching:
             facts = member_facts_one(member)
             by_id[member.household_id].members.append(
                 v.ExistingMember(
@@ -139,10 +152,10 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     cids = [m.values["citizen_id"] for h in parsed.households for m in h.members]
     cids = [c for c in cids if c]
     citizen_ids = {}
-    for chunk in _chunks(cids):
-        for cid, household_id, member_id in Member.objects.filter(
-            citizen_id__in=chunk, left_on__isnull=True
-        ).values_list("citizen_id", "household_id", "id"):
+    for matching in _matching(active, "citizen_id", cids):
+        for cid, household_id, member_id in matching.values_list(
+            "citizen_id", "household_id", "id"
+        ):
             citizen_ids[cid] = (household_id, member_id)
     return v.Context(
         year=year,

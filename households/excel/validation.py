@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
@@ -123,7 +124,8 @@ def normalize(text: str) -> str:
     word through a cache (names share few words). Same result (tests compare the two)."""
     if text.isascii():
         return " ".join(text.lower().split())
-    return " ".join(word for word in map(_normalize_word, text.split()) if word)
+    words = (w.lower() if w.isascii() else _normalize_word(w) for w in text.split())
+    return " ".join(word for word in words if word)
 
 
 def cell_text(value) -> str:
@@ -243,8 +245,9 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
         return Parsed([], errors, warnings, rows_total)
     households: list[HouseholdRow] = []
     seen: dict[str, int] = {}
+    pick = _picker(columns, HOUSEHOLD_KEYS)
     for i, (number, values) in enumerate(sheet.rows, start=1):
-        parsed = _household_row(number, values, columns, errors, seen)
+        parsed = _household_row(number, pick(values), columns, errors, seen)
         if parsed is not None:
             households.append(parsed)
         if progress and i % 1000 == 0:
@@ -254,14 +257,52 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
     return Parsed(households, errors, warnings, rows_total)
 
 
-def _household_row(number, values, columns: ColumnMap, errors, seen) -> HouseholdRow | None:
+_BITS = {0: False, 1: True, "0": False, "1": True}
+
+
+def _fast_bit(value) -> bool | None:
+    """_bit with the common cells (0, 1, 0.0, 1.0, "0", "1", booleans) answered by one lookup."""
+    bit = _BITS.get(value)
+    return _bit(value) if bit is None else bit
+
+
+HOUSEHOLD_KEYS = (
+    "code",
+    "commune",
+    "hamlet",
+    "head_name",
+    "head_citizen_id",
+    "declared_size",
+    "income",
+    *INDICATOR_KEYS,
+    *FLAG_KEYS,
+)
+
+
+def _picker(columns: ColumnMap, keys: tuple[str, ...]) -> Callable[[list], tuple]:
+    """A function: a row's values -> the cells of `keys` in that order (None where the sheet
+    has no such column); one C-level itemgetter when every column is present."""
+    positions = [columns.index.get(key) for key in keys]
+    if None not in positions:
+        return itemgetter(*positions)
+
+    def pick(values: list) -> tuple:
+        return tuple(None if p is None else values[p] for p in positions)
+
+    return pick
+
+
+def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> HouseholdRow | None:
     sheet = HOUSEHOLD_SHEET
     before = len(errors)
+    raw_code, raw_commune, raw_hamlet, raw_name, raw_cid, raw_size, raw_income = cells[:7]
+    raw_ticks = cells[7:19]
+    raw_flags = cells[19:]
 
     def error(key: str, message: str) -> None:
         errors.append(columns.issue(sheet, number, key, message))
 
-    code = _code(columns.get(values, "code"))
+    code = _code(raw_code)
     if not code:
         error("code", _("Thiếu mã hộ."))
     elif len(code) > 32:
@@ -272,34 +313,33 @@ def _household_row(number, values, columns: ColumnMap, errors, seen) -> Househol
         )
     else:
         seen[code] = number
-    commune = _code(columns.get(values, "commune"))
+    commune = _code(raw_commune)
     if not commune:
         error("commune", _("Thiếu mã xã."))
-    head_name = cell_text(columns.get(values, "head_name"))
+    head_name = cell_text(raw_name)
     if not head_name:
         error("head_name", _("Thiếu họ tên chủ hộ."))
     elif len(head_name) > 120:
         error("head_name", _("Họ tên dài quá 120 ký tự."))
-    citizen_id = parse_citizen_id(columns.get(values, "head_citizen_id"))
+    citizen_id = "" if raw_cid is None or raw_cid == "" else parse_citizen_id(raw_cid)
     if citizen_id and (problem := rules.citizen_id_error(citizen_id)):
         error("head_citizen_id", problem)
-    raw_size = columns.get(values, "declared_size")
     size = rules.parse_vietnamese_integer(raw_size)
     if size is None or not 1 <= size <= 99:
         error("declared_size", _("Số nhân khẩu phải là số nguyên từ 1 đến 99."))
     flags = {}
-    for key in FLAG_KEYS:
-        raw = columns.get(values, key)
-        bit = False if _blank(raw) else _bit(raw)
+    for key, raw in zip(FLAG_KEYS, raw_flags, strict=True):
+        bit = False if raw is None or raw == "" else _fast_bit(raw)
         if bit is None:
-            error(
-                key,
-                _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.")
-                % {"v": cell_text(raw)},
-            )
+            if _blank(raw):
+                bit = False
+            else:
+                error(
+                    key,
+                    _("Giá trị phải là 1 (có) hoặc 0 (không), không phải “%(v)s”.")
+                    % {"v": cell_text(raw)},
+                )
         flags[key] = bool(bit)
-    raw_income = columns.get(values, "income")
-    raw_ticks = [columns.get(values, key) for key in INDICATOR_KEYS]
     income: int | None = None
     ticks: dict[int, bool] | None = None
     if not (_blank(raw_income) and all(_blank(v) for v in raw_ticks)):
@@ -310,23 +350,26 @@ def _household_row(number, values, columns: ColumnMap, errors, seen) -> Househol
                 _("Thu nhập phải là số đồng không âm (ví dụ 1.500.000), không phải “%(v)s”.")
                 % {"v": cell_text(raw_income)},
             )
-        ticks = {}
-        for n, key, raw in zip(rules.INDICATORS, INDICATOR_KEYS, raw_ticks, strict=True):
-            bit = _bit(raw)
-            if bit is None:
-                error(
-                    key,
-                    _("Chỉ số phải là 1 (thiếu hụt) hoặc 0 (không thiếu hụt), không phải “%(v)s”.")
-                    % {"v": cell_text(raw)},
-                )
-            ticks[n] = bool(bit)
+        bits = list(map(_fast_bit, raw_ticks))
+        if None in bits:
+            for key, raw, bit in zip(INDICATOR_KEYS, raw_ticks, bits, strict=True):
+                if bit is None:
+                    error(
+                        key,
+                        _(
+                            "Chỉ số phải là 1 (thiếu hụt) hoặc 0 (không thiếu hụt), "
+                            "không phải “%(v)s”."
+                        )
+                        % {"v": cell_text(raw)},
+                    )
+        ticks = dict(zip(rules.INDICATORS, map(bool, bits), strict=True))
     if len(errors) > before:
         return None
     return HouseholdRow(
         row=number,
         code=code,
         commune_code=commune,
-        hamlet_name=cell_text(columns.get(values, "hamlet"))[:200],
+        hamlet_name=cell_text(raw_hamlet)[:200],
         head_name=head_name,
         head_citizen_id=citizen_id,
         declared_size=size,
@@ -637,12 +680,15 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 on=context.on,
                 declared_size=row.declared_size,
             )
+            deprived = evaluation.deprived
             review_values = {
                 "standard_id": context.standard_id,
                 "is_urban": commune.is_urban,
                 "income_per_capita": row.income,
-                **{f"d{n:02d}": evaluation.deprived[n] for n in rules.INDICATORS},
-                "sources": {str(n): s for n, s in evaluation.sources.items()},
+                **dict(
+                    zip(INDICATOR_KEYS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
+                ),
+                "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
                 "deprivation_count": evaluation.count,
                 "classification": evaluation.classification,
@@ -678,6 +724,21 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
             )
         )
     return Plan(plans, errors, warnings, parsed.rows_total, list(new_hamlets.values()))
+
+
+_SOURCES: dict[tuple, dict[str, str]] = {}
+
+
+def _stored_sources(sources: dict[int, str]) -> dict[str, str]:
+    """The sources as stored ({"1": "reviewer", ...}); rows share few combinations, so one
+    dict per combination is built and shared (read only, like every plan value)."""
+    key = tuple(sources.items())
+    stored = _SOURCES.get(key)
+    if stored is None:
+        if len(_SOURCES) > 4096:
+            _SOURCES.clear()
+        stored = _SOURCES[key] = {str(n): s for n, s in key}
+    return stored
 
 
 def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context: Context, error):

@@ -27,8 +27,13 @@ class PovertyCause(models.Model):
 
 class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=32, unique=True)
+    # Indexed by household_commune_hamlet (commune first).
     commune = models.ForeignKey(
-        Area, on_delete=models.PROTECT, related_name="households", verbose_name=_("xã")
+        Area,
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("xã"),
+        db_index=False,
     )
     hamlet = models.ForeignKey(
         Area,
@@ -38,13 +43,15 @@ class Household(models.Model):
         related_name="hamlet_households",
         verbose_name=_("thôn/ấp"),
     )
-    # Denormalised from commune.path so that scoping is one indexed prefix match.
-    area_path = models.CharField(max_length=255, db_index=True, editable=False)
+    # Denormalised from commune.path so that scoping is one indexed prefix match
+    # (household_area_path: pattern operators, so the prefix match is indexed in any collation).
+    area_path = models.CharField(max_length=255, editable=False)
     address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
     head_name = models.CharField(_("họ tên chủ hộ"), max_length=120)
-    head_citizen_id = models.CharField(_("CCCD chủ hộ"), max_length=12, blank=True, db_index=True)
-    # Normalised (no diacritics, lower case) head name + code, for search.
-    search_text = models.CharField(max_length=255, editable=False, db_index=True)
+    head_citizen_id = models.CharField(_("CCCD chủ hộ"), max_length=12, blank=True)
+    # Normalised (no diacritics, lower case) head name + code, for search: a substring match,
+    # served on PostgreSQL by the trigram index of migration 0002 (a btree would never be used).
+    search_text = models.CharField(max_length=255, editable=False)
     phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     declared_size = models.PositiveSmallIntegerField(
         _("số nhân khẩu"),
@@ -70,8 +77,15 @@ class Household(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
-    history = HistoricalRecords(excluded_fields=["search_text", "area_path", "updated_at"])
+    # The audit table is read by household (id) and date only; the other indexes simple_history
+    # would copy from the model cost every write and serve no query.
+    history = HistoricalRecords(
+        excluded_fields=["search_text", "area_path", "updated_at"],
+        no_db_index=["code", "commune", "hamlet", "head_citizen_id", "created_by"],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("hộ gia đình")
@@ -80,6 +94,10 @@ class Household(models.Model):
         indexes = [
             models.Index(fields=["area_path", "code"], name="household_area_code"),
             models.Index(fields=["commune", "hamlet"], name="household_commune_hamlet"),
+            models.Index(
+                fields=["area_path"], opclasses=["varchar_pattern_ops"], name="household_area_path"
+            ),
+            models.Index(fields=["head_citizen_id"], name="household_head_citizen_id"),
         ]
 
     def __str__(self) -> str:

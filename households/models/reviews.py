@@ -124,11 +124,16 @@ class HouseholdReview(models.Model):
         VENTILATED_PIT = "ventilated_pit", _("Chìm có ống thông hơi")
         UNHYGIENIC = "unhygienic", _("Không hợp vệ sinh hoặc không có")
 
-    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="reviews")
+    # household and year are indexed by the composite indexes below (household first, year first).
+    household = models.ForeignKey(
+        Household, on_delete=models.CASCADE, related_name="reviews", db_index=False
+    )
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
-    year = models.PositiveSmallIntegerField(_("năm"), db_index=True)
+    year = models.PositiveSmallIntegerField(_("năm"))
     reference_date = models.DateField(_("thời điểm rà soát"))
-    standard = models.ForeignKey(PovertyStandard, on_delete=models.PROTECT, related_name="+")
+    standard = models.ForeignKey(
+        PovertyStandard, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     # The area type in force for the review year, stored (domain §1).
     is_urban = models.BooleanField(_("thành thị"))
     income_per_capita = models.PositiveBigIntegerField(_("thu nhập bình quân (đồng/người/tháng)"))
@@ -168,16 +173,13 @@ class HouseholdReview(models.Model):
     sources = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
     deprivation_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
-    classification = models.CharField(
-        _("phân loại"), max_length=16, choices=Classification.choices, db_index=True
-    )
+    classification = models.CharField(_("phân loại"), max_length=16, choices=Classification.choices)
     member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
     status = models.CharField(
         _("trạng thái"),
         max_length=16,
         choices=Status.choices,
         default=Status.DRAFT,
-        db_index=True,
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
     # The household's classification in the previous year's approved review, and the movement.
@@ -186,7 +188,7 @@ class HouseholdReview(models.Model):
     )
     movement = models.CharField(_("diễn biến"), max_length=24, choices=Movement.choices, blank=True)
     # The review that stands for the household in this year (the latest of the year's rounds).
-    is_current = models.BooleanField(default=True, db_index=True)
+    is_current = models.BooleanField(default=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -194,6 +196,7 @@ class HouseholdReview(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("người nhập"),
+        db_index=False,
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -203,12 +206,28 @@ class HouseholdReview(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("người duyệt"),
+        db_index=False,
     )
     approved_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The audit table is read by review (id), by household and by date; simple_history would
+    # otherwise copy every index of the model onto it, each paid on every write.
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"],
+        no_db_index=[
+            "round",
+            "year",
+            "standard",
+            "classification",
+            "status",
+            "is_current",
+            "entered_by",
+            "approved_by",
+        ],
+        user_db_constraint=False,
+    )
 
     class Meta:
         verbose_name = _("phiếu rà soát hộ")
@@ -220,6 +239,12 @@ class HouseholdReview(models.Model):
         indexes = [
             models.Index(fields=["year", "is_current", "classification"], name="review_year_class"),
             models.Index(fields=["household", "year"], name="review_household_year"),
+            # The district's approval queue (status "submitted"): few rows, a small partial index.
+            models.Index(
+                fields=["submitted_at"],
+                condition=models.Q(status="submitted"),
+                name="review_submitted_queue",
+            ),
             # "Deprived on indicator N" filters and counts: small partial indexes, one each.
             *(
                 models.Index(

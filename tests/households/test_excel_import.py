@@ -436,7 +436,17 @@ def test_corrected_file_updates_household_member_review_with_history_and_signal(
 
 @pytest.mark.parametrize(
     "text",
-    ["Nguyễn  Văn Á", "ĐẶNG thị\tđào", "a \u0301 b", " x ", "Ấp An Thạnh", "Ca\u0301 Ba\u0300", ""],
+    [
+        "Nguyễn  Văn Á",
+        "ĐẶNG thị\tđào",
+        "a \u0301 b",
+        " x ",
+        "Ấp An Thạnh",
+        "Ca\u0301 Ba\u0300",
+        "",
+        "Nguyễn Văn 12345 BT-0001",
+        "Lê THỊ\u00a0Hoa",
+    ],
 )
 def test_fast_normalize_matches_the_rule(text):
     from households.excel.validation import normalize

@@ -290,3 +290,26 @@ def test_parse_vietnamese_integer(text, value):
 
 def test_mask_identifier():
     assert rules.mask_identifier("083089000123") == "0**********3"
+
+
+def test_ticks_only_shortcut_gives_the_general_result():
+    """A row with nothing recorded but the ticks takes a shortcut; it must agree with the
+    general path (facts -> findings -> resolution) on every input."""
+    import random
+
+    generator = random.Random(7)
+    for _ in range(2000):
+        ticks = {n: generator.choice((True, False, None)) for n in rules.INDICATORS}
+        income = generator.choice((0, 1_500_000, 1_500_001, 2_000_000, 3_000_000, 9_000_000))
+        urban = generator.random() < 0.5
+        size = generator.choice((None, 0, 1, 4, 12))
+        arguments = {
+            "ticks": ticks,
+            "income_per_capita": income,
+            "is_urban": urban,
+            "lines": LINES,
+            "declared_size": size,
+        }
+        shortcut = rules.evaluate(members=[], facts=HouseholdFacts(), on=ON, **arguments)
+        general = rules._evaluate_facts([], HouseholdFacts(), on=ON, **arguments)
+        assert shortcut == general

@@ -48,7 +48,27 @@ def real_app():
     project_app.set_default()
 
 
-def test_rebuild_runs_in_a_real_worker(reference_reloaded, transactional_db, real_app):
+@pytest.fixture
+def worker_connections_closed():
+    """The test worker runs tasks in its own thread, whose database connection would outlive it
+    (and keep the test database from being dropped): close it when each task ends there."""
+    import threading
+
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close(**_kwargs) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()
+
+    task_postrun.connect(close, weak=False)
+    yield
+    task_postrun.disconnect(close)
+
+
+def test_rebuild_runs_in_a_real_worker(
+    reference_reloaded, transactional_db, real_app, worker_connections_closed
+):
     from celery.contrib.testing.worker import start_worker
 
     from reports.models import IndicatorValue, RebuildJob

@@ -1,7 +1,9 @@
 """manage.py bench_excel --rows 20000 [--export-rows 100000]
 
-Times, in one run: calamine and openpyxl read-only reading a generated workbook, the full import
-(validation + write, rolled back afterwards), and a streamed export, with peak memory.
+Times, in one run: calamine and openpyxl read-only reading a generated workbook, the preview
+(read + validate, what the officer waits for before confirming), the full import (read +
+validate + write, rolled back afterwards; its stages in the note), and a streamed export, with
+peak memory.
 
 Each phase runs in its own child process (`--phase`), so each peak RSS (ru_maxrss, the
 process high-water mark, which includes Python + Django loaded: see the "baseline" line) is that
@@ -22,7 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from openpyxl import Workbook, load_workbook
 
@@ -34,11 +36,42 @@ from households.excel.writer import export_write
 from households.models import Area, Household
 
 COMMUNES = ("29173", "29176", "29182", "29185")
-PHASES = ("baseline", "calamine", "openpyxl", "export", "import")
+PHASES = ("baseline", "calamine", "openpyxl", "export", "validate", "import")
+# Against the workbook's households stored first (committed, deleted afterwards).
+REIMPORT_PHASES = ("reimport", "corrected")
+INTERNAL_PHASES = ("stored", "cleanup")
 
 
 class Rollback(Exception):
     pass
+
+
+def _delete_bench_households() -> None:
+    """Remove the households the bench stored (codes BENCH-...), their reviews, members and
+    audit rows: plain SQL, the bench's own rows only."""
+    households = "SELECT id FROM households_household WHERE code LIKE %s"
+    pattern = ["BENCH-%"]
+    with transaction.atomic(), connection.cursor() as cursor:
+        statements = [
+            f"DELETE FROM {table} WHERE household_id IN ({households})"  # noqa: S608 - our names
+            for table in (
+                "households_historicalhouseholdreview",
+                "households_householdreview",
+                "households_historicalmember",
+                "households_member",
+            )
+        ]
+        statements.append(f"DELETE FROM households_historicalhousehold WHERE id IN ({households})")  # noqa: S608
+        for statement in statements:
+            cursor.execute(statement, pattern)
+        cursor.execute("DELETE FROM households_household WHERE code LIKE %s", pattern)
+
+
+def _run_deferred_checks() -> None:
+    """The deferred foreign-key checks a commit would run (PostgreSQL; SQLite checks at once)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Command(BaseCommand):
@@ -48,10 +81,15 @@ class Command(BaseCommand):
         parser.add_argument("--rows", type=int, default=20_000)
         parser.add_argument("--export-rows", type=int, default=100_000)
         parser.add_argument("--tracemalloc", action="store_true")
-        parser.add_argument("--phase", choices=PHASES, help="(internal) run one phase")
+        parser.add_argument(
+            "--phase",
+            choices=PHASES + REIMPORT_PHASES + INTERNAL_PHASES,
+            help="(internal) run one phase",
+        )
         parser.add_argument("--file", help="(internal) the generated workbook")
 
     def handle(self, *args, rows: int, **options) -> None:
+        options["rows"] = rows
         if options["phase"]:
             self._phase(options["phase"], Path(options["file"]), options)
             return
@@ -71,10 +109,21 @@ class Command(BaseCommand):
                 "calamine": "read: calamine",
                 "openpyxl": "read: openpyxl read-only",
                 "export": f"export: {options['export_rows']} households (streamed)",
+                "validate": "preview: validate only (no write)",
                 "import": "import: validate + write (rolled back)",
+                "reimport": "re-import, unchanged (rolled back)",
+                "corrected": "re-import, 1 in 10 corrected (rolled back)",
             }
             for phase in PHASES:
-                results[phase] = result = self._child(phase, path, options)
+                results[phase] = self._child(phase, path, options)
+            try:
+                self._child("stored", path, options)
+                for phase in REIMPORT_PHASES:
+                    results[phase] = self._child(phase, path, options)
+            finally:
+                self._child("cleanup", path, options)
+            for phase in PHASES + REIMPORT_PHASES:
+                result = results[phase]
                 extra = ""
                 if "tracemalloc_mb" in result:
                     extra = f"   tracemalloc peak {result['tracemalloc_mb']:7.1f} MB"
@@ -85,8 +134,15 @@ class Command(BaseCommand):
                 )
                 if result.get("note"):
                     out.write(f"    {result['note']}")
-            ratio = results["import"]["seconds"] / results["calamine"]["seconds"]
-            out.write(f"ratio import / fastest read (calamine): {ratio:.2f}")
+            fastest = results["calamine"]["seconds"]
+            out.write(
+                f"ratio preview / fastest read (calamine): "
+                f"{results['validate']['seconds'] / fastest:.2f}"
+            )
+            out.write(
+                f"ratio import / fastest read (calamine): "
+                f"{results['import']['seconds'] / fastest:.2f}"
+            )
             out.write(
                 "(cpu here = this process's CPU time; the database server's work is not in it)"
             )
@@ -102,6 +158,8 @@ class Command(BaseCommand):
             str(path),
             "--export-rows",
             str(options["export_rows"]),
+            "--rows",
+            str(options["rows"]),
         ]
         if options["tracemalloc"]:
             command.append("--tracemalloc")
@@ -112,7 +170,7 @@ class Command(BaseCommand):
 
     def _phase(self, phase: str, path: Path, options) -> None:
         trace = options["tracemalloc"]
-        user = self._user() if phase == "import" else None
+        user = self._user() if phase in ("validate", "import", "stored", *REIMPORT_PHASES) else None
         result: dict = {}
 
         def calamine_read():
@@ -128,22 +186,59 @@ class Command(BaseCommand):
                 pass
             book.close()
 
+        def validate_only():
+            plan = services.workbook_validate(path=path, user=user, year=2024)
+            if plan.errors:
+                raise RuntimeError(plan.errors[:3])
+            result["note"] = f"plan: {plan.counts}"
+
         def full_import():
+            stages = {}
+
+            def progress(stage: str, _count: int) -> None:
+                stages[stage] = time.perf_counter()  # the last report of each stage
+
             try:
                 with transaction.atomic():
-                    plan = services.workbook_import(path=path, user=user, year=2024)
+                    start = time.perf_counter()
+                    plan = services.workbook_import(
+                        path=path, user=user, year=2024, progress=progress
+                    )
                     if plan.errors:
                         raise RuntimeError(plan.errors[:3])
-                    checks = time.perf_counter()
-                    with connection.cursor() as cursor:
-                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                    checks = time.perf_counter() - checks
+                    _run_deferred_checks()
+                    end = time.perf_counter()
                     result["note"] = (
-                        f"plan: {plan.counts}; of which deferred foreign-key checks {checks:.2f} s"
+                        f"plan: {plan.counts}; read + validate "
+                        f"{stages['validated'] - start:.2f} s, write "
+                        f"{stages['written'] - stages['validated']:.2f} s, deferred "
+                        f"foreign-key checks (run at commit) {end - stages['written']:.2f} s"
                     )
                     raise Rollback
             except Rollback:
                 pass
+
+        def stored():
+            """Setup of the re-import phases: the workbook imported and committed."""
+            _delete_bench_households()
+            services.workbook_import(path=path, user=user, year=2024)
+            return 0.0, 0.0
+
+        def reimport(target: Path):
+            """The officer's usual case: the workbook again (nothing changes), or a corrected
+            one (every tenth household's income changed: updates, audited); rolled back."""
+            with transaction.atomic():
+                plan = services.workbook_import(path=target, user=user, year=2024)
+                _run_deferred_checks()
+                result["note"] = f"plan: {plan.counts}"
+                transaction.set_rollback(True)
+
+        def corrected_reimport():
+            corrected = path.with_name("corrected.xlsx")
+            self._generate(corrected, options["rows"], corrected=True)
+            start, cpu = time.perf_counter(), time.process_time()
+            reimport(corrected)
+            return time.perf_counter() - start, time.process_time() - cpu
 
         def big_export():
             with transaction.atomic():
@@ -161,15 +256,22 @@ class Command(BaseCommand):
             "calamine": calamine_read,
             "openpyxl": openpyxl_read,
             "export": big_export,
+            "validate": validate_only,
             "import": full_import,
+            "stored": stored,
+            "reimport": lambda: reimport(path),
+            "corrected": corrected_reimport,
+            "cleanup": _delete_bench_households,
         }[phase]
         if trace:
             tracemalloc.start()
         cpu = time.process_time()
         start = time.perf_counter()
-        func()
+        measured = func()  # (seconds, cpu) when the phase times a part of itself
         result["seconds"] = time.perf_counter() - start
         result["cpu"] = time.process_time() - cpu
+        if measured:
+            result["seconds"], result["cpu"] = measured
         if trace:
             result["tracemalloc_mb"] = tracemalloc.get_traced_memory()[1] / 1048576
             tracemalloc.stop()
@@ -179,16 +281,23 @@ class Command(BaseCommand):
     def _user(self):
         from django.contrib.auth.models import Group
 
+        group = Group.objects.filter(name=roles.PROVINCIAL_STAFF).first()
+        if group is None or not Area.objects.filter(code__in=COMMUNES).exists():
+            raise CommandError(
+                "Chưa có dữ liệu danh mục (vai trò, địa bàn): hãy chạy "
+                "`manage.py load_reference_data` trước."
+            )
         user, _created = get_user_model().objects.get_or_create(username="bench-province")
-        user.groups.add(Group.objects.get(name=roles.PROVINCIAL_STAFF))
+        user.groups.add(group)
         return user
 
-    def _generate(self, path: Path, rows: int) -> None:
+    def _generate(self, path: Path, rows: int, *, corrected: bool = False) -> None:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("HO")
         sheet.append([c.title for c in HOUSEHOLD_COLUMNS])
         for i in range(rows):
             ticks = [(i >> k) & 1 for k in range(12)]
+            income = 1_000_000 + (i % 50) * 50_000 + (100_000 if corrected and i % 10 == 0 else 0)
             sheet.append(
                 [
                     f"BENCH-{i:06d}",
@@ -197,7 +306,7 @@ class Command(BaseCommand):
                     f"Nguyễn Văn {i}",
                     "",
                     1 + i % 6,
-                    f"{1_000_000 + (i % 50) * 50_000:,}".replace(",", "."),
+                    f"{income:,}".replace(",", "."),
                     *ticks,
                     i % 2,
                     0,
