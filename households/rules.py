@@ -235,7 +235,7 @@ def classify(
 # --- the 12 deprivations ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MemberFacts:
     full_name: str
     date_of_birth: date
@@ -264,7 +264,7 @@ class HouseholdFacts:
     has_information_device: bool | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One indicator's result from the facts: deprived (True/False) or None when facts lack."""
 

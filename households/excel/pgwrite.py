@@ -242,7 +242,7 @@ def write(
         rows = [
             members.row(
                 {
-                    **m.values,
+                    **m.as_dict(),
                     "id": pk,
                     "household_id": hid,
                     "full_name": m.full_name,
@@ -254,11 +254,7 @@ def write(
         ]
         insert(cursor, members, rows, ids, now=now, user=user)
         del rows
-        changed = [
-            (existing.id, *(m.values[f] for f in v.MEMBER_FIELDS))
-            for p in plan.rows
-            for existing, m in p.members_changed
-        ]
+        changed = [(existing.id, *m.values) for p in plan.rows for existing, m in p.members_changed]
         update(cursor, members, list(v.MEMBER_FIELDS), changed, constants={}, now=now, user=user)
         # Reviews
         new = [p for p in plan.rows if p.review_changed and p.review is None]

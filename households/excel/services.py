@@ -85,6 +85,30 @@ def _in_scope(user, path: str) -> bool:
     return paths is None or any(path.startswith(p) for p in paths)
 
 
+class _Shared:
+    """One object per distinct JSON value ({"1": "reviewer", ...} and the like): 20,000
+    reviews share a few dozen, and each decoded copy would cost about a kilobyte."""
+
+    def __init__(self) -> None:
+        self.seen: dict[object, object] = {}
+
+    def __call__(self, value):
+        try:
+            key = _frozen(value)
+        except TypeError:
+            return value
+        return self.seen.setdefault(key, value)
+
+
+def _frozen(value):
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return ("[]", *map(_frozen, value))
+    hash(value)
+    return value
+
+
 def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     on = default_reference_date(year)
     standard = standard_for_year(year)
@@ -128,9 +152,12 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     ids = list(by_id)
     reviews: dict[int, v.ExistingReview] = {}
     review_fields = ("id", "household_id", "status", "version", *v.REVIEW_FIELDS)
+    shared = _Shared()
     periodic = HouseholdReview.objects.filter(year=year, round__kind=ReviewRound.Kind.PERIODIC)
     for matching in _matching(periodic, "household_id", ids):
         for row in matching.values(*review_fields):
+            row["sources"] = shared(row["sources"])
+            row["reasons"] = shared(row["reasons"])
             reviews[row["household_id"]] = v.ExistingReview(
                 id=row["id"],
                 status=row["status"],
@@ -138,18 +165,21 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
                 values={f: row[f] for f in v.REVIEW_FIELDS},
             )
     active = Member.objects.filter(left_on__isnull=True)
+    member_fields = ("id", "household_id", "search_name", *MEMBER_FACT_FIELDS, *v.MEMBER_FIELDS)
+    member_fields = tuple(dict.fromkeys(member_fields))  # some fields are both
     for matching in _matching(active, "household_id", ids):
-        for member in matching:
-            facts = member_facts_one(member)
-            by_id[member.household_id].members.append(
+        # Plain tuples, streamed: 80,000 model instances held at once would cost ~100 MB.
+        for row in matching.values_list(*member_fields).iterator(chunk_size=5000):
+            member = dict(zip(member_fields, row, strict=True))
+            by_id[member["household_id"]].members.append(
                 v.ExistingMember(
-                    id=member.id,
-                    key=(member.search_name, member.date_of_birth),
-                    facts=facts,
-                    values={f: getattr(member, f) for f in v.MEMBER_FIELDS},
+                    id=member["id"],
+                    key=(member["search_name"], member["date_of_birth"]),
+                    facts=member_facts_from(member),
+                    values=tuple(member[f] for f in v.MEMBER_FIELDS),
                 )
             )
-    cids = [m.values["citizen_id"] for h in parsed.households for m in h.members]
+    cids = [m.get("citizen_id") for h in parsed.households for m in h.members]
     cids = [c for c in cids if c]
     citizen_ids = {}
     for matching in _matching(active, "citizen_id", cids):
@@ -170,21 +200,39 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     )
 
 
-def member_facts_one(member: Member) -> rules.MemberFacts:
+MEMBER_FACT_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "work_status",
+    "has_health_insurance",
+    "health_insurance_expiry",
+    "school_level",
+    "education",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
+    "joined_on",
+    "left_on",
+)
+
+
+def member_facts_from(member: dict) -> rules.MemberFacts:
+    """A stored member's facts (a dict of MEMBER_FACT_FIELDS) for the rules."""
     return rules.MemberFacts(
-        full_name=member.full_name,
-        date_of_birth=member.date_of_birth,
-        is_female=member.sex == Member.Sex.FEMALE,
-        work_status=member.work_status,
-        has_health_insurance=member.has_health_insurance,
-        health_insurance_expiry=member.health_insurance_expiry,
-        school_level=member.school_level,
-        education=member.education,
-        has_disability=member.has_disability,
-        receives_social_allowance=member.receives_social_allowance,
-        is_malnourished=member.is_malnourished,
-        joined_on=member.joined_on,
-        left_on=member.left_on,
+        full_name=member["full_name"],
+        date_of_birth=member["date_of_birth"],
+        is_female=member["sex"] == Member.Sex.FEMALE,
+        work_status=member["work_status"],
+        has_health_insurance=member["has_health_insurance"],
+        health_insurance_expiry=member["health_insurance_expiry"],
+        school_level=member["school_level"],
+        education=member["education"],
+        has_disability=member["has_disability"],
+        receives_social_allowance=member["receives_social_allowance"],
+        is_malnourished=member["is_malnourished"],
+        joined_on=member["joined_on"],
+        left_on=member["left_on"],
     )
 
 
@@ -307,7 +355,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
                 full_name=m.full_name,
                 search_name=v.normalize(m.full_name),
                 date_of_birth=m.date_of_birth,
-                **m.values,
+                **m.as_dict(),
             )
             for m in p.members_new
         )
@@ -317,7 +365,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
                 household_id=hid,
                 full_name=m.full_name,
                 date_of_birth=m.date_of_birth,
-                **m.values,
+                **m.as_dict(),
             )
             changed_members.append(obj)
     for chunk in _chunks(new_members):

@@ -1,4 +1,4 @@
-"""manage.py bench_excel --rows 20000 [--export-rows 100000]
+"""manage.py bench_excel --rows 20000 [--members 0] [--export-rows 100000]
 
 Times, in one run: calamine and openpyxl read-only reading a generated workbook, the preview
 (read + validate, what the officer waits for before confirming), the full import (read +
@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from datetime import date
 from pathlib import Path
 
 from django.conf import settings
@@ -30,7 +31,14 @@ from openpyxl import Workbook, load_workbook
 
 from households import roles
 from households.excel import services
-from households.excel.columns import HOUSEHOLD_COLUMNS
+from households.excel.columns import (
+    EDUCATION_CHOICES,
+    HOUSEHOLD_COLUMNS,
+    MEMBER_COLUMNS,
+    RELATIONSHIP_CHOICES,
+    SCHOOL_CHOICES,
+    WORK_CHOICES,
+)
 from households.excel.export import export_rows
 from households.excel.writer import export_write
 from households.models import Area, Household
@@ -79,6 +87,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--rows", type=int, default=20_000)
+        parser.add_argument(
+            "--members",
+            type=int,
+            default=0,
+            help="nhân khẩu mỗi hộ trên trang NHAN_KHAU (0: chỉ trang HO)",
+        )
         parser.add_argument("--export-rows", type=int, default=100_000)
         parser.add_argument("--tracemalloc", action="store_true")
         parser.add_argument(
@@ -97,8 +111,11 @@ class Command(BaseCommand):
         self._user()
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "bench.xlsx"
-            self._generate(path, rows)
-            out.write(f"Workbook: {rows} households, {path.stat().st_size / 1048576:.1f} MB")
+            self._generate(path, rows, members=options["members"])
+            out.write(
+                f"Workbook: {rows} households, {rows * options['members']} members, "
+                f"{path.stat().st_size / 1048576:.1f} MB"
+            )
             out.write(
                 f"database: {connection.vendor}; each phase in its own process, "
                 "peak RSS = that process's ru_maxrss"
@@ -160,6 +177,8 @@ class Command(BaseCommand):
             str(options["export_rows"]),
             "--rows",
             str(options["rows"]),
+            "--members",
+            str(options["members"]),
         ]
         if options["tracemalloc"]:
             command.append("--tracemalloc")
@@ -177,13 +196,15 @@ class Command(BaseCommand):
             import python_calamine
 
             book = python_calamine.CalamineWorkbook.from_path(str(path))
-            for _row in book.get_sheet_by_name("HO").iter_rows():
-                pass
+            for name in book.sheet_names:  # HO, and NHAN_KHAU when there are members
+                for _row in book.get_sheet_by_name(name).iter_rows():
+                    pass
 
         def openpyxl_read():
             book = load_workbook(path, read_only=True, data_only=True)
-            for _row in book["HO"].iter_rows(values_only=True):
-                pass
+            for sheet in book.worksheets:
+                for _row in sheet.iter_rows(values_only=True):
+                    pass
             book.close()
 
         def validate_only():
@@ -235,18 +256,20 @@ class Command(BaseCommand):
 
         def corrected_reimport():
             corrected = path.with_name("corrected.xlsx")
-            self._generate(corrected, options["rows"], corrected=True)
+            self._generate(corrected, options["rows"], members=options["members"], corrected=True)
             start, cpu = time.perf_counter(), time.process_time()
             reimport(corrected)
             return time.perf_counter() - start, time.process_time() - cpu
 
         def big_export():
             with transaction.atomic():
-                missing = options["export_rows"] - Household.objects.count()
+                wanted = options["export_rows"]
+                missing = wanted - Household.objects.count()
                 if missing > 0:
                     self._fill(missing)
+                last = Household.objects.order_by("pk").values_list("pk", flat=True)[wanted - 1]
                 target = path.with_name("export.xlsx")
-                rows = export_rows(Household.objects.all(), year=2024)
+                rows = export_rows(Household.objects.filter(pk__lte=last), year=2024)
                 count = export_write(target, rows, None)
                 result["note"] = f"exported {count} rows, {target.stat().st_size / 1048576:.1f} MB"
                 transaction.set_rollback(True)
@@ -291,7 +314,9 @@ class Command(BaseCommand):
         user.groups.add(group)
         return user
 
-    def _generate(self, path: Path, rows: int, *, corrected: bool = False) -> None:
+    def _generate(
+        self, path: Path, rows: int, *, members: int = 0, corrected: bool = False
+    ) -> None:
         book = Workbook(write_only=True)
         sheet = book.create_sheet("HO")
         sheet.append([c.title for c in HOUSEHOLD_COLUMNS])
@@ -314,7 +339,38 @@ class Command(BaseCommand):
                     1,
                 ]
             )
+        if members:
+            self._members(book, rows, members)
         book.save(path)
+
+    @staticmethod
+    def _members(book, rows: int, per_household: int) -> None:
+        """NHAN_KHAU: the head (a working adult with a card) and dependants of every age."""
+        sheet = book.create_sheet("NHAN_KHAU")
+        sheet.append([c.title for c in MEMBER_COLUMNS])
+        relation = {v: k for k, v in RELATIONSHIP_CHOICES.items()}
+        work = {v: k for k, v in WORK_CHOICES.items()}
+        education = {v: k for k, v in EDUCATION_CHOICES.items()}
+        school = {v: k for k, v in SCHOOL_CHOICES.items()}
+        for i in range(rows):
+            for k in range(per_household):
+                head = k == 0
+                born = date(1960 + (i + 7 * k) % 60, 1 + (i + k) % 12, 1 + (i * 3 + k) % 28)
+                adult = born.year <= 2005
+                sheet.append(
+                    [
+                        f"BENCH-{i:06d}",
+                        f"Nguyễn Văn {i}" if head else f"Trần Thị {i} {k}",
+                        born,
+                        "Nam" if head or k % 2 else "Nữ",
+                        relation["head" if head else "child"],
+                        "",
+                        int((i + k) % 3 != 0),
+                        "" if adult else school["lower_secondary"],
+                        education["lower_secondary" if adult else "primary"],
+                        work["self_employed" if adult else "not_in_labour_force"],
+                    ]
+                )
 
     def _fill(self, count: int) -> None:
         commune = Area.objects.get(code=COMMUNES[0])
