@@ -23,6 +23,24 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (areas, agencies, the standard, roles) once per test session."""
     with django_db_blocker.unblock():
         reference_data_load()
+    yield
+    with django_db_blocker.unblock():
+        _end_other_sessions()
+
+
+def _end_other_sessions() -> None:
+    """Before the test database is dropped: end the sessions other threads left open (the live
+    server's and the in-process worker's are closed when those objects are collected, which may
+    come after the drop and make it fail)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 def make_user(username: str, role: str | None, *, areas=(), agency_code: str = ""):

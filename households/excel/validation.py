@@ -395,6 +395,9 @@ def parse_citizen_id(value) -> str:
     return cell_text(value)
 
 
+MEMBER_KEYS = tuple(c.key for c in MEMBER_COLUMNS)
+
+
 def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnings) -> None:
     columns = ColumnMap(sheet, MEMBER_COLUMNS, REQUIRED_MEMBER_KEYS, errors, warnings)
     if columns.missing:
@@ -404,20 +407,25 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
         key: choice_lookup(key)
         for key in ("sex", "relationship", "school_level", "education", "work_status")
     }
+    # Typed choice -> stored value ("" when not in the list), per column: 80,000 rows repeat
+    # a handful of labels, each normalised once.
+    typed: dict[str, dict[str, str]] = {key: {} for key in lookups}
+    pick = _picker(columns, MEMBER_KEYS)
     seen_ids: dict[str, int] = {}
     for number, values in sheet.rows:
         before = len(errors)
+        cells = dict(zip(MEMBER_KEYS, pick(values), strict=True))
 
         def error(key: str, message: str, number=number) -> None:
             errors.append(columns.issue(MEMBER_SHEET, number, key, message))
 
-        code = _code(columns.get(values, "code"))
+        code = _code(cells["code"])
         if not code:
             error("code", _("Thiếu mã hộ."))
-        name = cell_text(columns.get(values, "full_name"))
+        name = cell_text(cells["full_name"])
         if not name:
             error("full_name", _("Thiếu họ tên."))
-        raw_dob = columns.get(values, "date_of_birth")
+        raw_dob = cells["date_of_birth"]
         dob = None
         if isinstance(raw_dob, datetime):
             dob = raw_dob.date()
@@ -436,7 +444,7 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
             )
         chosen = {}
         for key, lookup in lookups.items():
-            raw = cell_text(columns.get(values, key))
+            raw = cell_text(cells[key])
             if not raw:
                 if key in REQUIRED_MEMBER_KEYS:
                     error(key, _("Thiếu giá trị; hãy chọn trong danh sách."))
@@ -444,11 +452,14 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                     key, ""
                 )
                 continue
-            value = lookup.get(normalize(raw))
+            known = typed[key]
+            value = known.get(raw)
+            if value is None and raw not in known:
+                value = known[raw] = lookup.get(normalize(raw))
             if value is None:
                 error(key, _("“%(v)s” không có trong danh sách cho phép.") % {"v": raw})
             chosen[key] = value or ""
-        citizen_id = parse_citizen_id(columns.get(values, "citizen_id"))
+        citizen_id = parse_citizen_id(cells["citizen_id"])
         if citizen_id:
             problem = rules.citizen_id_error(
                 citizen_id,
@@ -464,7 +475,7 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                 )
             else:
                 seen_ids[citizen_id] = number
-        raw_card = columns.get(values, "has_health_insurance")
+        raw_card = cells["has_health_insurance"]
         card = False if _blank(raw_card) else _bit(raw_card)
         if card is None:
             error("has_health_insurance", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
