@@ -10,4 +10,7 @@ urlpatterns = [
     path("nhap/<int:pk>/loi.xlsx", views.import_errors, name="import-errors"),
     path("nhap/<int:pk>/xac-nhan/", views.import_confirm, name="import-confirm"),
     path("xuat.xlsx", views.export, name="export"),
+    path("xuat/<int:pk>/", views.export_job, name="export-job"),
+    path("xuat/<int:pk>/trang-thai/", views.export_status, name="export-status"),
+    path("xuat/<int:pk>/tai-ve.xlsx", views.export_download, name="export-download"),
 ]

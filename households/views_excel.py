@@ -5,23 +5,21 @@ from __future__ import annotations
 import os
 import tempfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import roles, selectors
-from .excel import services
-from .excel.export import export_member_rows, export_rows
+from . import roles
+from .excel import exports, services
 from .excel.forms import ImportForm
-from .excel.tasks import import_job_run_task, import_job_validate_task
-from .excel.writer import annotate_errors, export_write, template_build
-from .filters import HouseholdFilter
-from .models import HouseholdReview, ImportJob
+from .excel.tasks import export_job_run_task, import_job_run_task, import_job_validate_task
+from .excel.writer import annotate_errors, template_build
+from .models import ExportJob, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ERRORS = 200
@@ -114,34 +112,64 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("households:import-job", pk=job.pk)
 
 
-def _export_year(request: HttpRequest, queryset) -> int:
-    year = request.GET.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
-        return int(year)
-    latest = (
-        HouseholdReview.objects.filter(household__in=queryset.values("id"))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
+@login_required
+@require_http_methods(["GET", "POST"])
+def export(request: HttpRequest) -> HttpResponse:
+    """GET: the list as .xlsx at once, or (a long list) a page offering to prepare it in the
+    background; POST (from that page): start the background export."""
+    _require_officer(request.user)
+    params = request.POST if request.method == "POST" else request.GET
+    queryset, year = exports.export_queryset(request.user, params)
+    if request.method == "POST":
+        job = exports.export_job_create(
+            user=request.user, params=params, year=year, total=queryset.count()
+        )
+        transaction.on_commit(lambda: export_job_run_task.delay(job.id))
+        return redirect("households:export-job", pk=job.pk)
+    total = queryset.count()
+    if total > settings.EXPORT_DIRECT_MAX_HOUSEHOLDS:
+        fields = [(k, v) for k, values in params.lists() for v in values]
+        recent = ExportJob.objects.filter(user=request.user)[:5]
+        context = {"total": total, "year": year, "fields": fields, "jobs": recent}
+        return render(request, "households/excel/export_confirm.html", context)
+    return _temp_file_response(
+        lambda path: exports.export_file_write(path, queryset, user=request.user, year=year),
+        f"ho-gia-dinh-{year}.xlsx",
     )
-    return latest or timezone.localdate().year
+
+
+def _export_job_for(request: HttpRequest, pk: int) -> ExportJob:
+    """An export is visible to its owner only (404 for everybody else)."""
+    return get_object_or_404(ExportJob, pk=pk, user=request.user)
 
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> FileResponse:
-    _require_officer(request.user)
-    households = selectors.household_list_for_user(request.user)
-    year = _export_year(request, households)
-    # The list's own filter, so the download holds exactly what the list shows.
-    filterset = HouseholdFilter(request.GET, households, user=request.user, year=year)
-    queryset = filterset.qs if filterset.is_valid() else households.none()
-    reveal = selectors.identifier_paths(request.user)
-    return _temp_file_response(
-        lambda path: export_write(
-            path,
-            export_rows(queryset, year=year, reveal_paths=reveal),
-            export_member_rows(queryset, reveal_paths=reveal),
-        ),
-        f"ho-gia-dinh-{year}.xlsx",
+def export_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _export_job_for(request, pk)
+    context = {
+        "job": job,
+        "progress": exports.export_progress(job),
+        "keep_hours": settings.EXPORT_KEEP_HOURS,
+    }
+    return render(request, "households/excel/export_job.html", context)
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(exports.export_progress(_export_job_for(request, pk)))
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _export_job_for(request, pk)
+    if job.status != ExportJob.Status.DONE or not os.path.exists(job.file_path):
+        raise Http404
+    return FileResponse(
+        open(job.file_path, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type=XLSX,
     )

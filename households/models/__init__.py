@@ -1,6 +1,6 @@
 from .areas import Agency, Area, StaffProfile
 from .households import AreaPopulation, Household, Member, PovertyCause
-from .imports import ImportJob
+from .imports import ExportJob, ImportJob
 from .reviews import Classification, HouseholdReview, Movement, ReviewReopening, ReviewRound
 from .standards import PovertyIndicator, PovertyStandard
 
@@ -9,6 +9,7 @@ __all__ = [
     "Area",
     "AreaPopulation",
     "Classification",
+    "ExportJob",
     "Household",
     "HouseholdReview",
     "ImportJob",

@@ -49,3 +49,47 @@ class ImportJob(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in self.RUNNING
+
+
+class ExportJob(models.Model):
+    """A household list too long to download at once: written by a task, then downloaded."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ tạo tệp")
+        EXPORTING = "exporting", _("Đang tạo tệp")
+        DONE = "done", _("Tệp đã sẵn sàng")
+        FAILED = "failed", _("Tạo tệp thất bại")
+
+    RUNNING = frozenset({Status.PENDING, Status.EXPORTING})
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    # The list's filters as in its address (re-applied, with the user's areas, by the task).
+    params = models.TextField(blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần xuất Excel")
+        verbose_name_plural = _("lần xuất Excel")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.created_at:%d/%m/%Y %H:%M})"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def filename(self) -> str:
+        return f"ho-gia-dinh-{self.year}-{self.pk}.xlsx"

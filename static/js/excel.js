@@ -1,11 +1,13 @@
-// Import progress: polls households:import-status every second, moves the bar, reloads the
-// page when the job leaves its running state (the page then shows the preview or the result).
+// Import and export progress: polls the job's status address (households:import-status or
+// households:export-status) every second, moves the bar, reloads the page when the job leaves
+// its running state (the page then shows the preview, the result or the download).
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
   if (!box) { return; }
   var url = box.getAttribute("data-status-url");
-  var running = ["pending", "validating", "queued", "importing"];
+  var running = ["pending", "validating", "queued", "importing", "exporting"];
+  var writing = ["queued", "importing", "exporting"];
   var bar = box.querySelector(".progress-bar");
   var meter = box.querySelector(".progress");
   var text = document.getElementById("import-progress-text");
@@ -16,7 +18,7 @@
 
   function show(data) {
     var total = data.rows_total || 0;
-    var done = data.status === "importing" || data.status === "queued" ? data.rows_written : data.rows_validated;
+    var done = writing.indexOf(data.status) !== -1 ? data.rows_written : data.rows_validated;
     var percent = total ? Math.min(100, Math.round((100 * done) / total)) : 0;
     bar.style.width = percent + "%";
     meter.setAttribute("aria-valuenow", String(percent));

@@ -12,11 +12,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from households.excel.services import workbook_validate
 from households.models import Agency, Household, ImportJob
 from tests.browser.helpers import axe, login, requires_urls, screenshot, switch_language, url
 from tests.security.world import SAMPLES, YEAR, World
@@ -227,6 +229,9 @@ INCOME_TITLE = "Thu nhập bình quân (đồng/người/tháng)"
     "households:import-job",
     "households:import-errors",
     "households:import-status",
+    "households:export",
+    "households:export-job",
+    "households:export-download",
 )
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_journey_2_workbook_import(page, live_server, world, language, tmp_path, settings):
@@ -299,6 +304,27 @@ def test_journey_2_workbook_import(page, live_server, world, language, tmp_path,
         "J2-AD-0001",
         "J2-AD-0002",
     }
+
+    # The list, filtered, exported: a list this long (the limit lowered to 1) is prepared in
+    # the background, then downloaded; it holds what the list shows and imports back unchanged.
+    settings.EXPORT_DIRECT_MAX_HOUSEHOLDS = 1
+    page.goto(url(live_server, "households:list") + f"?q=J2-AD&year={J2_YEAR}")
+    page.locator("main a[href*='/excel/xuat.xlsx']").click()
+    expect(page.locator("main form button[type=submit]")).to_be_visible()
+    assert axe(page, f"j2-export-confirm-{language}") == []
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    expect(page.locator("#job-status")).to_have_class(re.compile(r"\bdone\b"))
+    assert axe(page, f"j2-export-done-{language}") == []
+    with page.expect_download() as download:
+        page.locator("main a[href$='/tai-ve.xlsx']").click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    codes = [row[0] for row in load_workbook(exported)["HO"].iter_rows(min_row=2, values_only=True)]
+    assert codes == ["J2-AD-0001", "J2-AD-0002"]
+    alice = get_user_model().objects.get(username="alice")
+    plan = workbook_validate(path=exported, user=alice, year=J2_YEAR)
+    assert plan.counts == {"create": 0, "update": 0, "unchanged": 2, "error_rows": 0}
 
 
 # 3. Provincial staff drill down from the province to Ba Tri to one commune and download the

@@ -190,6 +190,12 @@ class World:
             year=2023,
         )
 
+    @cached_property
+    def export_job(self):
+        from households.models import ExportJob
+
+        return ExportJob.objects.create(user=self.users["alice"], year=2023, rows_total=3)
+
     # --- building ---
 
     def _household(self, sample: Sample) -> Household:

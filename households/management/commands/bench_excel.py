@@ -39,9 +39,8 @@ from households.excel.columns import (
     SCHOOL_CHOICES,
     WORK_CHOICES,
 )
-from households.excel.export import export_rows
-from households.excel.writer import export_write
-from households.models import Area, Household
+from households.excel.exports import export_file_write
+from households.models import Area, Household, Member
 
 COMMUNES = ("29173", "29176", "29182", "29185")
 PHASES = ("baseline", "calamine", "openpyxl", "export", "validate", "import")
@@ -269,9 +268,14 @@ class Command(BaseCommand):
                     self._fill(missing)
                 last = Household.objects.order_by("pk").values_list("pk", flat=True)[wanted - 1]
                 target = path.with_name("export.xlsx")
-                rows = export_rows(Household.objects.filter(pk__lte=last), year=2024)
-                count = export_write(target, rows, None)
-                result["note"] = f"exported {count} rows, {target.stat().st_size / 1048576:.1f} MB"
+                households = Household.objects.filter(pk__lte=last)
+                members = Member.objects.filter(household__in=households, left_on__isnull=True)
+                # What the web export and the background job write: households and members.
+                count = export_file_write(target, households, user=self._user(), year=2024)
+                result["note"] = (
+                    f"exported {count} households and {members.count()} members, "
+                    f"{target.stat().st_size / 1048576:.1f} MB"
+                )
                 transaction.set_rollback(True)
 
         func = {
