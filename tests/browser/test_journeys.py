@@ -311,10 +311,12 @@ def test_journey_2_workbook_import(page, live_server, world, language, tmp_path,
     page.goto(url(live_server, "households:list") + f"?q=J2-AD&year={J2_YEAR}")
     page.locator("main a[href*='/excel/xuat.xlsx']").click()
     expect(page.locator("main form button[type=submit]")).to_be_visible()
+    screenshot(page, f"j2-export-confirm-{language}")
     assert axe(page, f"j2-export-confirm-{language}") == []
     with page.expect_navigation():
         page.locator("main form button[type=submit]").click()
     expect(page.locator("#job-status")).to_have_class(re.compile(r"\bdone\b"))
+    screenshot(page, f"j2-export-done-{language}")
     assert axe(page, f"j2-export-done-{language}") == []
     with page.expect_download() as download:
         page.locator("main a[href$='/tai-ve.xlsx']").click()
