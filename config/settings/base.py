@@ -207,3 +207,9 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
     "task": "reports.tasks.snapshot_rebuild_dirty_task",
     "schedule": 300.0,
 }
+
+# households: exported workbooks older than EXPORT_KEEP_HOURS removed every night.
+CELERY_BEAT_SCHEDULE["households-export-files-prune"] = {
+    "task": "households.excel.tasks.export_files_prune_task",
+    "schedule": crontab(hour=3, minute=0),
+}

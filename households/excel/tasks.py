@@ -18,3 +18,10 @@ def export_job_run_task(job_id: int) -> None:
     from .exports import export_job_run
 
     export_job_run(job_id=job_id)
+
+
+@shared_task
+def export_files_prune_task() -> int:
+    from .exports import export_files_prune
+
+    return export_files_prune()

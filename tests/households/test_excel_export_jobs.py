@@ -10,6 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from households.excel import exports, services
+from households.excel.tasks import export_files_prune_task
 from households.models import ExportJob
 from tests.conftest import login
 from tests.households.test_excel_support import build_workbook, household_row
@@ -106,7 +107,7 @@ def test_old_export_files_are_removed(
     job = ExportJob.objects.get()
     assert Path(job.file_path).exists()
     assert exports.export_files_prune() == 0
-    later = timezone.now() + timedelta(hours=49)
-    assert exports.export_files_prune(now=later) == 1
+    ExportJob.objects.update(created_at=timezone.now() - timedelta(hours=49))
+    assert export_files_prune_task.delay().get() == 1  # the nightly task (celery beat)
     assert not Path(job.file_path).exists()
     assert not ExportJob.objects.exists()

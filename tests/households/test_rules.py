@@ -300,16 +300,6 @@ def test_ticks_only_shortcut_gives_the_general_result():
     generator = random.Random(7)
     for _ in range(2000):
         ticks = {n: generator.choice((True, False, None)) for n in rules.INDICATORS}
-        income = generator.choice((0, 1_500_000, 1_500_001, 2_000_000, 3_000_000, 9_000_000))
-        urban = generator.random() < 0.5
         size = generator.choice((None, 0, 1, 4, 12))
-        arguments = {
-            "ticks": ticks,
-            "income_per_capita": income,
-            "is_urban": urban,
-            "lines": LINES,
-            "declared_size": size,
-        }
-        shortcut = rules.evaluate(members=[], facts=HouseholdFacts(), on=ON, **arguments)
-        general = rules._evaluate_facts([], HouseholdFacts(), on=ON, **arguments)
-        assert shortcut == general
+        general = rules.from_facts([], HouseholdFacts(), ticks, ON, size)
+        assert (rules.ticks_only(ticks), {}) == general
