@@ -62,7 +62,7 @@ def template_build(path: str | Path) -> None:
     sheet = book.active
     sheet.title = HOUSEHOLD_SHEET
     _header(sheet, HOUSEHOLD_COLUMNS)
-    bits = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    bits = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
     bits.error = _("Chỉ nhập 1 hoặc 0.")
     sheet.add_data_validation(bits)
     for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
@@ -72,7 +72,8 @@ def template_build(path: str | Path) -> None:
     members = book.create_sheet(MEMBER_SHEET)
     _header(members, MEMBER_COLUMNS)
     lists = book.create_sheet("DANH_MUC")
-    card = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    card = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
+    card.error = bits.error
     members.add_data_validation(card)
     for list_index, (key, choices) in enumerate(MEMBER_CHOICE_LISTS.items(), start=1):
         letter = get_column_letter(list_index)
@@ -84,7 +85,9 @@ def template_build(path: str | Path) -> None:
             type="list",
             formula1=f"DANH_MUC!${letter}$2:${letter}${len(labels) + 1}",
             allow_blank=True,
+            showErrorMessage=True,
         )
+        dv.error = _("Chọn một giá trị trong danh sách.")
         members.add_data_validation(dv)
         position = next(i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == key)
         col = get_column_letter(position)
@@ -93,6 +96,16 @@ def template_build(path: str | Path) -> None:
         i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == "has_health_insurance"
     )
     card.add(f"{get_column_letter(position)}2:{get_column_letter(position)}50000")
+    # Dates of birth: shown dd/mm/yyyy, and Excel refuses text typed into the column.
+    position = next(i for i, c in enumerate(MEMBER_COLUMNS, start=1) if c.key == "date_of_birth")
+    letter = get_column_letter(position)
+    members.column_dimensions[letter].number_format = NUMBER_FORMATS["date_of_birth"]
+    dates = DataValidation(
+        type="date", operator="greaterThan", formula1="1", allow_blank=True, showErrorMessage=True
+    )
+    dates.error = _("Nhập ngày sinh dạng ngày, ví dụ 15/03/1985.")
+    members.add_data_validation(dates)
+    dates.add(f"{letter}2:{letter}50000")
     guide = book.create_sheet(INSTRUCTIONS_SHEET, 0)
     for row, line in enumerate(INSTRUCTIONS, start=1):
         guide.cell(row=row, column=1, value=line).font = BOLD if row == 1 else Font()
@@ -118,16 +131,39 @@ def export_write(path: str | Path, rows: Iterable[list], members: Iterable[list]
     titles = [c.title for c in HOUSEHOLD_COLUMNS] + list(EXPORT_EXTRA_TITLES)
     sheet.append([_bold(sheet, t) for t in titles])
     count = 0
+    formatted = _formatted_columns(sheet, HOUSEHOLD_COLUMNS)
     for row in rows:
-        sheet.append([neutralise(value) for value in row])
+        sheet.append(formatted([neutralise(value) for value in row]))
         count += 1
     if members is not None:
         member_sheet = book.create_sheet(MEMBER_SHEET)
         member_sheet.append([_bold(member_sheet, c.title) for c in MEMBER_COLUMNS])
+        formatted = _formatted_columns(member_sheet, MEMBER_COLUMNS)
         for row in members:
-            member_sheet.append([neutralise(value) for value in row])
+            member_sheet.append(formatted([neutralise(value) for value in row]))
     book.save(path)
     return count
+
+
+# Shown the Vietnamese way by Excel in a Vietnamese locale: 15/03/1985 and 1.500.000.
+NUMBER_FORMATS = {"date_of_birth": "DD/MM/YYYY", "income": "#,##0"}
+
+
+def _formatted_columns(sheet, columns):
+    """A function giving a row's date and amount cells their display format (write-only)."""
+    positions = [
+        (i, NUMBER_FORMATS[c.key]) for i, c in enumerate(columns) if c.key in NUMBER_FORMATS
+    ]
+
+    def formatted(values: list) -> list:
+        for i, number_format in positions:
+            if i < len(values) and values[i] is not None:
+                cell = WriteOnlyCell(sheet, value=values[i])
+                cell.number_format = number_format
+                values[i] = cell
+        return values
+
+    return formatted
 
 
 def _bold(sheet, value) -> WriteOnlyCell:

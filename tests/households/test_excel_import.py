@@ -339,6 +339,27 @@ def test_template_has_sheets_and_dropdowns(client, alice):
     assert [c.value for c in book["HO"][1]] == TITLES
     assert [c.value for c in book["NHAN_KHAU"][1]] == MEMBER_TITLES
     assert book["HO"].data_validations.dataValidation
+    # Every dropdown and the date column refuse what is not allowed (an error, not a hint).
+    validations = [*book["HO"].data_validations.dataValidation]
+    validations += book["NHAN_KHAU"].data_validations.dataValidation
+    assert all(v.showErrorMessage and v.error for v in validations)
+    members = book["NHAN_KHAU"]
+    dates = [v for v in members.data_validations.dataValidation if v.type == "date"]
+    assert [str(v.sqref) for v in dates] == ["C2:C50000"]
+    assert members.column_dimensions["C"].number_format == "DD/MM/YYYY"
+
+
+def test_export_shows_dates_and_amounts_the_vietnamese_way(tmp_path, alice, client):
+    path = tmp_path / "in.xlsx"
+    member = ["HB-0001", "Lê Thị Hoa", datetime.date(1985, 3, 15), "Nữ", "Chủ hộ"]
+    build_workbook([household_row()], members=[member], path=path)
+    services.workbook_import(path=path, user=alice, year=2024)
+    response = login(client, alice).get(reverse("households:export") + "?year=2024")
+    book = load_workbook(BytesIO(b"".join(response.streaming_content)))
+    income = book["HO"].cell(row=2, column=TITLES.index(INCOME) + 1)
+    assert (income.number_format, income.value) == ("#,##0", 1_200_000)
+    born = book["NHAN_KHAU"]["C2"]
+    assert (born.number_format, born.value.date()) == ("DD/MM/YYYY", datetime.date(1985, 3, 15))
 
 
 def test_progress_endpoint_reports_cache_counters_while_running(client, alice):
