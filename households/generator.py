@@ -18,6 +18,7 @@ import random
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.core.management.base import CommandError
@@ -35,6 +36,7 @@ from households.models import (
     Member,
     ReviewRound,
 )
+from households.models.reviews import INDICATOR_FIELDS
 from households.selectors import standard_for_year
 from households.services import default_reference_date
 
@@ -117,7 +119,7 @@ REVIEW_COLUMNS = (
     "latrine",
     "uses_internet",
     "has_information_device",
-    *(f"d{n:02d}" for n in rules.INDICATORS),
+    *INDICATOR_FIELDS,
     "sources",
     "reasons",
     "deprivation_count",
@@ -389,28 +391,27 @@ class Generator:
 
     def evaluate(self, facts, dwelling, target, urban, year):
         """Classify through the rules; fix the dwelling when the target class needs it."""
-        on = default_reference_date(year)
         income = self.income(target, urban, year)
-        evaluation = rules.evaluate(
-            members=facts,
-            facts=dwelling,
-            ticks={},
-            income_per_capita=income,
-            is_urban=urban,
-            lines=self.lines[year],
-            on=on,
-        )
+
+        def classified(dwelling):
+            return rules.evaluate(
+                members=facts,
+                facts=dwelling,
+                ticks={},
+                income_per_capita=income,
+                is_urban=urban,
+                lines=self.lines[year],
+                on=default_reference_date(year),
+            )
+
+        evaluation = classified(dwelling)
         if target == rules.POOR and evaluation.classification != rules.POOR:
-            dwelling = rules.HouseholdFacts(
-                nondurable_parts=2,
-                floor_area_m2=dwelling.floor_area_m2,
-                water_source="unprotected",
-                latrine="unhygienic",
-                uses_internet=dwelling.uses_internet,
-                has_information_device=dwelling.has_information_device,
+            dwelling = replace(
+                dwelling, nondurable_parts=2, water_source="unprotected", latrine="unhygienic"
             )
         elif target == rules.NEAR_POOR and evaluation.classification == rules.POOR:
-            dwelling = rules.HouseholdFacts(
+            dwelling = replace(
+                dwelling,
                 nondurable_parts=0,
                 floor_area_m2=max(dwelling.floor_area_m2, 10 * len(facts)),
                 water_source="tap",
@@ -420,16 +421,7 @@ class Generator:
             )
         else:
             return income, dwelling, evaluation
-        evaluation = rules.evaluate(
-            members=facts,
-            facts=dwelling,
-            ticks={},
-            income_per_capita=income,
-            is_urban=urban,
-            lines=self.lines[year],
-            on=on,
-        )
-        return income, dwelling, evaluation
+        return income, dwelling, classified(dwelling)
 
     def next_target(self, previous: str, poor_rate: float) -> str:
         r = self.rng.random()

@@ -119,29 +119,49 @@ def standard_for_year(year: int):
     return standard
 
 
-def member_facts(household: Household) -> list:
-    """The household's members (all, incl. those who left) as plain facts for the rules."""
+# The stored fields a member's facts are made of (rules.MemberFacts; "sex" gives is_female).
+MEMBER_FACT_FIELDS = (
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "work_status",
+    "has_health_insurance",
+    "health_insurance_expiry",
+    "school_level",
+    "education",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
+    "joined_on",
+    "left_on",
+)
+
+
+def member_facts_from(values):
+    """A stored member (a mapping of MEMBER_FACT_FIELDS) as plain facts for the rules."""
     from .models import Member
     from .rules import MemberFacts
 
-    return [
-        MemberFacts(
-            full_name=m.full_name,
-            date_of_birth=m.date_of_birth,
-            is_female=m.sex == Member.Sex.FEMALE,
-            work_status=m.work_status,
-            has_health_insurance=m.has_health_insurance,
-            health_insurance_expiry=m.health_insurance_expiry,
-            school_level=m.school_level,
-            education=m.education,
-            has_disability=m.has_disability,
-            receives_social_allowance=m.receives_social_allowance,
-            is_malnourished=m.is_malnourished,
-            joined_on=m.joined_on,
-            left_on=m.left_on,
-        )
-        for m in household.members.all()
-    ]
+    return MemberFacts(
+        full_name=values["full_name"],
+        date_of_birth=values["date_of_birth"],
+        is_female=values["sex"] == Member.Sex.FEMALE,
+        work_status=values["work_status"],
+        has_health_insurance=values["has_health_insurance"],
+        health_insurance_expiry=values["health_insurance_expiry"],
+        school_level=values["school_level"],
+        education=values["education"],
+        has_disability=values["has_disability"],
+        receives_social_allowance=values["receives_social_allowance"],
+        is_malnourished=values["is_malnourished"],
+        joined_on=values["joined_on"],
+        left_on=values["left_on"],
+    )
+
+
+def member_facts(household: Household) -> list:
+    """The household's members (all, incl. those who left) as plain facts for the rules."""
+    return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
 
 
 def review_facts(review: HouseholdReview):

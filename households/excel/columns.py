@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from households.models import Member
+from households.models.reviews import INDICATOR_FIELDS
 from households.rules import normalize_text
 
 HOUSEHOLD_SHEET = "HO"
@@ -54,8 +55,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("declared_size", "Số nhân khẩu", "integer", width=10),
     Column("income", "Thu nhập bình quân (đồng/người/tháng)", "integer", required=False, width=16),
     *(
-        Column(f"d{n:02d}", title, "indicator", required=False, width=10)
-        for n, title in enumerate(INDICATOR_TITLES, start=1)
+        Column(field, title, "indicator", required=False, width=10)
+        for field, title in zip(INDICATOR_FIELDS, INDICATOR_TITLES, strict=True)
     ),
     Column("is_meritorious", "Người có công", "flag", required=False, width=10),
     Column("is_ethnic_minority", "Dân tộc thiểu số", "flag", required=False, width=10),
@@ -65,8 +66,7 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
 # The indicator columns are required as columns (not as cells: a row with no income and no
 # indicator is a household without a review of the year, as the export writes it).
 REQUIRED_HOUSEHOLD_KEYS = frozenset(
-    {"code", "commune", "head_name", "declared_size", "income"}
-    | {f"d{n:02d}" for n in range(1, 13)}
+    {"code", "commune", "head_name", "declared_size", "income"} | set(INDICATOR_FIELDS)
 )
 
 EXPORT_EXTRA_TITLES = ("Số chỉ số thiếu hụt", "Phân loại")

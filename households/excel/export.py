@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from django.db.models import QuerySet
 
 from households.models import HouseholdReview, Member
+from households.models.reviews import INDICATOR_FIELDS
 from households.rules import mask_identifier
 
 from .columns import label_for
@@ -30,7 +31,7 @@ HOUSEHOLD_VALUES = (
 REVIEW_VALUES = (
     "household_id",
     "income_per_capita",
-    *(f"d{n:02d}" for n in range(1, 13)),
+    *INDICATOR_FIELDS,
     "deprivation_count",
     "classification",
 )

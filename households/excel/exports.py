@@ -23,6 +23,7 @@ from households.filters import HouseholdFilter
 from households.models import ExportJob, HouseholdReview
 
 from .export import export_member_rows, export_rows
+from .services import job_claim
 from .writer import export_write
 
 PROGRESS_EVERY = 2000
@@ -78,11 +79,9 @@ def export_job_create(*, user, params: QueryDict, year: int, total: int) -> Expo
 def export_job_run(*, job_id: int) -> ExportJob:
     """Write a pending job's file (safe to run twice: only a pending job runs)."""
     export_files_prune()
-    started = ExportJob.objects.filter(id=job_id, status=ExportJob.Status.PENDING).update(
-        status=ExportJob.Status.EXPORTING
-    )
-    job = ExportJob.objects.select_related("user").get(id=job_id)
-    if not started:
+    Status = ExportJob.Status
+    job, claimed = job_claim(ExportJob, job_id, waiting=Status.PENDING, running=Status.EXPORTING)
+    if not claimed:
         return job
     folder = Path(settings.MEDIA_ROOT) / "exports"
     folder.mkdir(parents=True, exist_ok=True)

@@ -20,9 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
-from households.selectors import scope_paths, standard_for_year
+from households.selectors import (
+    MEMBER_FACT_FIELDS,
+    member_facts_from,
+    scope_paths,
+    standard_for_year,
+)
 from households.services import (
     _ancestor_paths,
     default_reference_date,
@@ -197,42 +201,6 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
         households=households,
         reviews=reviews,
         citizen_ids=citizen_ids,
-    )
-
-
-MEMBER_FACT_FIELDS = (
-    "full_name",
-    "date_of_birth",
-    "sex",
-    "work_status",
-    "has_health_insurance",
-    "health_insurance_expiry",
-    "school_level",
-    "education",
-    "has_disability",
-    "receives_social_allowance",
-    "is_malnourished",
-    "joined_on",
-    "left_on",
-)
-
-
-def member_facts_from(member: dict) -> rules.MemberFacts:
-    """A stored member's facts (a dict of MEMBER_FACT_FIELDS) for the rules."""
-    return rules.MemberFacts(
-        full_name=member["full_name"],
-        date_of_birth=member["date_of_birth"],
-        is_female=member["sex"] == Member.Sex.FEMALE,
-        work_status=member["work_status"],
-        has_health_insurance=member["has_health_insurance"],
-        health_insurance_expiry=member["health_insurance_expiry"],
-        school_level=member["school_level"],
-        education=member["education"],
-        has_disability=member["has_disability"],
-        receives_social_allowance=member["receives_social_allowance"],
-        is_malnourished=member["is_malnourished"],
-        joined_on=member["joined_on"],
-        left_on=member["left_on"],
     )
 
 
@@ -497,20 +465,30 @@ def _store_plan(job: ImportJob, plan: v.Plan) -> None:
     job.warnings = [w.as_dict() for w in plan.warnings[:1000]]
 
 
+def job_claim(model, job_id: int, *, waiting: str, running: str):
+    """(job, claimed): move a job from `waiting` to `running` in one UPDATE, so that a task
+    delivered twice runs once; `claimed` is False when another run had it already."""
+    claimed = model.objects.filter(id=job_id, status=waiting).update(status=running)
+    return model.objects.select_related("user").get(id=job_id), bool(claimed)
+
+
+def _workbook_errors(exc: WorkbookError) -> list[dict]:
+    """The one error of a workbook that cannot be read, in the shape of the row errors."""
+    return [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+
+
 def import_job_validate(*, job_id: int) -> ImportJob:
     """Validate a pending job (safe to run twice: a job past validation is left alone)."""
-    updated = ImportJob.objects.filter(id=job_id, status=ImportJob.Status.PENDING).update(
-        status=ImportJob.Status.VALIDATING
-    )
-    job = ImportJob.objects.select_related("user").get(id=job_id)
-    if not updated:
+    Status = ImportJob.Status
+    job, claimed = job_claim(ImportJob, job_id, waiting=Status.PENDING, running=Status.VALIDATING)
+    if not claimed:
         return job
     try:
         plan = workbook_validate(
             path=job.file_path, user=job.user, year=job.year, progress=_reporter(job)
         )
     except WorkbookError as exc:
-        job.errors = [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+        job.errors = _workbook_errors(exc)
         _finish(job, ImportJob.Status.REFUSED)
         return job
     _store_plan(job, plan)
@@ -529,11 +507,9 @@ def import_job_confirm(*, job: ImportJob) -> bool:
 
 def import_job_run(*, job_id: int) -> ImportJob:
     """Write a queued job in one transaction (safe to run twice: only a queued job runs)."""
-    updated = ImportJob.objects.filter(id=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.IMPORTING
-    )
-    job = ImportJob.objects.select_related("user").get(id=job_id)
-    if not updated:
+    Status = ImportJob.Status
+    job, claimed = job_claim(ImportJob, job_id, waiting=Status.QUEUED, running=Status.IMPORTING)
+    if not claimed:
         return job
     report = _reporter(job, job.rows_total)
     try:
@@ -543,7 +519,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportJob.Status.REFUSED)
         return job
     except WorkbookError as exc:
-        job.errors = [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+        job.errors = _workbook_errors(exc)
         _finish(job, ImportJob.Status.FAILED)
         return job
     _store_plan(job, plan)

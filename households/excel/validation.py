@@ -16,6 +16,7 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 
 from households import rules
+from households.models.reviews import INDICATOR_FIELDS
 
 from .columns import (
     HOUSEHOLD_COLUMNS,
@@ -28,7 +29,7 @@ from .columns import (
 )
 from .reader import Sheet, Workbook
 
-INDICATOR_KEYS = tuple(f"d{n:02d}" for n in rules.INDICATORS)
+INDICATOR_KEYS = INDICATOR_FIELDS  # the sheet's keys are the model's field names
 FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
 HOUSEHOLD_FIELDS = (
     "commune_id",
