@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from households import roles
-from households.selectors import agency_of
+
+from .selectors import can_use_targets
 
 
 def items(user) -> list[tuple[str, str]]:
@@ -11,7 +12,7 @@ def items(user) -> list[tuple[str, str]]:
             ("targets:matrix", _("Tiến độ nhiệm vụ")),
             ("targets:overdue", _("Nhiệm vụ quá hạn")),
         ]
-    if roles.is_agency_staff(user) and agency_of(user) is not None:
+    if can_use_targets(user):  # agency staff attached to an agency
         return [
             ("targets:task-list", _("Nhiệm vụ của cơ quan")),
             ("targets:figure-list", _("Số liệu báo cáo")),

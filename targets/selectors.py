@@ -20,10 +20,11 @@ from households.models import Agency, Area
 from households.selectors import agency_of
 
 from .models import (
+    MANUAL,
     ManualFigure,
     Plan,
+    PlanDocument,
     Target,
-    TargetBreakdown,
     Task,
     TaskEvidence,
     TaskStatus,
@@ -50,9 +51,10 @@ def require_provincial(user) -> None:
         raise Http404
 
 
-def overdue_q(today: date) -> Q:
-    """Tasks past their due date and not done (targets.rules.is_overdue, as a filter)."""
-    return Q(due_date__lt=today) & ~Q(status=TaskStatus.DONE)
+def overdue_q(today: date, prefix: str = "") -> Q:
+    """Tasks past their due date and not done (targets.rules.is_overdue, as a filter);
+    `prefix` reaches them through a relation ("lead_tasks__")."""
+    return Q(**{f"{prefix}due_date__lt": today}) & ~Q(**{f"{prefix}status": TaskStatus.DONE})
 
 
 def with_overdue(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
@@ -66,18 +68,27 @@ def with_overdue(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
 # --- tasks -----------------------------------------------------------------------------------
 
 
-def task_list_for_user(user) -> QuerySet[Task]:
-    """Tasks the user may see (see the module docstring)."""
-    queryset = Task.objects.all()
+def _agency_scoped(user, queryset: QuerySet, scope) -> QuerySet:
+    """Provincial staff: `queryset`; agency staff attached to an agency: what
+    `scope(queryset, agency)` keeps; anybody else: nothing."""
     if roles.is_provincial(user):
         return queryset
     agency = agency_of(user) if roles.is_agency_staff(user) else None
     if agency is None:
         return queryset.none()
+    return scope(queryset, agency)
+
+
+def _lead_or_supporting(queryset: QuerySet[Task], agency: Agency) -> QuerySet[Task]:
     supporting = Task.supporting_agencies.through.objects.filter(
         task_id=OuterRef("pk"), agency_id=agency.pk
     )
     return queryset.filter(Q(lead_agency=agency) | Exists(supporting))
+
+
+def task_list_for_user(user) -> QuerySet[Task]:
+    """Tasks the user may see (see the module docstring)."""
+    return _agency_scoped(user, Task.objects.all(), _lead_or_supporting)
 
 
 def task_get_for_user(user, *, pk: int) -> Task:
@@ -173,7 +184,7 @@ def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[A
     }
     counts["n_overdue"] = Count(
         "lead_tasks",
-        filter=base & Q(lead_tasks__due_date__lt=today) & ~Q(lead_tasks__status=TaskStatus.DONE),
+        filter=base & overdue_q(today, "lead_tasks__"),
     )
     counts["n_total"] = Count("lead_tasks", filter=base)
     return (
@@ -199,6 +210,18 @@ def plan_get_for_user(user, *, pk: int) -> Plan:
         raise Http404 from exc
 
 
+def plan_document_get_for_user(user, *, pk: int) -> PlanDocument:
+    try:
+        return PlanDocument.objects.filter(plan__in=plan_list_for_user(user)).get(pk=pk)
+    except PlanDocument.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def agency_list() -> QuerySet[Agency]:
+    """The active agencies, departments first (Agency's ordering): for choosing one."""
+    return Agency.objects.filter(is_active=True)
+
+
 def plan_current() -> Plan | None:
     return Plan.objects.order_by("-year", "id").first()
 
@@ -215,11 +238,6 @@ def target_list(*, plan: Plan | None = None, year: int | None = None) -> QuerySe
     return queryset.order_by("plan", "order", "code")
 
 
-def target_breakdowns(target: Target) -> dict[tuple[str, int], TargetBreakdown]:
-    """{(area code, year): breakdown} of a target (province and districts)."""
-    return {(b.area.code, b.year): b for b in target.breakdowns.all()}
-
-
 def target_value_for(target: Target, *, area: Area, year: int):
     """The target figure for an area and year: its breakdown row, else the target's own value
     for the province (an area without a parent), else None."""
@@ -233,23 +251,13 @@ def target_value_for(target: Target, *, area: Area, year: int):
 
 def manual_target_list_for_user(user) -> QuerySet[Target]:
     """Manually measured targets the user may enter figures for."""
-    queryset = Target.objects.filter(indicator_code="manual").select_related("plan")
-    if roles.is_provincial(user):
-        return queryset
-    agency = agency_of(user) if roles.is_agency_staff(user) else None
-    if agency is None:
-        return queryset.none()
-    return queryset.filter(responsible_agency=agency)
+    queryset = Target.objects.filter(indicator_code=MANUAL).select_related("plan")
+    return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(responsible_agency=agency))
 
 
 def manual_figure_list_for_user(user) -> QuerySet[ManualFigure]:
     queryset = ManualFigure.objects.select_related("target", "area", "agency", "entered_by")
-    if roles.is_provincial(user):
-        return queryset
-    agency = agency_of(user) if roles.is_agency_staff(user) else None
-    if agency is None:
-        return queryset.none()
-    return queryset.filter(agency=agency)
+    return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(agency=agency))
 
 
 def manual_figure_get_for_user(user, *, pk: int) -> ManualFigure:
@@ -295,12 +303,13 @@ def visible_targets(user, *, year: int):
     """The targets of the year's plans a user may see on the dashboard: all for provincial
     staff and area officers; for agency staff those their agency's tasks serve."""
     targets = Target.objects.filter(plan__year=year).order_by("plan__code", "order", "code")
-    if roles.is_provincial(user) or roles.is_area_officer(user):
+    if roles.is_area_officer(user):
         return targets
-    agency = agency_of(user) if roles.is_agency_staff(user) else None
-    if agency is None:
-        return targets.none()
-    served = Task.objects.filter(
-        Q(lead_agency=agency) | Q(supporting_agencies=agency), targets__isnull=False
-    ).values("targets")
-    return targets.filter(pk__in=served)
+
+    def served_by(queryset, agency):
+        served = Task.objects.filter(
+            Q(lead_agency=agency) | Q(supporting_agencies=agency), targets__isnull=False
+        ).values("targets")
+        return queryset.filter(pk__in=served)
+
+    return _agency_scoped(user, targets, served_by)

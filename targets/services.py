@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from households.models import Agency, Area, StaffProfile
+from households.selectors import agency_of
 from households.uploads import private_path, store_private_file, validate_upload
 
 from . import rules
@@ -93,22 +94,19 @@ def task_create(
     created_by=None,
 ) -> Task:
     _check_due_date(due_date, plan)
-    with transaction.atomic():
-        task = Task.objects.create(
-            plan=plan,
-            code=code,
-            title=title,
-            description=description,
-            lead_agency=lead_agency,
-            due_date=due_date,
-            recurrence=recurrence,
-            recurrence_day=recurrence_day,
-            recurrence_until=recurrence_until,
-            created_by=created_by,
-        )
-        task.supporting_agencies.set([a for a in supporting_agencies if a.pk != lead_agency.pk])
-        task.targets.set(list(targets))
-    return task
+    task = Task(
+        plan=plan,
+        code=code,
+        title=title,
+        description=description,
+        lead_agency=lead_agency,
+        due_date=due_date,
+        recurrence=recurrence,
+        recurrence_day=recurrence_day,
+        recurrence_until=recurrence_until,
+        created_by=created_by,
+    )
+    return _task_save(task, supporting_agencies, targets)
 
 
 def task_edit(
@@ -125,14 +123,19 @@ def task_edit(
     recurrence_until: date | None = None,
 ) -> Task:
     _check_due_date(due_date, task.plan)
-    with transaction.atomic():
-        task.title, task.description = title, description
-        task.lead_agency, task.due_date = lead_agency, due_date
-        task.recurrence, task.recurrence_day = recurrence, recurrence_day
-        task.recurrence_until = recurrence_until
-        task.save()
-        task.supporting_agencies.set([a for a in supporting_agencies if a.pk != lead_agency.pk])
-        task.targets.set(list(targets))
+    task.title, task.description = title, description
+    task.lead_agency, task.due_date = lead_agency, due_date
+    task.recurrence, task.recurrence_day = recurrence, recurrence_day
+    task.recurrence_until = recurrence_until
+    return _task_save(task, supporting_agencies, targets)
+
+
+@transaction.atomic
+def _task_save(task: Task, supporting_agencies: Iterable[Agency], targets: Iterable[Target]):
+    """Save a task with its supporting agencies (the lead agency left out) and its targets."""
+    task.save()
+    task.supporting_agencies.set([a for a in supporting_agencies if a.pk != task.lead_agency_id])
+    task.targets.set(list(targets))
     return task
 
 
@@ -208,11 +211,14 @@ def manual_figure_create(
     period_start: date,
     period_end: date,
     value,
-    agency: Agency,
     user,
+    agency: Agency | None = None,
     note: str = "",
     file=None,
 ) -> ManualFigure:
+    """Record a figure; reported by `agency`, else the user's agency, else the target's
+    responsible agency, else the plan's issuing agency."""
+    agency = agency or agency_of(user) or target.responsible_agency or target.plan.issuing_agency
     errors = {}
     if period_end < period_start:
         errors["period_end"] = _("Ngày kết thúc kỳ phải sau ngày bắt đầu.")

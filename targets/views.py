@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -18,7 +18,7 @@ from households.uploads import mime_of, private_path
 
 from . import selectors, services
 from .forms import ManualFigureForm, PlanDocumentForm, TaskForm, TaskUpdateForm
-from .models import PlanDocument, TaskStatus
+from .models import TaskStatus
 
 PAGE_SIZE = 50
 
@@ -99,7 +99,7 @@ def plan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def plan_document_download(request: HttpRequest, pk: int) -> FileResponse:
     selectors.require_targets_user(request.user)
-    document = get_object_or_404(PlanDocument, pk=pk)
+    document = selectors.plan_document_get_for_user(request.user, pk=pk)
     return _private_file_response(document.file_path, document.original_name)
 
 
@@ -138,9 +138,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "is_provincial": roles.is_provincial(request.user),
         "status": status,
         "statuses": TaskStatus.choices,
-        "agencies": selectors.agency_status_matrix(today=today)
-        if roles.is_provincial(request.user)
-        else [],
+        "agencies": selectors.agency_list() if roles.is_provincial(request.user) else [],
         "agency_id": agency_id,
     }
     return render(request, "targets/task_list.html", context)
@@ -255,12 +253,8 @@ def figure_create(request: HttpRequest) -> HttpResponse:
     form = ManualFigureForm(request.POST or None, request.FILES or None, targets=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        target = data["target"]
-        agency = agency_of(request.user) or target.responsible_agency or target.plan.issuing_agency
         try:
-            services.manual_figure_create(
-                user=request.user, agency=agency, file=data.pop("evidence"), **data
-            )
+            services.manual_figure_create(user=request.user, file=data.pop("evidence"), **data)
         except ValidationError as exc:
             _form_errors_from(form, exc)
         else:
