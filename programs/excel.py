@@ -24,13 +24,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.excel.columns import Column
-from households.excel.reader import Workbook, WorkbookError, read_workbook
-from households.excel.validation import ColumnMap, Issue, cell_text, parse_citizen_id
+from households.excel.reader import WorkbookError, read_workbook
+from households.excel.validation import (
+    ColumnMap,
+    Issue,
+    book_issues,
+    cell_text,
+    parse_citizen_id,
+)
 from households.excel.writer import annotate_errors
 from households.models import Household, Member
 from households.rules import parse_vietnamese_integer
 from households.uploads import private_path, store_private_file
 
+from . import selectors
 from .models import Programme
 from .services import ImportRow, SupportInput, support_errors
 
@@ -99,24 +106,6 @@ def _general(message: str) -> Issue:
     return Issue(SHEET, None, "", None, message)
 
 
-def _book_issues(book: Workbook) -> list[Issue]:
-    """What households' reader found and leaves to the caller: formula cells, a merged header."""
-    issues = [
-        Issue(
-            name,
-            row,
-            ref,
-            col,
-            _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).") % {"ref": ref},
-        )
-        for name, ref, row, col in book.formula_cells
-    ]
-    if book.sheets[SHEET].header_merged:
-        message = _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề.")
-        issues.append(Issue(SHEET, 1, "", None, message))
-    return issues
-
-
 def import_preview(path: str | Path, *, households: QuerySet[Household]) -> ImportPreview:
     """Validate every row against the user's households and the catalogue; write nothing."""
     try:
@@ -126,7 +115,7 @@ def import_preview(path: str | Path, *, households: QuerySet[Household]) -> Impo
     sheet = book.sheets.get(SHEET)
     if sheet is None:
         return ImportPreview([], [_general(_("Không tìm thấy trang tính “%s”.") % SHEET)])
-    errors: list[Issue] = _book_issues(book)
+    errors: list[Issue] = book_issues(book)
     warnings: list[Issue] = []
     columns = ColumnMap(sheet, COLUMNS, HEADER_KEYS, errors, warnings)
     if not errors and len(sheet.rows) > MAX_ROWS:
@@ -144,6 +133,10 @@ def _validate(raw, columns: ColumnMap, errors: list[Issue], *, households) -> li
     programmes = {p.code: p for p in Programme.objects.filter(active=True)}
     ids = {parse_citizen_id(v["citizen_id"]) for _n, v in raw} - {""}
     members = {(m.household_id, m.citizen_id): m for m in Member.objects.filter(citizen_id__in=ids)}
+    # Read once for the whole file, not twice per row.
+    household_ids = [h.pk for h in by_code.values()]
+    classifications = selectors.approved_classifications(household_ids)
+    periods = selectors.support_periods(household_ids)
     rows: list[ImportRow] = []
     seen: set[tuple] = set()
     for number, values in raw:
@@ -195,7 +188,13 @@ def _validate(raw, columns: ColumnMap, errors: list[Issue], *, households) -> li
             quantity=quantity,
             note=cell_text(values["note"]),
         )
-        for name, messages in support_errors(household=household, data=data).items():
+        found = support_errors(
+            household=household,
+            data=data,
+            classifications=classifications[household.pk],
+            periods=periods,
+        )
+        for name, messages in found.items():
             for message in messages:
                 err(COLUMN_OF_FIELD.get(name, "household"), message)
         key = (programme.pk, household.pk, member.pk if member else None, data.date)

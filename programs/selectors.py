@@ -23,6 +23,7 @@ from households import roles
 from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
+from households.rules import has_valid_health_card, members_on
 from households.selectors import agency_of, scoped
 
 from . import rules
@@ -47,6 +48,10 @@ TRAINING_KINDS = (Programme.Kind.TRAINING,)
 
 def programme_list() -> QuerySet[Programme]:
     return Programme.objects.select_related("owner_agency", "parent").order_by("order", "code")
+
+
+def programme_by_code(code: str) -> Programme | None:
+    return Programme.objects.filter(code=code).first() if code else None
 
 
 def can_see_all_beneficiaries(user, programme: Programme) -> bool:
@@ -106,10 +111,43 @@ def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
 # --- one household ----------------------------------------------------------------------------
 
 
-def eligibility_facts(household: Household, member: Member | None = None) -> rules.EligibilityFacts:
-    reviews = HouseholdReview.objects.filter(household=household, status=APPROVED, is_current=True)
+def approved_classifications(household_ids) -> dict[int, dict[int, str]]:
+    """{household id: {year: classification}} of the approved current reviews, one query."""
+    by_household: dict[int, dict[int, str]] = {pk: {} for pk in household_ids}
+    rows = HouseholdReview.objects.filter(
+        household__in=list(by_household), status=APPROVED, is_current=True
+    ).values_list("household_id", "year", "classification")
+    for household_id, year, classification in rows:
+        by_household[household_id][year] = classification
+    return by_household
+
+
+def support_periods(household_ids) -> dict[tuple, list[tuple]]:
+    """{(programme id, household id, member id or None): [(date, valid_until), ...]} of the
+    records of these households, one query (duplicate checks over many rows)."""
+    periods: dict[tuple, list[tuple]] = {}
+    rows = SupportRecord.objects.filter(household__in=list(household_ids)).values_list(
+        "programme_id", "household_id", "member_id", "date", "valid_until"
+    )
+    for programme_id, household_id, member_id, start, until in rows:
+        periods.setdefault((programme_id, household_id, member_id), []).append((start, until))
+    return periods
+
+
+def eligibility_facts(
+    household: Household,
+    member: Member | None = None,
+    *,
+    classifications: dict[int, str] | None = None,
+) -> rules.EligibilityFacts:
+    """The facts eligibility is decided on; `classifications` when already read in bulk."""
+    if classifications is None:
+        reviews = HouseholdReview.objects.filter(
+            household=household, status=APPROVED, is_current=True
+        )
+        classifications = dict(reviews.values_list("year", "classification"))
     return rules.EligibilityFacts(
-        classifications=dict(reviews.values_list("year", "classification")),
+        classifications=classifications,
         is_meritorious=household.is_meritorious,
         member_date_of_birth=member.date_of_birth if member else None,
         member_is_female=member.sex == Member.Sex.FEMALE if member else False,
@@ -125,23 +163,6 @@ def current_review(household: Household) -> HouseholdReview | None:
     )
 
 
-def members_active_on(household: Household, on: date) -> list[Member]:
-    return [
-        m
-        for m in household.members.all()
-        if (m.joined_on is None or m.joined_on <= on) and (m.left_on is None or m.left_on > on)
-    ]
-
-
-def member_has_valid_card(member: Member, on: date) -> bool:
-    return rules.has_valid_card(
-        rules.MemberCard(
-            member.date_of_birth, member.has_health_insurance, member.health_insurance_expiry
-        ),
-        on,
-    )
-
-
 def household_panel(household: Household, on: date) -> dict:
     """What the household and each member received, and its deprivations not yet addressed."""
     records = list(
@@ -151,12 +172,13 @@ def household_panel(household: Household, on: date) -> dict:
     )
     review = current_review(household)
     deprived = [n for n, flag in review.deprivation_flags().items() if flag] if review else []
-    active = members_active_on(household, on)
+    # The households rules read Member instances as they read MemberFacts (same attributes).
+    active = members_on(household.members.all(), on)
     lacking = [
         m
         for m in active
         if rules.age_on(m.date_of_birth, on) >= rules.HEALTH_CARD_MIN_AGE
-        and not member_has_valid_card(m, on)
+        and not has_valid_health_card(m, on)
     ]
     received = [
         rules.Received(tuple(r.programme.addresses_indicators), r.date, r.valid_until)

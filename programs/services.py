@@ -12,7 +12,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from households.models import Household, HouseholdReview, Member
+from households.models import Household, Member
+from households.rules import has_valid_health_card, members_on
 
 from . import rules, selectors
 from .models import Programme, SupportRecord
@@ -64,8 +65,17 @@ def support_common_errors(data: SupportInput) -> dict[str, list[str]]:
     return errors
 
 
-def support_errors(*, household: Household, data: SupportInput) -> dict[str, list[str]]:
-    """Every reason to refuse a record, by form field (empty = it may be saved)."""
+def support_errors(
+    *,
+    household: Household,
+    data: SupportInput,
+    classifications: dict[int, str] | None = None,
+    periods: dict[tuple, list[tuple]] | None = None,
+) -> dict[str, list[str]]:
+    """Every reason to refuse a record, by form field (empty = it may be saved).
+
+    `classifications` (selectors.approved_classifications) and `periods`
+    (selectors.support_periods), when given, spare the two queries per call of a long list."""
     errors = support_common_errors(data)
 
     def add(name: str, message: str) -> None:
@@ -92,15 +102,14 @@ def support_errors(*, household: Household, data: SupportInput) -> dict[str, lis
             )
     if errors:
         return errors
-    if _duplicate(household=household, data=data):
+    if _duplicate(household=household, data=data, periods=periods):
         add(
             "member" if member else "date",
             _("Đã có hỗ trợ của chương trình này cho %(who)s trong cùng thời gian.")
             % {"who": member.full_name if member else _("hộ")},
         )
-    ok, reason = rules.eligibility(
-        p.eligible_groups, selectors.eligibility_facts(household, member), data.date
-    )
+    facts = selectors.eligibility_facts(household, member, classifications=classifications)
+    ok, reason = rules.eligibility(p.eligible_groups, facts, data.date)
     if not ok:
         if not data.override:
             add(
@@ -114,17 +123,22 @@ def support_errors(*, household: Household, data: SupportInput) -> dict[str, lis
     return errors
 
 
-def _duplicate(*, household: Household, data: SupportInput) -> bool:
+def _duplicate(*, household: Household, data: SupportInput, periods=None) -> bool:
     end = data.valid_until or data.date
-    existing = SupportRecord.objects.filter(programme=data.programme, date__lte=end)
-    existing = (
-        existing.filter(member=data.member)
-        if data.member
-        else existing.filter(household=household, member__isnull=True)
-    )
+    if periods is None:
+        existing = SupportRecord.objects.filter(programme=data.programme, date__lte=end)
+        existing = (
+            existing.filter(member=data.member)
+            if data.member
+            else existing.filter(household=household, member__isnull=True)
+        )
+        recorded = existing.values_list("date", "valid_until")
+    else:
+        key = (data.programme.pk, household.pk, data.member.pk if data.member else None)
+        recorded = [(d, until) for d, until in periods.get(key, ()) if d <= end]
     return any(
-        rules.periods_overlap(r.date, r.valid_until, data.date, data.valid_until)
-        for r in existing.only("date", "valid_until")
+        rules.periods_overlap(start, until, data.date, data.valid_until)
+        for start, until in recorded
     )
 
 
@@ -187,18 +201,6 @@ class BulkResult:
     refused: list[str] = field(default_factory=list)
 
 
-def _classifications(households: list[Household]) -> dict[int, dict[int, str]]:
-    by_household: dict[int, dict[int, str]] = {h.pk: {} for h in households}
-    rows = HouseholdReview.objects.filter(
-        household__in=[h.pk for h in households],
-        status=HouseholdReview.Status.APPROVED,
-        is_current=True,
-    ).values_list("household_id", "year", "classification")
-    for household_id, year, cls in rows:
-        by_household[household_id][year] = cls
-    return by_household
-
-
 @transaction.atomic
 def support_bulk_create(
     *,
@@ -225,7 +227,7 @@ def support_bulk_create(
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))
-    classifications = _classifications(household_list)
+    classifications = selectors.approved_classifications(h.pk for h in household_list)
     end = valid_until or on
     existing = SupportRecord.objects.filter(
         programme=programme, household__in=[h.pk for h in household_list], date__lte=end
@@ -264,11 +266,11 @@ def support_bulk_create(
             targets = [None]
         else:
             targets = []
-            for m in selectors.members_active_on(household, on):
+            for m in members_on(household.members.all(), on):
                 if programme.kind == Programme.Kind.HEALTH_CARD:
                     if rules.age_on(m.date_of_birth, on) < rules.HEALTH_CARD_MIN_AGE:
                         continue
-                    if selectors.member_has_valid_card(m, on) or m.pk in card_covered:
+                    if has_valid_health_card(m, on) or m.pk in card_covered:
                         result.skipped += 1
                         continue
                 if person_groups and not set(person_groups) & rules.person_groups(

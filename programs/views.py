@@ -18,7 +18,6 @@ from households.selectors import (
 
 from . import excel, selectors, services
 from .forms import BulkSupportForm, ImportForm, LackingCardForm, SupportForm
-from .models import Programme
 
 IMPORT_SESSION_KEY = "programs_import_rows"
 ERRORS_SESSION_KEY = "programs_import_errors"
@@ -68,9 +67,8 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
 def support_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_area_role(request.user)
     household = household_get_for_user(request.user, pk=pk)
-    initial = {"date": timezone.localdate(), "programme": request.GET.get("programme")}
-    if request.GET.get("programme"):
-        initial["programme"] = Programme.objects.filter(code=request.GET["programme"]).first()
+    chosen = selectors.programme_by_code(request.GET.get("programme", ""))
+    initial = {"date": timezone.localdate(), "programme": chosen}
     form = SupportForm(request.POST or None, household=household, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

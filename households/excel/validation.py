@@ -216,6 +216,23 @@ class ColumnMap:
         )
 
 
+def book_issues(book: Workbook) -> list[Issue]:
+    """What the reader found and leaves to the caller: formula cells, merged header cells."""
+    issues = [
+        Issue(
+            name,
+            row,
+            ref,
+            col,
+            _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).") % {"ref": ref},
+        )
+        for name, ref, row, col in book.formula_cells
+    ]
+    message = _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề.")
+    issues += [Issue(s.name, 1, "", None, message) for s in book.sheets.values() if s.header_merged]
+    return issues
+
+
 def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None) -> Parsed:
     errors: list[Issue] = []
     warnings: list[Issue] = []
@@ -225,28 +242,7 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
             Issue(HOUSEHOLD_SHEET, None, "", None, _("Không tìm thấy trang “HO” trong tệp."))
         )
         return Parsed([], errors, warnings, 0)
-    for name, ref, row, col in book.formula_cells:
-        errors.append(
-            Issue(
-                name,
-                row,
-                ref,
-                col,
-                _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).")
-                % {"ref": ref},
-            )
-        )
-    errors.extend(
-        Issue(
-            current.name,
-            1,
-            "",
-            None,
-            _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề."),
-        )
-        for current in book.sheets.values()
-        if current.header_merged
-    )
+    errors.extend(book_issues(book))
     columns = ColumnMap(sheet, HOUSEHOLD_COLUMNS, REQUIRED_HOUSEHOLD_KEYS, errors, warnings)
     members_sheet = book.sheets.get(MEMBER_SHEET)
     rows_total = len(sheet.rows) + (len(members_sheet.rows) if members_sheet else 0)

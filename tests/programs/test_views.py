@@ -2,7 +2,9 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
@@ -224,6 +226,24 @@ def test_import_preview_errors_then_confirm(client, catalogue, alice):
     assert SupportRecord.objects.count() == 2
     assert SupportRecord.objects.get(programme__code="NUOCSACH").amount == 3_000_000
     assert Member.objects.get(household=h).has_health_insurance
+
+
+def test_import_preview_reads_the_database_a_fixed_number_of_times(client, catalogue, alice):
+    """Classifications and earlier records are read once for the file, not per row."""
+    for i in range(30):
+        make_household(f"Q{i:02d}")
+    client.force_login(alice)
+
+    def preview(n: int) -> int:
+        rows = [
+            [f"Q{i:02d}", None, "NUOCSACH", "01/03/2023", None, 1000, None, ""] for i in range(n)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            page = client.post(reverse("programs:import"), {"file": _xlsx(rows)})
+        assert f"{n} dòng hợp lệ, 0 lỗi." in page.content.decode()
+        return len(queries)
+
+    assert preview(30) == preview(3)
 
 
 def test_import_404_for_agency_staff(client, olga):
