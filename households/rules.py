@@ -50,6 +50,15 @@ HYGIENIC_LATRINES = frozenset(
 )
 
 
+# --- areas ------------------------------------------------------------------------------------
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """'83/836/29173/' -> ['83/', '83/836/', '83/836/29173/'] (any depth, the area last)."""
+    parts = [p for p in path.split("/") if p]
+    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
+
+
 # --- text -------------------------------------------------------------------------------------
 
 

@@ -45,15 +45,10 @@ def default_reference_date(year: int) -> date:
 
 def is_year_locked(*, commune: Area, year: int) -> bool:
     """A year is locked for a commune when a locked round exists for it or an ancestor."""
-    ancestors = _ancestor_paths(commune.path)
+    ancestors = rules.ancestor_paths(commune.path)
     return ReviewRound.objects.filter(
         year=year, status=ReviewRound.Status.LOCKED, area__path__in=ancestors
     ).exists()
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 def review_round_get_or_create(

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households import roles
 from households.models import Area
 from households.models.reviews import INDICATOR_NUMBERS
-from households.selectors import area_get_for_user, area_in_scope, root_areas_for_user
+from households.selectors import area_in_scope
 
 from . import charts, rules, selectors
 from .indicators.households import DEPRIVATION_NAMES
@@ -61,30 +58,6 @@ class Table:
             }
             for i, row in enumerate(self.rows)
         ]
-
-
-def dashboard_only_targets(user) -> bool:
-    return not (roles.is_provincial(user) or roles.is_area_officer(user))
-
-
-def dashboard_area_get(user, *, code: str | None) -> Area:
-    """The area a dashboard shows: the user's root area by default; 404 outside the scope.
-
-    Agency staff see the province (their targets only); officers their own areas.
-    """
-    if dashboard_only_targets(user):
-        if not roles.is_agency_staff(user):
-            raise Http404
-        province = Area.objects.filter(code=settings.PROVINCE_CODE).first()
-        if province is None or (code and code != province.code):
-            raise Http404
-        return province
-    if code:
-        return area_get_for_user(user, code=code)
-    area = root_areas_for_user(user).first()
-    if area is None:
-        raise Http404
-    return area
 
 
 def _v(values, area, code):
@@ -189,7 +162,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     snapshot = selectors.snapshot_pick(snapshots, year)
     context = {
         "area": area, "snapshot": snapshot, "years": [s.year for s in snapshots],
-        "only_targets": dashboard_only_targets(user), "tables": {},
+        "only_targets": selectors.dashboard_only_targets(user), "tables": {},
     }  # fmt: skip
     if snapshot is None:
         return context

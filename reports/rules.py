@@ -6,19 +6,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 
-from households.rules import rate
+from households.rules import ancestor_paths, rate
 
 from .indicators.base import Good, Indicator, Kind
 
 # A snapshot older than this is stale even when nothing was marked dirty (the nightly job
 # rebuilds every year, so more than a day means the schedule is not running).
 MAX_SNAPSHOT_AGE = timedelta(hours=26)
-
-
-def ancestor_paths(path: str) -> list[str]:
-    """'83/836/29173/' -> ['83/', '83/836/', '83/836/29173/'] (any depth)."""
-    parts = [p for p in path.split("/") if p]
-    return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
 def roll_up(

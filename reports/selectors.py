@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
+from households import roles
 from households.models import Area
+from households.selectors import area_get_for_user, root_areas_for_user
 
 from .models import IndicatorValue, RebuildJob, Snapshot, YearState
 
@@ -62,7 +66,7 @@ def child_areas(area: Area) -> list[Area]:
     return list(area.children.exclude(level=Area.Level.HAMLET).order_by("name"))
 
 
-def area_tree_below(area: Area, *, max_level: str = Area.Level.COMMUNE) -> list[Area]:
+def area_tree_below(area: Area) -> list[Area]:
     """The area and every descendant down to communes, in tree order (path)."""
     return list(
         Area.objects.filter(path__startswith=area.path)
@@ -81,3 +85,30 @@ def job_last_for_year(year: int) -> RebuildJob | None:
 
 def job_list() -> QuerySet[RebuildJob]:
     return RebuildJob.objects.all()
+
+
+# --- which area a dashboard shows (scoping) ---------------------------------------------------
+
+
+def dashboard_only_targets(user) -> bool:
+    return not (roles.is_provincial(user) or roles.is_area_officer(user))
+
+
+def dashboard_area_get(user, *, code: str | None) -> Area:
+    """The area a dashboard shows: the user's root area by default; 404 outside the scope.
+
+    Agency staff see the province (their targets only); officers their own areas.
+    """
+    if dashboard_only_targets(user):
+        if not roles.is_agency_staff(user):
+            raise Http404
+        province = Area.objects.filter(code=settings.PROVINCE_CODE).first()
+        if province is None or (code and code != province.code):
+            raise Http404
+        return province
+    if code:
+        return area_get_for_user(user, code=code)
+    area = root_areas_for_user(user).first()
+    if area is None:
+        raise Http404
+    return area

@@ -10,7 +10,7 @@ from households import roles
 from households.selectors import agency_of
 
 from . import selectors, services, tasks
-from .dashboard import dashboard_area_get, dashboard_get
+from .dashboard import dashboard_get
 from .forms import OfficialTableForm, RebuildForm
 from .models import RebuildJob
 from .official import official_workbook_build
@@ -31,7 +31,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
-    area = dashboard_area_get(request.user, code=code)
+    area = selectors.dashboard_area_get(request.user, code=code)
     context = dashboard_get(request.user, area=area, year=_year(request))
     return render(request, "reports/dashboard.html", context)
 
@@ -48,7 +48,7 @@ def area_dashboard(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def table_xlsx(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    area = dashboard_area_get(request.user, code=code)
+    area = selectors.dashboard_area_get(request.user, code=code)
     context = dashboard_get(request.user, area=area, year=_year(request))
     table = context["tables"].get(key)
     if table is None:
@@ -60,7 +60,7 @@ def table_xlsx(request: HttpRequest, code: str, key: str) -> HttpResponse:
 
 @login_required
 def official(request: HttpRequest) -> HttpResponse:
-    if not (roles.is_provincial(request.user) or roles.is_area_officer(request.user)):
+    if selectors.dashboard_only_targets(request.user):  # the official tables: area roles
         raise Http404
     snapshots = selectors.snapshot_list_active()
     form = OfficialTableForm(
@@ -83,14 +83,16 @@ def official(request: HttpRequest) -> HttpResponse:
 def jobs(request: HttpRequest) -> HttpResponse:
     if not roles.is_provincial(request.user):
         raise Http404
-    form = RebuildForm(request.POST or None, years=services.years_with_data())
+    with_data = services.years_with_data()
+    form = RebuildForm(request.POST or None, years=with_data)
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
-        years = [year] if year else services.years_with_data()
+        years = [year] if year else with_data
+        manual = RebuildJob.Trigger.MANUAL
         for year in years:
-            job = RebuildJob.objects.create(year=year, trigger=RebuildJob.Trigger.MANUAL)
+            job = RebuildJob.objects.create(year=year, trigger=manual)
             transaction.on_commit(
-                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, "manual", j)
+                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, manual, j)
             )
         messages.success(request, _("Đã yêu cầu tính lại số liệu năm %(years)s.") % {
             "years": ", ".join(str(y) for y in years)})  # fmt: skip

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
 from households.selectors import (
     MEMBER_FACT_FIELDS,
@@ -28,7 +29,6 @@ from households.selectors import (
     standard_for_year,
 )
 from households.services import (
-    _ancestor_paths,
     default_reference_date,
     is_urban_for,
     review_round_get_or_create,
@@ -132,7 +132,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             path=area.path,
             in_scope=_in_scope(user, area.path),
             is_urban=is_urban_for(area, on),
-            locked=bool(locked_paths.intersection(_ancestor_paths(area.path))),
+            locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
         )
     hamlets = {
         (parent_id, search_name): pk

@@ -17,13 +17,14 @@ from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from households.models import AreaPopulation, HouseholdReview
+from households import rules
+from households.models import AreaPopulation, HouseholdReview, Movement
 from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES, INDICATOR_NUMBERS
 
 from .base import Counts, Good, Indicator, Kind, Unit
 
-POOR, NEAR = "poor", "near_poor"
-NOT_POOR_NOR_NEAR = ("average", "above")
+POOR, NEAR = rules.POOR, rules.NEAR_POOR
+NOT_POOR_NOR_NEAR = (rules.AVERAGE, rules.ABOVE)
 DEPRIVATION_NAMES = INDICATOR_NAMES
 GROUPS = {
     "meritorious": ("is_meritorious", _("hộ người có công")),
@@ -120,8 +121,8 @@ def _aggregates(year: int) -> dict:
     poor, near = Q(classification=POOR), Q(classification=NEAR)
     was_poor, was_near = Q(previous_classification=POOR), Q(previous_classification=NEAR)
     left = Q(classification__in=NOT_POOR_NOR_NEAR)
-    reimp = Q(movement="reimpoverished")
-    returned = Q(movement="near_poor_returned")
+    reimp = Q(movement=Movement.REIMPOVERISHED)
+    returned = Q(movement=Movement.NEAR_POOR_RETURNED)
     aggs = {
         "reviewed_households": Count("id", filter=cur),
         "poor_households": Count("id", filter=cur & poor),

@@ -17,8 +17,3 @@ def cell(value, kind: str = "text") -> str:
     if kind == "pts" and value > 0:
         return f"+{text}"
     return text
-
-
-@register.filter
-def column_kinds(table) -> list:
-    return [kind for _label, kind in table.columns]
