@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,16 @@ class LoginForm(AuthenticationForm):
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError shown on the form: each message on its field when the
+    form has it, else above the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class DateInput(forms.DateInput):

@@ -14,7 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import roles, rules, selectors, services
 from .filters import INDICATOR_NAMES, HouseholdFilter
-from .forms import HouseholdForm, MemberFormSet, PopulationForm, ReasonForm, ReviewForm
+from .forms import (
+    HouseholdForm,
+    MemberFormSet,
+    PopulationForm,
+    ReasonForm,
+    ReviewForm,
+    add_service_errors,
+)
 from .models import Household, HouseholdReview, Member
 from .panels import household_panels
 
@@ -220,11 +227,7 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu phiếu rà soát năm %(year)s.") % {"year": year})
             return redirect("households:detail", pk=household.pk)

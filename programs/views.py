@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from households import roles
 from households.filters import HouseholdFilter
+from households.forms import add_service_errors
 from households.selectors import (
     agency_of,
     household_get_for_user,
@@ -26,11 +27,6 @@ ERRORS_SESSION_KEY = "programs_import_errors"
 def _require_area_role(user) -> None:
     if not (roles.is_area_officer(user) or roles.is_provincial(user)):
         raise Http404
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    for name, messages_ in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 @login_required
@@ -76,7 +72,7 @@ def support_create(request: HttpRequest, pk: int) -> HttpResponse:
                 household=household, data=form.to_input(), user=request.user
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận hỗ trợ cho hộ %s.") % household.code)
             return redirect("programs:support-create", pk=household.pk)
@@ -114,7 +110,7 @@ def bulk_support(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import roles
+from households.forms import add_service_errors
 from households.selectors import agency_of
 from households.uploads import mime_of, private_path
 
@@ -25,11 +26,6 @@ PAGE_SIZE = 50
 
 def _today():
     return timezone.localdate()
-
-
-def _form_errors_from(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _private_file_response(relative: str, name: str) -> FileResponse:
@@ -88,7 +84,7 @@ def plan_document_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.plan_document_create(plan=plan, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã đính kèm văn bản."))
             return redirect("targets:plan-detail", pk=plan.pk)
@@ -154,7 +150,7 @@ def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
         try:
             task = services.task_create(plan=plan, created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã giao nhiệm vụ “%(title)s”.") % {"title": task.title})
             return redirect("targets:task-detail", pk=task.pk)
@@ -171,7 +167,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.task_edit(task=task, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã lưu nhiệm vụ."))
             return redirect("targets:task-detail", pk=task.pk)
@@ -219,7 +215,7 @@ def task_update(request: HttpRequest, pk: int) -> HttpResponse:
                 files=data["evidence"],
             )
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã cập nhật tiến độ nhiệm vụ."))
             return redirect("targets:task-detail", pk=task.pk)
@@ -256,7 +252,7 @@ def figure_create(request: HttpRequest) -> HttpResponse:
         try:
             services.manual_figure_create(user=request.user, file=data.pop("evidence"), **data)
         except ValidationError as exc:
-            _form_errors_from(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận số liệu."))
             return redirect("targets:figure-list")
