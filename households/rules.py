@@ -284,6 +284,9 @@ class HouseholdFacts:
     latrine: str = ""
     uses_internet: bool | None = None
     has_information_device: bool | None = None
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    waste_treatment: str = ""
+    uses_digital_services: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,18 +330,34 @@ def employment(members: Sequence[MemberFacts], on: date) -> Finding:
     return Finding(bool(reasons), tuple(reasons))
 
 
-def is_dependant(member: MemberFacts, on: date) -> bool:
+def is_dependant(
+    member: MemberFacts, on: date, *, child_age: int = 16, elderly_age: int = 60
+) -> bool:
     """Children under 16, the elderly (60+), people with disabilities or on social allowance."""
     age = age_on(member.date_of_birth, on)
-    return age < 16 or age >= 60 or member.has_disability or member.receives_social_allowance
+    return (
+        age < child_age
+        or age >= elderly_age
+        or member.has_disability
+        or member.receives_social_allowance
+    )
 
 
-def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
-    """CS02: dependants are more than half of the members (strictly over 50%)."""
+def dependants(
+    members: Sequence[MemberFacts],
+    on: date,
+    *,
+    max_share: float = 0.5,
+    child_age: int = 16,
+    elderly_age: int = 60,
+) -> Finding:
+    """CS02: dependants are more than half of the members (strictly over `max_share`)."""
     if not members:
         return Finding(None)
-    count = sum(1 for m in members if is_dependant(m, on))
-    if count * 2 > len(members):
+    count = sum(
+        1 for m in members if is_dependant(m, on, child_age=child_age, elderly_age=elderly_age)
+    )
+    if Decimal(count) > Decimal(str(max_share)) * len(members):
         return Finding(
             True,
             (
@@ -349,14 +368,14 @@ def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
     return Finding(False)
 
 
-def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
+def nutrition(members: Sequence[MemberFacts], on: date, *, child_age: int = 16) -> Finding:
     """CS03: a child under 16 is malnourished (stunted or underweight)."""
     if not members:
         return Finding(None)
     reasons = [
         _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)}
         for m in members
-        if m.is_malnourished and age_on(m.date_of_birth, on) < 16
+        if m.is_malnourished and age_on(m.date_of_birth, on) < child_age
     ]
     return Finding(bool(reasons), tuple(reasons))
 
@@ -367,13 +386,13 @@ def has_valid_health_card(member: MemberFacts, on: date) -> bool:
     return member.health_insurance_expiry is None or member.health_insurance_expiry >= on
 
 
-def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
+def health_insurance(members: Sequence[MemberFacts], on: date, *, min_age: int = 6) -> Finding:
     """CS04: a member aged 6 or over has no valid health-insurance card on the date."""
     if not members:
         return Finding(None)
     reasons = []
     for m in members:
-        if age_on(m.date_of_birth, on) < 6 or has_valid_health_card(m, on):
+        if age_on(m.date_of_birth, on) < min_age or has_valid_health_card(m, on):
             continue
         if m.has_health_insurance:
             reasons.append(_("%(who)s, thẻ BHYT hết hạn") % {"who": _who(m, on)})
@@ -392,7 +411,9 @@ _EDUCATION_RANK = {
 }
 
 
-def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
+def adult_education(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = 16, max_age: int = 30
+) -> Finding:
     """CS05: a person aged 16-30 not in school lacks the level for their age.
 
     16 to under 18: lower secondary completed; 18 to 30: upper secondary or a vocational
@@ -403,7 +424,7 @@ def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
     reasons = []
     for m in members:
         age = age_on(m.date_of_birth, on)
-        if not 16 <= age <= 30 or m.school_level:
+        if not min_age <= age <= max_age or m.school_level:
             continue
         rank = _EDUCATION_RANK.get(m.education, 0)
         if age < 18 and rank < 2:
@@ -438,14 +459,16 @@ def expected_school_rank(age: int) -> int:
     return 2
 
 
-def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
+def child_schooling(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = 3, max_age: int = 16
+) -> Finding:
     """CS06: a child aged 3 to under 16 does not attend the school level right for their age."""
     if not members:
         return Finding(None)
     reasons = []
     for m in members:
         age = age_on(m.date_of_birth, on)
-        if not 3 <= age < 16:
+        if not min_age <= age < max_age:
             continue
         if not m.school_level:
             reasons.append(_("%(who)s, không đi học") % {"who": _who(m, on)})
@@ -454,11 +477,11 @@ def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
     return Finding(bool(reasons), tuple(reasons))
 
 
-def housing_quality(facts: HouseholdFacts) -> Finding:
+def housing_quality(facts: HouseholdFacts, *, min_nondurable_parts: int = 2) -> Finding:
     """CS07: at least 2 of walls, columns and roof are of non-durable materials."""
     if facts.nondurable_parts is None:
         return Finding(None)
-    if facts.nondurable_parts >= 2:
+    if facts.nondurable_parts >= min_nondurable_parts:
         return Finding(
             True,
             (
@@ -469,36 +492,42 @@ def housing_quality(facts: HouseholdFacts) -> Finding:
     return Finding(False)
 
 
-def housing_area(facts: HouseholdFacts, member_count: int) -> Finding:
+def housing_area(
+    facts: HouseholdFacts, member_count: int, *, min_m2_per_person: float = 8
+) -> Finding:
     """CS08: living floor area per person below 8 m²."""
     if facts.floor_area_m2 is None or member_count <= 0:
         return Finding(None)
     per_person = Decimal(str(facts.floor_area_m2)) / member_count
-    if per_person < 8:
+    minimum = Decimal(str(min_m2_per_person))
+    if per_person < minimum:
         return Finding(
             True,
             (
-                _("Diện tích ở bình quân %(area)s m²/người, dưới 8 m²")
-                % {"area": f"{per_person:.1f}".replace(".", ",")},
+                _("Diện tích ở bình quân %(area)s m²/người, dưới %(min)s m²")
+                % {
+                    "area": f"{per_person:.1f}".replace(".", ","),
+                    "min": f"{minimum.normalize():f}".replace(".", ","),
+                },
             ),
         )
     return Finding(False)
 
 
-def water(facts: HouseholdFacts) -> Finding:
+def water(facts: HouseholdFacts, *, safe_sources: Iterable[str] = SAFE_WATER) -> Finding:
     """CS09: no safe water source."""
     if not facts.water_source:
         return Finding(None)
-    if facts.water_source in SAFE_WATER:
+    if facts.water_source in safe_sources:
         return Finding(False)
     return Finding(True, (_("Không tiếp cận nguồn nước sinh hoạt an toàn"),))
 
 
-def latrine(facts: HouseholdFacts) -> Finding:
+def latrine(facts: HouseholdFacts, *, hygienic: Iterable[str] = HYGIENIC_LATRINES) -> Finding:
     """CS10: no hygienic latrine."""
     if not facts.latrine:
         return Finding(None)
-    if facts.latrine in HYGIENIC_LATRINES:
+    if facts.latrine in hygienic:
         return Finding(False)
     return Finding(True, (_("Không có nhà tiêu hợp vệ sinh"),))
 
@@ -521,24 +550,230 @@ def information_access(facts: HouseholdFacts) -> Finding:
     return Finding(True, (_("Không có phương tiện tiếp cận thông tin"),))
 
 
+# Household waste treatment (Decree 351/2025/NĐ-CP, 2027-2030): the ways of treating household
+# waste that count as acceptable are data of the indicator [verify, provisional].
+WASTE_TREATMENTS = ("collected", "treated_on_site", "untreated")
+ACCEPTABLE_WASTE = frozenset({"collected", "treated_on_site"})
+
+
+def waste_treatment(
+    facts: HouseholdFacts, *, acceptable: Iterable[str] = ACCEPTABLE_WASTE
+) -> Finding:
+    """2027-2030: the household's waste is neither collected nor treated in an acceptable way."""
+    if not facts.waste_treatment:
+        return Finding(None)
+    if facts.waste_treatment in acceptable:
+        return Finding(False)
+    return Finding(True, (_("Rác thải sinh hoạt của hộ không được thu gom, xử lý"),))
+
+
+def digital_services(facts: HouseholdFacts) -> Finding:
+    """2027-2030 information indicator: no member uses digital services or the internet.
+
+    Where the digital-services fact is not recorded (a review made under the 2022-2025 form),
+    the internet fact decides, so a forecast over earlier reviews still reads something."""
+    uses = facts.uses_digital_services
+    if uses is None:
+        uses = facts.uses_internet
+    if uses is None:
+        return Finding(None)
+    if uses:
+        return Finding(False)
+    return Finding(True, (_("Không thành viên nào sử dụng dịch vụ số, internet"),))
+
+
+# --- indicator sets as data -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One indicator of a standard: the column it is stored in (1..13 -> d01..d13), its code,
+    the rule (a key of RULES) and the rule's parameters."""
+
+    column: int
+    code: str
+    rule: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+
+def _members_rule(fn):
+    return lambda present, facts, on, size, params: fn(present, on, **params)
+
+
+def _facts_rule(fn):
+    return lambda present, facts, on, size, params: fn(facts, **params)
+
+
+# name -> (function(present, facts, on, member_count, params), {param: (kind, min, max)}).
+# kind: "int", "number" or "choices" (a list of allowed codes).
+RULES: dict[str, tuple] = {
+    "employment": (_members_rule(employment), {}),
+    "dependants": (
+        _members_rule(dependants),
+        {
+            "max_share": ("number", 0, 1),
+            "child_age": ("int", 1, 25),
+            "elderly_age": ("int", 40, 100),
+        },
+    ),
+    "nutrition": (_members_rule(nutrition), {"child_age": ("int", 1, 25)}),
+    "health_insurance": (_members_rule(health_insurance), {"min_age": ("int", 0, 100)}),
+    "adult_education": (
+        _members_rule(adult_education),
+        {"min_age": ("int", 10, 60), "max_age": ("int", 10, 60)},
+    ),
+    "child_schooling": (
+        _members_rule(child_schooling),
+        {"min_age": ("int", 0, 18), "max_age": ("int", 1, 25)},
+    ),
+    "housing_quality": (_facts_rule(housing_quality), {"min_nondurable_parts": ("int", 1, 3)}),
+    "housing_area": (
+        lambda present, facts, on, size, params: housing_area(facts, size, **params),
+        {"min_m2_per_person": ("number", 1, 100)},
+    ),
+    "water": (_facts_rule(water), {"safe_sources": ("choices", SAFE_WATER | {"unprotected"})}),
+    "latrine": (
+        _facts_rule(latrine),
+        {"hygienic": ("choices", HYGIENIC_LATRINES | {"unhygienic"})},
+    ),
+    "telecom": (_facts_rule(telecom), {}),
+    "information_access": (_facts_rule(information_access), {}),
+    "digital_services": (_facts_rule(digital_services), {}),
+    "waste_treatment": (
+        _facts_rule(waste_treatment),
+        {"acceptable": ("choices", frozenset(WASTE_TREATMENTS))},
+    ),
+}
+
+
+def apply_rule(
+    spec: IndicatorSpec, present: Sequence[MemberFacts], facts, on: date, size: int
+) -> Finding:
+    fn, _schema = RULES[spec.rule]
+    params = {k: (frozenset(v) if isinstance(v, list | tuple) else v) for k, v in spec.params}
+    return fn(present, facts, on, size, params)
+
+
+def rule_params_errors(rule: str, params: dict) -> dict[str, str]:
+    """Why a rule's parameters are refused ({} when they are valid): an unknown rule, an
+    unknown parameter, a value of the wrong kind or out of range."""
+    if rule not in RULES:
+        return {"rule": _("Không có quy tắc “%(rule)s”.") % {"rule": rule}}
+    if not isinstance(params, dict):
+        return {"params": _("Tham số phải là một đối tượng JSON.")}
+    schema = RULES[rule][1]
+    errors = {}
+    for name, value in params.items():
+        if name not in schema:
+            errors[name] = _("Quy tắc này không có tham số “%(name)s”.") % {"name": name}
+            continue
+        kind, *bounds = schema[name]
+        if kind == "choices":
+            allowed = bounds[0]
+            if not isinstance(value, list) or not value or not set(value) <= set(allowed):
+                errors[name] = _("Phải là danh sách khác rỗng gồm các mã: %(codes)s.") % {
+                    "codes": ", ".join(sorted(allowed))
+                }
+            continue
+        low, high = bounds
+        number_ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind == "int" and not (number_ok and float(value).is_integer()):
+            errors[name] = _("Phải là số nguyên.")
+        elif not number_ok:
+            errors[name] = _("Phải là một số.")
+        elif not low <= value <= high:
+            errors[name] = _("Phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}
+    ages = {"min_age", "max_age"} <= params.keys()
+    if not errors and ages and params["min_age"] >= params["max_age"]:
+        errors["max_age"] = _("Tuổi tối đa phải lớn hơn tuổi tối thiểu.")
+    return errors
+
+
+def columns_of(specs: Sequence[IndicatorSpec]) -> tuple[int, ...]:
+    return tuple(spec.column for spec in specs)
+
+
+# The 12 indicators of Decree 07/2021/NĐ-CP in columns 1..12 (the seeded data says the same).
+DEFAULT_INDICATORS = tuple(
+    IndicatorSpec(column=n, code=f"CS{n:02d}", rule=rule)
+    for n, rule in enumerate(
+        (
+            "employment",
+            "dependants",
+            "nutrition",
+            "health_insurance",
+            "adult_education",
+            "child_schooling",
+            "housing_quality",
+            "housing_area",
+            "water",
+            "latrine",
+            "telecom",
+            "information_access",
+        ),
+        start=1,
+    )
+)
+
+
+# --- low-income workers (Decree 30/2025/NĐ-CP amending Decree 07/2021) ------------------------
+
+
+@dataclass(frozen=True)
+class LowIncomeRule:
+    """The conditions of a low-income worker (người lao động có thu nhập thấp), as data."""
+
+    rural_line: int
+    urban_line: int
+    min_age: int = 15
+    # Up to the retirement age (Labour Code 2019 Art. 169) when True [verify, provisional].
+    up_to_retirement: bool = True
+    # Work statuses that count (those in the labour force) [verify, provisional].
+    work_statuses: frozenset[str] = frozenset(
+        {WAGE_CONTRACT, WAGE_NO_CONTRACT, SELF_EMPLOYED, UNEMPLOYED}
+    )
+
+
+def is_low_income_worker(
+    member: MemberFacts,
+    *,
+    on: date,
+    income_per_capita: int,
+    is_urban: bool,
+    classification: str,
+    rule: LowIncomeRule,
+) -> bool:
+    """A member of a household that is neither poor nor near-poor, whose income per person is
+    at or below the low-income line (≤ is inclusive), of working age and in the labour force."""
+    if classification in (POOR, NEAR_POOR):
+        return False
+    line = rule.urban_line if is_urban else rule.rural_line
+    if income_per_capita > line:
+        return False
+    months = age_in_months(member.date_of_birth, on)
+    if months < rule.min_age * 12:
+        return False
+    if rule.up_to_retirement and months >= retirement_age_months(is_female=member.is_female, on=on):
+        return False
+    return member.work_status in rule.work_statuses
+
+
 def deprivations(
-    members: Iterable[MemberFacts], facts: HouseholdFacts, on: date
+    members: Iterable[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> dict[int, Finding]:
-    """All 12 indicators derived from the recorded facts, keyed 1..12."""
+    """The indicators of a standard derived from the recorded facts, keyed by their column
+    (1..13, HouseholdReview.d01..d13). Without `indicators`: the 12 of Decree 07/2021."""
     present = members_on(members, on)
     return {
-        1: employment(present, on),
-        2: dependants(present, on),
-        3: nutrition(present, on),
-        4: health_insurance(present, on),
-        5: adult_education(present, on),
-        6: child_schooling(present, on),
-        7: housing_quality(facts),
-        8: housing_area(facts, len(present)),
-        9: water(facts),
-        10: latrine(facts),
-        11: telecom(facts),
-        12: information_access(facts),
+        spec.column: apply_rule(spec, present, facts, on, len(present))
+        for spec in (indicators or DEFAULT_INDICATORS)
     }
 
 
@@ -554,7 +789,11 @@ class Resolved:
     conflicts: tuple[int, ...]  # indicators where the reviewer's tick contradicts the facts
 
 
-def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | None]) -> Resolved:
+def resolve_deprivations(
+    findings: dict[int, Finding],
+    ticks: dict[int, bool | None],
+    columns: Sequence[int] = INDICATORS,
+) -> Resolved:
     """Combine what the facts say with what the reviewer ticked on the form.
 
     Where the facts decide and no tick is given, the facts stand ("derived"). Where the facts
@@ -564,7 +803,7 @@ def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | N
     deprived: dict[int, bool] = {}
     sources: dict[int, str] = {}
     conflicts = []
-    for n in INDICATORS:
+    for n in columns:
         finding = findings.get(n, Finding(None))
         tick = ticks.get(n)
         if tick is None:
@@ -635,6 +874,7 @@ def evaluate(
     lines: StandardLines,
     on: date,
     declared_size: int | None = None,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> Evaluation:
     """The whole household form in one call: facts + ticks -> deprivations -> classification.
 
@@ -642,10 +882,11 @@ def evaluate(
     """
     members = list(members)
     present = members_on(members, on)
+    specs = tuple(indicators or DEFAULT_INDICATORS)
     if not present and (facts is NO_FACTS or facts == NO_FACTS):
-        resolved, reasons = ticks_only(ticks), {}
+        resolved, reasons = ticks_only(ticks, columns_of(specs)), {}
     else:
-        resolved, reasons = from_facts(present, facts, ticks, on, declared_size)
+        resolved, reasons = from_facts(present, facts, ticks, on, declared_size, specs)
     count = sum(resolved.deprived.values())
     return Evaluation(
         deprived=resolved.deprived,
@@ -667,13 +908,13 @@ NO_FACTS = HouseholdFacts()
 _ALL_REVIEWER = dict.fromkeys(INDICATORS, REVIEWER)
 
 
-def ticks_only(ticks: dict[int, bool | None]) -> Resolved:
+def ticks_only(ticks: dict[int, bool | None], columns: Sequence[int] = INDICATORS) -> Resolved:
     """Nothing recorded but the ticks (an imported row without members): every indicator's
     finding is unknown, so each tick stands as the reviewer's and no conflict can arise. The
     same result as `from_facts` with no facts (tests compare the two), ten times cheaper."""
     return Resolved(
-        deprived={n: bool(ticks.get(n)) for n in INDICATORS},
-        sources=dict(_ALL_REVIEWER),
+        deprived={n: bool(ticks.get(n)) for n in columns},
+        sources=dict(_ALL_REVIEWER) if columns is INDICATORS else dict.fromkeys(columns, REVIEWER),
         conflicts=(),
     )
 
@@ -684,10 +925,15 @@ def from_facts(
     ticks: dict[int, bool | None],
     on: date,
     declared_size: int | None,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> tuple[Resolved, dict[int, tuple[str, ...]]]:
     """The findings of the recorded facts, resolved with the ticks; and their reasons."""
-    findings = deprivations(present, facts, on)
+    specs = tuple(indicators or DEFAULT_INDICATORS)
+    findings = deprivations(present, facts, on, specs)
     if not present and declared_size:
-        findings[8] = housing_area(facts, declared_size)
-    reasons = {n: findings[n].reasons for n in INDICATORS if findings[n].reasons}
-    return resolve_deprivations(findings, ticks), reasons
+        for spec in specs:
+            if spec.rule == "housing_area":
+                findings[spec.column] = apply_rule(spec, present, facts, on, declared_size)
+    columns = columns_of(specs)
+    reasons = {n: findings[n].reasons for n in columns if findings[n].reasons}
+    return resolve_deprivations(findings, ticks, columns), reasons
