@@ -265,6 +265,16 @@ TICK_CHOICES = [
 YES_NO_UNKNOWN = [("", _("Chưa ghi nhận")), ("1", _("Có")), ("0", _("Không"))]
 
 
+# Which rules read each optional fact of Phiếu B: the form asks a fact only when an indicator of
+# the year's standard reads it.
+FACT_RULES = {
+    "uses_internet": {"telecom", "digital_services"},
+    "has_information_device": {"information_access"},
+    "uses_digital_services": {"digital_services"},
+    "waste_treatment": {"waste_treatment"},
+}
+
+
 class ReviewForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     income_per_capita = forms.CharField(
@@ -307,20 +317,44 @@ class ReviewForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         required=False,
     )
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    uses_digital_services = forms.ChoiceField(
+        label=_(
+            "Có thành viên sử dụng dịch vụ số (dịch vụ công trực tuyến, thanh toán số, internet)"
+        ),
+        choices=YES_NO_UNKNOWN,
+        required=False,
+    )
+    waste_treatment = forms.ChoiceField(
+        label=_("Xử lý rác thải sinh hoạt"),
+        choices=[("", _("Chưa ghi nhận")), *HouseholdReview.WasteTreatment.choices],
+        required=False,
+    )
     confirm_conflicts = forms.BooleanField(
         label=_("Tôi xác nhận các chỉ số đánh dấu khác với thông tin nhân khẩu là đúng"),
         required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, indicators=None, **kwargs) -> None:
+        """`indicators`: the PovertyIndicator rows of the review year's standard (None: the
+        12 of 2022-2025). A fact no indicator of the standard reads is not asked."""
         super().__init__(*args, **kwargs)
-        for n, name in INDICATOR_NAMES.items():
+        if indicators is None:
+            self.columns = {n: f"CS{n:02d} {name}" for n, name in INDICATOR_NAMES.items()}
+            used = {spec.rule for spec in rules.DEFAULT_INDICATORS}
+        else:
+            self.columns = {i.column: f"{i.code} {i.name}" for i in indicators}
+            used = {i.rule for i in indicators}
+        for n, label in self.columns.items():
             self.fields[f"t{n:02d}"] = forms.ChoiceField(
-                label=f"CS{n:02d} {name}", choices=TICK_CHOICES, required=False
+                label=label, choices=TICK_CHOICES, required=False
             )
+        for fact, needed_by in FACT_RULES.items():
+            if not used & needed_by:
+                del self.fields[fact]
 
     def tick_fields(self):
-        return [self[f"t{n:02d}"] for n in INDICATOR_NAMES]
+        return [self[f"t{n:02d}"] for n in self.columns]
 
     def clean_income_per_capita(self) -> int:
         value = rules.parse_vietnamese_integer(self.cleaned_data["income_per_capita"])
@@ -345,8 +379,10 @@ class ReviewForm(forms.Form):
                 latrine=data.get("latrine") or "",
                 uses_internet=tri(data.get("uses_internet")),
                 has_information_device=tri(data.get("has_information_device")),
+                waste_treatment=data.get("waste_treatment") or "",
+                uses_digital_services=tri(data.get("uses_digital_services")),
             ),
-            ticks={n: tri(data.get(f"t{n:02d}")) for n in INDICATOR_NAMES},
+            ticks={n: tri(data.get(f"t{n:02d}")) for n in self.columns},
         )
 
     @staticmethod
@@ -366,9 +402,11 @@ class ReviewForm(forms.Form):
             "latrine": review.latrine,
             "uses_internet": tri(review.uses_internet),
             "has_information_device": tri(review.has_information_device),
+            "waste_treatment": review.waste_treatment,
+            "uses_digital_services": tri(review.uses_digital_services),
         }
-        flags = review.deprivation_flags()
-        for n in INDICATOR_NAMES:
+        flags = review.column_flags()
+        for n in flags:
             # Only the reviewer's own ticks are shown as ticks; derived results re-derive.
             if review.sources.get(str(n)) in ("reviewer", "overridden"):
                 initial[f"t{n:02d}"] = tri(flags[n])

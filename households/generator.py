@@ -36,8 +36,8 @@ from households.models import (
     Member,
     ReviewRound,
 )
-from households.models.reviews import INDICATOR_FIELDS
-from households.selectors import standard_for_year
+from households.models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
+from households.selectors import indicator_specs, standard_for_year
 from households.services import default_reference_date
 
 # Poor-household rate by district code, around the figures of end 2021 (domain §4).
@@ -119,7 +119,14 @@ REVIEW_COLUMNS = (
     "latrine",
     "uses_internet",
     "has_information_device",
-    *INDICATOR_FIELDS,
+    "waste_treatment",
+    "uses_digital_services",
+    *COLUMN_FIELDS,
+    "standard_revision",
+    "poverty_line",
+    "local_standard_id",
+    "local_classification",
+    "local_deprivation_count",
     "sources",
     "reasons",
     "deprivation_count",
@@ -166,6 +173,7 @@ class Generator:
         self.serials: dict[str, int] = {}
         self.standards = {y: standard_for_year(y) for y in (year - 1, year)}
         self.lines = {y: s.lines() for y, s in self.standards.items()}
+        self.specs = {y: indicator_specs(s) for y, s in self.standards.items()}
         self.now = timezone.now()
         self.copy = connection.vendor == "postgresql"
         # JSON columns: COPY takes the text, bulk_create the Python value.
@@ -402,6 +410,7 @@ class Generator:
                 is_urban=urban,
                 lines=self.lines[year],
                 on=default_reference_date(year),
+                indicators=self.specs[year],
             )
 
         evaluation = classified(dwelling)
@@ -456,6 +465,11 @@ class Generator:
         years = (self.year - 1, self.year)
         dates = {y: default_reference_date(y) for y in years}
         standard_ids = {y: self.standards[y].pk for y in years}
+        revisions = {y: self.standards[y].revision for y in years}
+        poverty_lines = {
+            y: {False: self.lines[y].rural_poverty_line, True: self.lines[y].urban_poverty_line}
+            for y in years
+        }
         on = dates[self.year]
         household_id, member_id, review_id = ids["household"], ids["member"], ids["review"]
         for commune in communes:
@@ -554,18 +568,14 @@ class Generator:
                             dwelling.latrine,
                             dwelling.uses_internet,
                             dwelling.has_information_device,
-                            deprived[1],
-                            deprived[2],
-                            deprived[3],
-                            deprived[4],
-                            deprived[5],
-                            deprived[6],
-                            deprived[7],
-                            deprived[8],
-                            deprived[9],
-                            deprived[10],
-                            deprived[11],
-                            deprived[12],
+                            dwelling.waste_treatment,
+                            dwelling.uses_digital_services,
+                            *(deprived.get(n, False) for n in COLUMN_NUMBERS),
+                            revisions[y],
+                            poverty_lines[y][urban[y]],
+                            None,
+                            "",
+                            None,
                             dumps({str(n): s for n, s in ev.sources.items()}),
                             dumps({str(n): list(v) for n, v in ev.reasons.items()}),
                             ev.count,
@@ -662,6 +672,7 @@ class Generator:
                 kind=ReviewRound.Kind.PERIODIC,
                 month=0,
                 reference_date=default_reference_date(y),
+                standard=self.standards[y],
             )
             for commune in communes
             for y in years

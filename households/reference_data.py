@@ -8,6 +8,7 @@ overwritten where the file says otherwise.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -121,31 +122,49 @@ def agencies_load() -> LoadResult:
     return result
 
 
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
+STANDARD_INTEGERS = (
+    "year_from",
+    "year_to",
+    "rural_poverty_line",
+    "urban_poverty_line",
+    "poor_min_deprivations",
+)
+STANDARD_OPTIONAL_INTEGERS = (
+    "rural_average_line",
+    "urban_average_line",
+    "low_income_year_from",
+    "low_income_year_to",
+    "low_income_rural_line",
+    "low_income_urban_line",
+)
+
+
 def standards_load() -> LoadResult:
+    """The national standards and their indicator sets (sources in the files' `source`)."""
     result = LoadResult()
     standards = {}
     for row in _read(REFERENCE_DIR / "poverty-standards.csv"):
-        values = {k: row[k] for k in ("name", "legal_basis")}
-        values.update(
-            {
-                k: int(row[k])
-                for k in (
-                    "year_from",
-                    "year_to",
-                    "rural_poverty_line",
-                    "urban_poverty_line",
-                    "rural_average_line",
-                    "urban_average_line",
-                    "poor_min_deprivations",
-                )
-            }
-        )
+        values = {k: row[k] for k in ("name", "legal_basis", "scope", "provisional_note", "source")}
+        values.update({k: int(row[k]) for k in STANDARD_INTEGERS})
+        values.update({k: _int_or_none(row[k]) for k in STANDARD_OPTIONAL_INTEGERS})
+        values["has_average_band"] = row["has_average_band"] == "1"
+        values["low_income_provisional"] = row["low_income_provisional"] == "1"
+        values["low_income_params"] = json.loads(row["low_income_params"] or "{}")
         standards[row["code"]] = _upsert(PovertyStandard, {"code": row["code"]}, values, result)
     for row in _read(REFERENCE_DIR / "poverty-indicators.csv"):
         _upsert(
             PovertyIndicator,
             {"standard": standards[row["standard"]], "number": int(row["number"])},
-            {k: row[k] for k in ("code", "service", "name", "description")},
+            {
+                **{k: row[k] for k in ("code", "service", "name", "description", "rule", "source")},
+                "column": int(row["column"]),
+                "params": json.loads(row["params"] or "{}"),
+                "provisional": row["provisional"] == "1",
+            },
             result,
         )
     for order, row in enumerate(_read(REFERENCE_DIR / "poverty-causes.csv")):

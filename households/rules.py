@@ -723,6 +723,9 @@ DEFAULT_INDICATORS = tuple(
 # --- low-income workers (Decree 30/2025/NĐ-CP amending Decree 07/2021) ------------------------
 
 
+LOW_INCOME_WORK_STATUSES = frozenset({WAGE_CONTRACT, WAGE_NO_CONTRACT, SELF_EMPLOYED, UNEMPLOYED})
+
+
 @dataclass(frozen=True)
 class LowIncomeRule:
     """The conditions of a low-income worker (người lao động có thu nhập thấp), as data."""
@@ -733,9 +736,7 @@ class LowIncomeRule:
     # Up to the retirement age (Labour Code 2019 Art. 169) when True [verify, provisional].
     up_to_retirement: bool = True
     # Work statuses that count (those in the labour force) [verify, provisional].
-    work_statuses: frozenset[str] = frozenset(
-        {WAGE_CONTRACT, WAGE_NO_CONTRACT, SELF_EMPLOYED, UNEMPLOYED}
-    )
+    work_statuses: frozenset[str] = LOW_INCOME_WORK_STATUSES
 
 
 def is_low_income_worker(

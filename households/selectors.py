@@ -7,11 +7,12 @@ staff see everything; anybody else sees nothing. Lookups outside the scope raise
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
+from . import roles, rules
 from .models import Agency, Area, Household, HouseholdReview, ReviewRound
 
 EVERYTHING = None
@@ -109,14 +110,84 @@ def agency_of(user) -> Agency | None:
     return profile.agency if profile is not None else None
 
 
-def standard_for_year(year: int):
-    """The poverty standard in force for a year (raises when none is defined)."""
+class NoStandardError(ValidationError):
+    """No poverty standard is in force for a year: a message for whoever can add one."""
+
+    def __init__(self, year: int, *, scope: str = "national") -> None:
+        self.year = year
+        super().__init__(
+            _(
+                "Chưa có chuẩn nghèo áp dụng cho năm %(year)s, nên chưa phân loại được hộ. "
+                "Quản trị viên của tỉnh cần khai báo chuẩn nghèo cho năm này (Quản trị > Chuẩn "
+                "nghèo); cán bộ xã, phường hãy báo Sở Nông nghiệp và Môi trường."
+            )
+            % {"year": year},
+            code="no_standard",
+        )
+
+
+def standard_for_year(year: int, *, scope: str = "national", province_path: str = ""):
+    """The standard in force for a year: the national one, or a province's local one (None when
+    the province has no local standard). Raises NoStandardError when no national one covers it."""
     from .models import PovertyStandard
 
-    standard = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year).first()
+    standards = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year, scope=scope)
+    if scope == PovertyStandard.Scope.LOCAL:
+        paths = rules.ancestor_paths(province_path) if province_path else []
+        return standards.filter(province__path__in=paths).first()
+    standard = standards.first()
     if standard is None:
-        raise PovertyStandard.DoesNotExist(f"No poverty standard covers {year}")
+        raise NoStandardError(year)
     return standard
+
+
+def standard_for_round(round_):
+    """The standard a round classifies under (its own, else the one in force for its year)."""
+    if round_.standard_id is not None:
+        return round_.standard
+    return standard_for_year(round_.year)
+
+
+def indicator_specs(standard) -> tuple:
+    """The standard's indicator set as rules.IndicatorSpec, in order (one query)."""
+    return tuple(i.spec() for i in standard.indicators.order_by("number"))
+
+
+def indicator_list(standard) -> list:
+    """The standard's indicators (models), in order, for labels: code, name, dimension, column."""
+    return list(standard.indicators.order_by("number"))
+
+
+def low_income_workers(review, members) -> list | None:
+    """The members of a review's household who are low-income workers (Decree 30/2025/NĐ-CP),
+    or None when the review's standard does not identify them in its year."""
+    rule = review.standard.low_income_rule(review.year)
+    if rule is None:
+        return None
+    facts = [(m, member_facts_from(_member_values(m))) for m in members]
+    present = rules.members_on([f for _m, f in facts], review.reference_date)
+    return [
+        m
+        for m, f in facts
+        if f in present
+        and rules.is_low_income_worker(
+            f,
+            on=review.reference_date,
+            income_per_capita=review.income_per_capita,
+            is_urban=review.is_urban,
+            classification=review.classification,
+            rule=rule,
+        )
+    ]
+
+
+def low_income_worker_names(review, members) -> list[str] | None:
+    found = low_income_workers(review, members)
+    return None if found is None else [m.full_name for m in found]
+
+
+def _member_values(member) -> dict:
+    return {f: getattr(member, f) for f in MEMBER_FACT_FIELDS}
 
 
 # The stored fields a member's facts are made of (rules.MemberFacts; "sex" gives is_female).
@@ -174,6 +245,8 @@ def review_facts(review: HouseholdReview):
         latrine=review.latrine,
         uses_internet=review.uses_internet,
         has_information_device=review.has_information_device,
+        waste_treatment=review.waste_treatment,
+        uses_digital_services=review.uses_digital_services,
     )
 
 

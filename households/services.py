@@ -22,9 +22,11 @@ from .models import (
     ReviewReopening,
     ReviewRound,
 )
-from .models.reviews import INDICATOR_FIELDS
+from .models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
 from .selectors import (
+    indicator_specs,
     member_facts,
+    standard_for_round,
     standard_for_year,
 )
 from .signals import announce_review_data_changed
@@ -54,12 +56,23 @@ def is_year_locked(*, commune: Area, year: int) -> bool:
 def review_round_get_or_create(
     *, commune: Area, year: int, kind: str = ReviewRound.Kind.PERIODIC, month: int = 0
 ) -> ReviewRound:
+    """The round of a commune and year; a new one names the national standard in force for its
+    year (NoStandardError, a ValidationError, when there is none: nothing is created)."""
+    round_ = ReviewRound.objects.filter(area=commune, year=year, kind=kind, month=month).first()
+    if round_ is not None:
+        if round_.standard_id is None:
+            round_.standard = standard_for_year(year)
+            ReviewRound.objects.filter(pk=round_.pk).update(standard=round_.standard)
+        return round_
     round_, _created = ReviewRound.objects.get_or_create(
         area=commune,
         year=year,
         kind=kind,
         month=month,
-        defaults={"reference_date": default_reference_date(year)},
+        defaults={
+            "reference_date": default_reference_date(year),
+            "standard": standard_for_year(year),
+        },
     )
     return round_
 
@@ -82,10 +95,14 @@ class ReviewInput:
     ticks: dict[int, bool | None]
 
 
-def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
-    """Classify without saving (the form's live preview uses it)."""
+def review_evaluate(
+    *, household: Household, year: int, data: ReviewInput, standard=None
+) -> rules.Evaluation:
+    """Classify without saving (the form's live preview uses it), under the standard of the
+    household's round for the year (else the one in force for the year)."""
     on = default_reference_date(year)
-    standard = standard_for_year(year)
+    if standard is None:
+        standard = standard_of(commune=household.commune, year=year)
     return rules.evaluate(
         members=member_facts(household),
         facts=data.facts,
@@ -95,17 +112,50 @@ def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> ru
         lines=standard.lines(),
         on=on,
         declared_size=household.declared_size,
+        indicators=indicator_specs(standard),
     )
 
 
-def _apply_evaluation(review: HouseholdReview, evaluation: rules.Evaluation) -> None:
-    for n, field in zip(rules.INDICATORS, INDICATOR_FIELDS, strict=True):
-        setattr(review, field, evaluation.deprived[n])
+def standard_of(*, commune: Area, year: int):
+    """The standard of the commune's periodic round of the year, else the one in force."""
+    round_ = (
+        ReviewRound.objects.select_related("standard")
+        .filter(area=commune, year=year, kind=ReviewRound.Kind.PERIODIC, month=0)
+        .first()
+    )
+    return standard_for_round(round_) if round_ is not None else standard_for_year(year)
+
+
+def _apply_evaluation(review: HouseholdReview, evaluation: rules.Evaluation, standard) -> None:
+    for n, field in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True):
+        setattr(review, field, evaluation.deprived.get(n, False))
     review.sources = {str(n): s for n, s in evaluation.sources.items()}
     review.reasons = {str(n): list(r) for n, r in evaluation.reasons.items()}
     review.deprivation_count = evaluation.count
     review.classification = evaluation.classification
     review.member_count = evaluation.member_count
+    review.standard = standard
+    review.standard_revision = standard.revision
+    lines = standard.lines()
+    review.poverty_line = lines.urban_poverty_line if review.is_urban else lines.rural_poverty_line
+
+
+def _apply_local(review: HouseholdReview, household: Household, data, year: int) -> None:
+    """The household's status under the province's local standard, beside the national one."""
+    from .models import PovertyStandard
+
+    local = standard_for_year(
+        year, scope=PovertyStandard.Scope.LOCAL, province_path=household.commune.path
+    )
+    if local is None:
+        review.local_standard = None
+        review.local_classification = ""
+        review.local_deprivation_count = None
+        return
+    evaluation = review_evaluate(household=household, year=year, data=data, standard=local)
+    review.local_standard = local
+    review.local_classification = evaluation.classification
+    review.local_deprivation_count = evaluation.count
 
 
 @transaction.atomic
@@ -130,6 +180,7 @@ def review_save(
             _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
         )
     round_ = review_round_get_or_create(commune=household.commune, year=year)
+    standard = standard_for_round(round_)
     review = (
         HouseholdReview.objects.select_for_update()
         .filter(household=household, round=round_)
@@ -146,16 +197,15 @@ def review_save(
             raise ValidationError(
                 _("Phiếu đã gửi hoặc đã duyệt không thể sửa. Cần mở lại phiếu kèm lý do.")
             )
-    evaluation = review_evaluate(household=household, year=year, data=data)
+    evaluation = review_evaluate(household=household, year=year, data=data, standard=standard)
     if evaluation.conflicts and not confirm_conflicts:
         raise ValidationError(
             _(
                 "Các chỉ số %(codes)s được đánh dấu khác với thông tin nhân khẩu. Hãy kiểm tra và xác nhận."
             )
-            % {"codes": ", ".join(f"CS{n:02d}" for n in evaluation.conflicts)},
+            % {"codes": ", ".join(_column_codes(standard, evaluation.conflicts))},
             code="conflicts",
         )
-    standard = standard_for_year(year)
     if review is None:
         review = HouseholdReview(
             household=household,
@@ -166,7 +216,6 @@ def review_save(
         )
     else:
         review.version += 1
-    review.standard = standard
     review.is_urban = is_urban_for(household.commune, round_.reference_date)
     review.income_per_capita = data.income_per_capita
     review.nondurable_parts = data.facts.nondurable_parts
@@ -175,13 +224,21 @@ def review_save(
     review.latrine = data.facts.latrine
     review.uses_internet = data.facts.uses_internet
     review.has_information_device = data.facts.has_information_device
+    review.waste_treatment = data.facts.waste_treatment
+    review.uses_digital_services = data.facts.uses_digital_services
     if review.status == HouseholdReview.Status.RETURNED:
         review.status = HouseholdReview.Status.DRAFT
-    _apply_evaluation(review, evaluation)
+    _apply_evaluation(review, evaluation, standard)
+    _apply_local(review, household, data, year)
     review._history_user = user
     review.save()
     review.refresh_from_db()
     return review
+
+
+def _column_codes(standard, columns) -> list[str]:
+    codes = dict(standard.indicators.values_list("column", "code"))
+    return [codes.get(n, f"CS{n:02d}") for n in columns]
 
 
 def _transition(review: HouseholdReview, *, expected: tuple[str, ...], user) -> HouseholdReview:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import roles, rules, selectors, services
-from .filters import INDICATOR_NAMES, HouseholdFilter
+from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
     MemberFormSet,
@@ -144,11 +144,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user, pk=pk)
     reviews = list(
         household.reviews.select_related("standard", "entered_by", "approved_by")
-        .prefetch_related("reopenings__reopened_by")
+        .prefetch_related("reopenings__reopened_by", "standard__indicators")
         .order_by("-year", "-pk")
     )
     show_ids = selectors.can_see_identifiers(user, household)
     members = list(household.members.all())
+    for review in reviews:
+        review.low_income_workers = selectors.low_income_worker_names(review, members)
     for member in members:
         member.shown_citizen_id = (
             member.citizen_id if show_ids else rules.mask_identifier(member.citizen_id)
@@ -168,34 +170,49 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _indicator_rows(review: HouseholdReview) -> list[dict]:
-    flags = review.deprivation_flags()
+    """The review's indicators, those of the standard that classified it."""
+    flags = review.column_flags()
     return [
         {
-            "number": n,
-            "name": name,
-            "deprived": flags[n],
-            "source": review.sources.get(str(n), ""),
-            "reasons": review.reasons.get(str(n), []),
+            "number": indicator.column,
+            "code": indicator.code,
+            "name": indicator.name,
+            "dimension": indicator.service,
+            "deprived": flags[indicator.column],
+            "source": review.sources.get(str(indicator.column), ""),
+            "reasons": review.reasons.get(str(indicator.column), []),
         }
-        for n, name in INDICATOR_NAMES.items()
+        for indicator in review.standard.indicators.all()
     ]
 
 
 # --- the review form --------------------------------------------------------------------------
 
 
-def _evaluation_rows(evaluation: rules.Evaluation) -> list[dict]:
+def _evaluation_rows(evaluation: rules.Evaluation, indicators) -> list[dict]:
     return [
         {
-            "number": n,
-            "name": name,
-            "deprived": evaluation.deprived[n],
-            "source": evaluation.sources[n],
-            "reasons": evaluation.reasons.get(n, ()),
-            "conflict": n in evaluation.conflicts,
+            "number": i.column,
+            "code": i.code,
+            "name": i.name,
+            "dimension": i.service,
+            "deprived": evaluation.deprived.get(i.column, False),
+            "source": evaluation.sources.get(i.column, ""),
+            "reasons": evaluation.reasons.get(i.column, ()),
+            "conflict": i.column in evaluation.conflicts,
         }
-        for n, name in INDICATOR_NAMES.items()
+        for i in indicators
     ]
+
+
+def _review_standard(household: Household, year: int):
+    """The standard of the year's round (NoStandardError when the year has none)."""
+    return services.standard_of(commune=household.commune, year=year)
+
+
+def _no_standard_page(request: HttpRequest, household: Household, year: int, error):
+    context = {"household": household, "year": year, "message": _messages_of(error)[0]}
+    return render(request, "households/no_standard.html", context, status=409)
 
 
 def _current_review(household: Household, year: int) -> HouseholdReview | None:
@@ -211,11 +228,18 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get_for_edit(user, pk=pk)
     review = _current_review(household, year)
-    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review))
+    try:
+        standard = review.standard if review is not None else _review_standard(household, year)
+    except selectors.NoStandardError as error:
+        return _no_standard_page(request, household, year, error)
+    indicators = selectors.indicator_list(standard)
+    form = ReviewForm(
+        request.POST or None, initial=ReviewForm.initial_from(review), indicators=indicators
+    )
     evaluation = None
     editable = review is None or review.status in ("draft", "returned")
     if form.is_valid():
-        evaluation = _evaluate_or_none(household, year, form)
+        evaluation = _evaluate_or_none(household, year, form, standard=standard)
         save = services.review_save_submit if "submit" in request.POST else services.review_save
         try:
             review = save(
@@ -232,7 +256,7 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             messages.success(request, _("Đã lưu phiếu rà soát năm %(year)s.") % {"year": year})
             return redirect("households:detail", pk=household.pk)
     elif review is not None and request.method == "GET":
-        evaluation = _evaluate_or_none(household, year, form, initial=True)
+        evaluation = _evaluate_or_none(household, year, form, initial=True, standard=standard)
     context = {
         "household": household,
         "year": year,
@@ -241,18 +265,23 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "editable": editable,
         "locked": services.is_year_locked(commune=household.commune, year=year),
         "evaluation": evaluation,
-        "rows": _evaluation_rows(evaluation) if evaluation else [],
+        "rows": _evaluation_rows(evaluation, indicators) if evaluation else [],
+        "standard": standard,
+        "indicator_total": len(indicators),
+        "provisional": [i for i in indicators if i.provisional],
     }
     return render(request, "households/review_form.html", context)
 
 
-def _evaluate_or_none(household, year, form, *, initial: bool = False):
+def _evaluate_or_none(household, year, form, *, standard, initial: bool = False):
     if initial:
-        form = ReviewForm(form.initial)
+        form = ReviewForm(form.initial, indicators=selectors.indicator_list(standard))
         if not form.is_valid():
             return None
     try:
-        return services.review_evaluate(household=household, year=year, data=form.review_input())
+        return services.review_evaluate(
+            household=household, year=year, data=form.review_input(), standard=standard
+        )
     except (ValueError, ValidationError):
         return None
 
@@ -261,13 +290,22 @@ def _evaluate_or_none(household, year, form, *, initial: bool = False):
 @require_POST
 def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     household = selectors.household_get_for_edit(request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    evaluation = _evaluate_or_none(household, year, form) if form.is_valid() else None
+    review = _current_review(household, year)
+    try:
+        standard = review.standard if review is not None else _review_standard(household, year)
+    except selectors.NoStandardError as error:
+        return JsonResponse({"errors": {"__all__": _messages_of(error)}}, status=409)
+    indicators = selectors.indicator_list(standard)
+    form = ReviewForm(request.POST, indicators=indicators)
+    evaluation = (
+        _evaluate_or_none(household, year, form, standard=standard) if form.is_valid() else None
+    )
     html = render_to_string(
         "households/_review_result.html",
         {
             "evaluation": evaluation,
-            "rows": _evaluation_rows(evaluation) if evaluation else [],
+            "indicator_total": len(indicators),
+            "rows": _evaluation_rows(evaluation, indicators) if evaluation else [],
             "errors": form.errors,
         },
         request=request,

@@ -62,7 +62,34 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("is_ethnic_minority", "Dân tộc thiểu số", "flag", required=False, width=10),
     Column("no_labour_capacity", "Không có khả năng lao động", "flag", required=False, width=12),
     Column("wants_loan", "Nhu cầu vay vốn", "flag", required=False, width=10),
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP); optional in earlier years.
+    Column("waste_treatment", "Xử lý rác thải sinh hoạt", "waste", required=False, width=16),
+    Column("uses_digital_services", "Sử dụng dịch vụ số", "fact", required=False, width=10),
 )
+WASTE_CHOICES = {
+    "Được thu gom": "collected",
+    "Tự xử lý hợp vệ sinh": "treated_on_site",
+    "Không thu gom, không xử lý": "untreated",
+}
+
+
+DEFAULT_SET = [(n, f"CS{n:02d}") for n in range(1, 13)]  # 2022-2026: the published titles
+
+
+def household_columns(indicators=None) -> tuple[Column, ...]:
+    """The HO sheet's columns with the tick columns titled by a standard's indicators (rows of
+    PovertyIndicator, in order): position N of the ticks is the standard's N-th indicator."""
+    if indicators is None or [(i.column, i.code) for i in indicators] == DEFAULT_SET:
+        return HOUSEHOLD_COLUMNS
+    titles = dict(zip(INDICATOR_FIELDS, (f"{i.code} {i.name}" for i in indicators), strict=False))
+    return tuple(
+        Column(c.key, titles.get(c.key, c.title), c.kind, c.required, c.width)
+        if c.kind == "indicator"
+        else c
+        for c in HOUSEHOLD_COLUMNS
+    )
+
+
 # The indicator columns are required as columns (not as cells: a row with no income and no
 # indicator is a household without a review of the year, as the export writes it).
 REQUIRED_HOUSEHOLD_KEYS = frozenset(
@@ -88,6 +115,14 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("school_level", "Đang đi học", "choice", required=False, width=20),
     Column("education", "Trình độ học vấn", "choice", required=False, width=24),
     Column("work_status", "Tình trạng việc làm", "choice", required=False, width=30),
+    # Computed (Decree 30/2025/NĐ-CP, 2025-2026): written by the export, ignored on import.
+    Column(
+        "low_income_worker",
+        "Người lao động có thu nhập thấp",
+        "computed",
+        required=False,
+        width=12,
+    ),
 )
 REQUIRED_MEMBER_KEYS = frozenset({"code", "full_name", "date_of_birth", "sex", "relationship"})
 

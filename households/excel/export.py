@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from households import rules
 from households.models import HouseholdReview, Member
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import COLUMN_FIELDS
 from households.rules import mask_identifier
+from households.selectors import NoStandardError, indicator_list, standard_for_year
 
-from .columns import label_for
+from .columns import WASTE_CHOICES, label_for
 from .writer import CLASSIFICATION_LABELS
+
+WASTE_LABELS = {value: label for label, value in WASTE_CHOICES.items()}
+
+
+def year_indicators(year: int) -> list | None:
+    """The indicators (in order) of the standard in force for `year`; None when there is none
+    (the workbook then keeps the 2022-2025 titles)."""
+    try:
+        return indicator_list(standard_for_year(year))
+    except NoStandardError:
+        return None
+
 
 CHUNK = 2000
 HOUSEHOLD_VALUES = (
@@ -31,9 +45,11 @@ HOUSEHOLD_VALUES = (
 REVIEW_VALUES = (
     "household_id",
     "income_per_capita",
-    *INDICATOR_FIELDS,
+    *COLUMN_FIELDS,
     "deprivation_count",
     "classification",
+    "waste_treatment",
+    "uses_digital_services",
 )
 
 
@@ -58,17 +74,24 @@ def export_rows(
 ) -> Iterator[list]:
     """Rows of sheet HO in the import's column order, plus the two computed columns."""
     reveal = _revealer(reveal_paths)
+    indicators = year_indicators(year)
+    # Tick N of the sheet is the standard's N-th indicator, read from its column (d01..d13).
+    positions = [2 + i.column - 1 for i in indicators] if indicators else list(range(2, 14))
     buffer: list[tuple] = []
     for row in queryset.order_by("code").values_list(*HOUSEHOLD_VALUES).iterator(chunk_size=CHUNK):
         buffer.append(row)
         if len(buffer) >= CHUNK:
-            yield from _with_reviews(buffer, year, reveal)
+            yield from _with_reviews(buffer, year, reveal, positions)
             buffer = []
     if buffer:
-        yield from _with_reviews(buffer, year, reveal)
+        yield from _with_reviews(buffer, year, reveal, positions)
 
 
-def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
+def _tri(value: bool | None) -> int | None:
+    return None if value is None else _bit(value)
+
+
+def _with_reviews(households: list[tuple], year: int, reveal, positions) -> Iterator[list]:
     reviews = {
         r[0]: r
         for r in HouseholdReview.objects.filter(
@@ -82,24 +105,68 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
         base = [h[1], h[2], h[3] or "", h[4], reveal(h[5], h[11]), h[6]]
         flags = [_bit(x) for x in h[7:11]]
         if review is None:
-            yield [*base, None, *([None] * 12), *flags, None, None]
+            yield [*base, None, *([None] * len(positions)), *flags, None, None, None, None]
         else:
             yield [
                 *base,
                 review[1],
-                *(_bit(x) for x in review[2:14]),
+                *(_bit(review[p]) for p in positions),
                 *flags,
-                review[14],
-                CLASSIFICATION_LABELS.get(review[15], review[15]),
+                WASTE_LABELS.get(review[17], ""),
+                _tri(review[18]),
+                review[15],
+                CLASSIFICATION_LABELS.get(review[16], review[16]),
             ]
 
 
+def _low_income_check(year: int | None):
+    """member values -> "1"/"" (a low-income worker in the year's review), or None when the
+    year's standard does not identify them (the column then stays empty)."""
+    if year is None:
+        return None
+    try:
+        standard = standard_for_year(year)
+    except NoStandardError:
+        return None
+    rule = standard.low_income_rule(year)
+    if rule is None:
+        return None
+
+    def check(dob, sex, work, income, is_urban, classification, on) -> int | None:
+        if income is None or dob is None:
+            return None
+        facts = rules.MemberFacts(
+            full_name="", date_of_birth=dob, is_female=sex == Member.Sex.FEMALE, work_status=work
+        )
+        found = rules.is_low_income_worker(
+            facts,
+            on=on,
+            income_per_capita=income,
+            is_urban=is_urban,
+            classification=classification,
+            rule=rule,
+        )
+        return 1 if found else 0
+
+    return check
+
+
 def export_member_rows(
-    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None
+    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None, year: int | None = None
 ) -> Iterator[list]:
     reveal = _revealer(reveal_paths)
+    check = _low_income_check(year)
+    review = HouseholdReview.objects.filter(
+        household_id=OuterRef("household_id"), year=year, is_current=True
+    ).order_by("-round__month", "-pk")
     members = (
         Member.objects.filter(household__in=queryset.values("id"), left_on__isnull=True)
+        .annotate(
+            r_income=Subquery(review.values("income_per_capita")[:1]),
+            r_urban=Subquery(review.values("is_urban")[:1]),
+            r_class=Subquery(review.values("classification")[:1]),
+            r_on=Subquery(review.values("reference_date")[:1]),
+        )
         .order_by("household__code", "id")
         .values_list(
             "household__code",
@@ -113,10 +180,16 @@ def export_member_rows(
             "education",
             "work_status",
             "household__area_path",
+            "r_income",
+            "r_urban",
+            "r_class",
+            "r_on",
         )
         .iterator(chunk_size=CHUNK)
     )
-    for code, name, dob, sex, rel, cid, card, school, education, work, path in members:
+    for row in members:
+        code, name, dob, sex, rel, cid, card, school, education, work, path = row[:11]
+        low_income = check(dob, sex, work, *row[11:]) if check is not None else None
         cid = reveal(cid, path)
         yield [
             code,
@@ -129,4 +202,5 @@ def export_member_rows(
             label_for("school_level", school) if school else "",
             label_for("education", education),
             label_for("work_status", work),
+            low_income,
         ]

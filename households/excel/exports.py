@@ -22,7 +22,7 @@ from households import selectors
 from households.filters import HouseholdFilter
 from households.models import ExportJob, HouseholdReview
 
-from .export import export_member_rows, export_rows
+from .export import export_member_rows, export_rows, year_indicators
 from .services import job_claim
 from .writer import export_write
 
@@ -60,7 +60,8 @@ def export_file_write(
     rows = export_rows(queryset, year=year, reveal_paths=reveal)
     if progress is not None:
         rows = _counted(rows, progress)
-    return export_write(path, rows, export_member_rows(queryset, reveal_paths=reveal))
+    members = export_member_rows(queryset, reveal_paths=reveal, year=year)
+    return export_write(path, rows, members, year_indicators(year))
 
 
 def _counted(rows: Iterable[list], progress) -> Iterator[list]:

@@ -24,6 +24,8 @@ from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
 from households.selectors import (
     MEMBER_FACT_FIELDS,
+    NoStandardError,
+    indicator_specs,
     member_facts_from,
     scope_paths,
     standard_for_year,
@@ -115,7 +117,10 @@ def _frozen(value):
 
 def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     on = default_reference_date(year)
-    standard = standard_for_year(year)
+    try:
+        standard = standard_for_year(year)
+    except NoStandardError as exc:  # the whole file cannot be classified: say why, once
+        raise WorkbookError(exc.messages[0]) from exc
     codes = {h.commune_code for h in parsed.households}
     communes: dict[str, v.CommuneRef] = {}
     areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
@@ -196,6 +201,8 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
         on=on,
         lines=standard.lines(),
         standard_id=standard.id,
+        indicators=indicator_specs(standard),
+        standard_revision=standard.revision,
         communes=communes,
         hamlets=hamlets,
         households=households,

@@ -16,7 +16,7 @@ from operator import itemgetter
 from django.utils.translation import gettext as _
 
 from households import rules
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import COLUMN_FIELDS, INDICATOR_FIELDS
 
 from .columns import (
     HOUSEHOLD_COLUMNS,
@@ -25,6 +25,7 @@ from .columns import (
     MEMBER_SHEET,
     REQUIRED_HOUSEHOLD_KEYS,
     REQUIRED_MEMBER_KEYS,
+    WASTE_CHOICES,
     choice_lookup,
 )
 from .reader import Sheet, Workbook
@@ -41,9 +42,13 @@ HOUSEHOLD_FIELDS = (
 )
 REVIEW_FIELDS = (
     "standard_id",
+    "standard_revision",
+    "poverty_line",
     "is_urban",
     "income_per_capita",
-    *INDICATOR_KEYS,
+    "waste_treatment",
+    "uses_digital_services",
+    *COLUMN_FIELDS,
     "sources",
     "reasons",
     "deprivation_count",
@@ -60,6 +65,9 @@ MEMBER_FIELDS = (
     "work_status",
 )
 MEMBER_INDEX = {name: i for i, name in enumerate(MEMBER_FIELDS)}
+_WASTE = {rules.normalize_text(label): value for label, value in WASTE_CHOICES.items()} | {
+    value: value for value in WASTE_CHOICES.values()
+}
 LOCKED_STATUSES = frozenset({"submitted", "approved"})
 
 
@@ -111,8 +119,10 @@ class HouseholdRow:
     declared_size: int
     flags: dict[str, bool]
     income: int | None  # None with ticks None: no review of the year in this row
-    ticks: tuple[bool, ...] | None  # CS01..CS12 in order
+    ticks: tuple[bool, ...] | None  # the standard's indicators 1..12 in order
     members: list[MemberRow] = field(default_factory=list)
+    waste_treatment: str = ""
+    uses_digital_services: bool | None = None
 
 
 @dataclass
@@ -175,10 +185,15 @@ class ColumnMap:
         self.index: dict[str, int] = {}
         self.titles = {c.key: c.title for c in columns}
         by_title = {c.normalized: c for c in columns}
+        # A tick column is also found by its code ("CS11 ..."): each standard names its own.
+        by_code = {c.normalized.split()[0]: c for c in columns if c.kind == "indicator"}
         for position, title in enumerate(sheet.header):
             if not title:
                 continue
-            column = by_title.get(normalize(title))
+            normalized = normalize(title)
+            column = by_title.get(normalized)
+            if column is None and normalized:
+                column = by_code.get(normalized.split()[0])
             if column is None:
                 warnings.append(
                     Issue(
@@ -281,6 +296,8 @@ HOUSEHOLD_KEYS = (
     "income",
     *INDICATOR_KEYS,
     *FLAG_KEYS,
+    "waste_treatment",
+    "uses_digital_services",
 )
 
 
@@ -302,7 +319,8 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
     before = len(errors)
     raw_code, raw_commune, raw_hamlet, raw_name, raw_cid, raw_size, raw_income = cells[:7]
     raw_ticks = cells[7:19]
-    raw_flags = cells[19:]
+    raw_flags = cells[19:23]
+    raw_waste, raw_digital = cells[23:25]
 
     def error(key: str, message: str) -> None:
         errors.append(columns.issue(sheet, number, key, message))
@@ -368,6 +386,18 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
                         % {"v": cell_text(raw)},
                     )
         ticks = tuple(map(bool, bits))
+    waste = ""
+    if not _blank(raw_waste):
+        waste = _WASTE.get(normalize(cell_text(raw_waste)), "")
+        if not waste:
+            error(
+                "waste_treatment",
+                _("Xử lý rác thải phải là một trong: %(labels)s.")
+                % {"labels": "; ".join(WASTE_CHOICES)},
+            )
+    digital = None if _blank(raw_digital) else _fast_bit(raw_digital)
+    if digital is None and not _blank(raw_digital):
+        error("uses_digital_services", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
     if len(errors) > before:
         return None
     return HouseholdRow(
@@ -381,6 +411,8 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
         flags=flags,
         income=income,
         ticks=ticks,
+        waste_treatment=waste,
+        uses_digital_services=digital,
     )
 
 
@@ -552,6 +584,9 @@ class Context:
     households: dict[str, ExistingHousehold]
     reviews: dict[int, ExistingReview]  # household id -> review of the year's periodic round
     citizen_ids: dict[str, tuple[int, int]]  # active member CCCD -> (household id, member id)
+    # The year's standard: its indicators in order (tick N of a row is the N-th) and revision.
+    indicators: tuple = rules.DEFAULT_INDICATORS
+    standard_revision: int = 1
 
 
 @dataclass(slots=True)
@@ -686,24 +721,39 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
         review_values = None
         review_changed = False
         if row.ticks is not None:
+            household_facts = rules.NO_FACTS
+            if row.waste_treatment or row.uses_digital_services is not None:
+                household_facts = rules.HouseholdFacts(
+                    waste_treatment=row.waste_treatment,
+                    uses_digital_services=row.uses_digital_services,
+                )
+            indicators = context.indicators
             evaluation = rules.evaluate(
                 members=facts,
-                facts=rules.HouseholdFacts(),
-                ticks=dict(zip(rules.INDICATORS, row.ticks, strict=True)),
+                facts=household_facts,
+                ticks={
+                    spec.column: tick for spec, tick in zip(indicators, row.ticks, strict=False)
+                },
                 income_per_capita=row.income,
                 is_urban=commune.is_urban,
                 lines=context.lines,
                 on=context.on,
                 declared_size=row.declared_size,
+                indicators=indicators,
             )
             deprived = evaluation.deprived
+            lines = context.lines
             review_values = {
                 "standard_id": context.standard_id,
+                "standard_revision": context.standard_revision,
+                "poverty_line": (
+                    lines.urban_poverty_line if commune.is_urban else lines.rural_poverty_line
+                ),
                 "is_urban": commune.is_urban,
                 "income_per_capita": row.income,
-                **dict(
-                    zip(INDICATOR_KEYS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
-                ),
+                "waste_treatment": row.waste_treatment,
+                "uses_digital_services": row.uses_digital_services,
+                **{f"d{n:02d}": deprived.get(n, False) for n in range(1, 14)},
                 "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
                 "deprivation_count": evaluation.count,

@@ -23,6 +23,7 @@ from .columns import (
     MEMBER_CHOICE_LISTS,
     MEMBER_COLUMNS,
     MEMBER_SHEET,
+    household_columns,
 )
 
 BOLD = Font(bold=True)
@@ -45,7 +46,10 @@ INSTRUCTIONS = (
     "3. Mã xã: mã thống kê của xã, phường, thị trấn (ví dụ 29173 là Xã An Đức).",
     "4. Thôn/ấp: tên ấp của xã; tên chưa có sẽ được tạo mới (không phân biệt hoa thường, dấu).",
     "5. Thu nhập: số đồng/người/tháng, có thể gõ 1.500.000 hoặc 1 500 000.",
-    "6. CS01 đến CS12: 1 = thiếu hụt, 0 = không thiếu hụt, như đánh dấu trên phiếu B.",
+    "6. CS01 đến CS12: 1 = thiếu hụt, 0 = không thiếu hụt, như đánh dấu trên phiếu B; tên các",
+    "   chỉ số là của chuẩn nghèo áp dụng cho năm của mẫu (từ năm 2027: Nghị định 351/2025/NĐ-CP).",
+    "   Xử lý rác thải sinh hoạt: Được thu gom / Tự xử lý hợp vệ sinh / Không thu gom, không xử lý;",
+    "   Sử dụng dịch vụ số: 1 hoặc 0 (dùng cho chuẩn 2027-2030; để trống nếu chưa ghi nhận).",
     "7. Người có công, Dân tộc thiểu số, Không có khả năng lao động, Nhu cầu vay vốn: 1 hoặc 0.",
     "8. Để trống cả thu nhập và 12 chỉ số nếu hộ chưa có phiếu rà soát năm nhập.",
     "9. Trang NHAN_KHAU (không bắt buộc): mỗi dòng một nhân khẩu, Mã hộ phải có ở trang HO.",
@@ -57,20 +61,26 @@ INSTRUCTIONS = (
 )
 
 
-def template_build(path: str | Path) -> None:
+# The template leaves out what only the export writes (computed statuses).
+TEMPLATE_MEMBER_COLUMNS = tuple(c for c in MEMBER_COLUMNS if c.kind != "computed")
+
+
+def template_build(path: str | Path, indicators=None) -> None:
+    """The empty import workbook; `indicators`: those of the year's standard (titles)."""
+    columns = household_columns(indicators)
     book = Workbook()
     sheet = book.active
     sheet.title = HOUSEHOLD_SHEET
-    _header(sheet, HOUSEHOLD_COLUMNS)
+    _header(sheet, columns)
     bits = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
     bits.error = _("Chỉ nhập 1 hoặc 0.")
     sheet.add_data_validation(bits)
-    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
-        if column.kind in ("indicator", "flag"):
+    for index, column in enumerate(columns, start=1):
+        if column.kind in ("indicator", "flag", "fact"):
             letter = get_column_letter(index)
             bits.add(f"{letter}2:{letter}50000")
     members = book.create_sheet(MEMBER_SHEET)
-    _header(members, MEMBER_COLUMNS)
+    _header(members, TEMPLATE_MEMBER_COLUMNS)
     lists = book.create_sheet("DANH_MUC")
     card = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
     card.error = bits.error
@@ -122,13 +132,16 @@ def _header(sheet, columns) -> None:
     sheet.freeze_panes = "A2"
 
 
-def export_write(path: str | Path, rows: Iterable[list], members: Iterable[list] | None) -> int:
+def export_write(
+    path: str | Path, rows: Iterable[list], members: Iterable[list] | None, indicators=None
+) -> int:
     """Stream rows into a write-only workbook (memory stays flat). Returns the household count."""
+    columns = household_columns(indicators)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(HOUSEHOLD_SHEET)
-    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    titles = [c.title for c in HOUSEHOLD_COLUMNS] + list(EXPORT_EXTRA_TITLES)
+    titles = [c.title for c in columns] + list(EXPORT_EXTRA_TITLES)
     sheet.append([_bold(sheet, t) for t in titles])
     count = 0
     formatted = _formatted_columns(sheet, HOUSEHOLD_COLUMNS)

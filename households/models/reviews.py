@@ -11,6 +11,10 @@ from .standards import PovertyStandard
 
 INDICATOR_NUMBERS = tuple(range(1, 13))
 INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATOR_NUMBERS)
+# Every result column (d13: household waste treatment, from the 2027 standard). A standard's
+# PovertyIndicator.column says which of them holds each of its indicators.
+COLUMN_NUMBERS = tuple(range(1, 14))
+COLUMN_FIELDS = tuple(f"d{n:02d}" for n in COLUMN_NUMBERS)
 # Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
 # reference data: PovertyIndicator).
 INDICATOR_NAMES = {
@@ -70,6 +74,16 @@ class ReviewRound(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
+    # The standard the round classifies under; set when the round is made (the national one in
+    # force for its year) and changeable only by an explicit, audited re-classification.
+    standard = models.ForeignKey(
+        PovertyStandard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("chuẩn nghèo áp dụng"),
+    )
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -124,6 +138,11 @@ class HouseholdReview(models.Model):
         VENTILATED_PIT = "ventilated_pit", _("Chìm có ống thông hơi")
         UNHYGIENIC = "unhygienic", _("Không hợp vệ sinh hoặc không có")
 
+    class WasteTreatment(models.TextChoices):
+        COLLECTED = "collected", _("Được thu gom")
+        TREATED_ON_SITE = "treated_on_site", _("Tự xử lý hợp vệ sinh (ủ, chôn lấp đúng cách)")
+        UNTREATED = "untreated", _("Không thu gom, không xử lý (vứt ra môi trường)")
+
     # household and year are indexed by the composite indexes below (household first, year first).
     household = models.ForeignKey(
         Household, on_delete=models.CASCADE, related_name="reviews", db_index=False
@@ -156,7 +175,21 @@ class HouseholdReview(models.Model):
         null=True,
         blank=True,
     )
-    # The 12 deprivation results: one column each so that reports aggregate them in SQL.
+    # db_default on the columns added in 2026: the COPY writers (generator, import) name their
+    # columns and leave these to the database.
+    waste_treatment = models.CharField(
+        _("xử lý rác thải sinh hoạt"),
+        max_length=20,
+        choices=WasteTreatment.choices,
+        blank=True,
+        db_default="",
+    )
+    uses_digital_services = models.BooleanField(
+        _("có thành viên sử dụng dịch vụ số (dịch vụ công trực tuyến, thanh toán số...)"),
+        null=True,
+        blank=True,
+    )
+    # The deprivation results: one column each so that reports aggregate them in SQL.
     d01 = models.BooleanField(_("CS01 Việc làm"), default=False)
     d02 = models.BooleanField(_("CS02 Người phụ thuộc"), default=False)
     d03 = models.BooleanField(_("CS03 Dinh dưỡng"), default=False)
@@ -169,6 +202,25 @@ class HouseholdReview(models.Model):
     d10 = models.BooleanField(_("CS10 Nhà tiêu hợp vệ sinh"), default=False)
     d11 = models.BooleanField(_("CS11 Dịch vụ viễn thông"), default=False)
     d12 = models.BooleanField(_("CS12 Phương tiện tiếp cận thông tin"), default=False)
+    d13 = models.BooleanField(
+        _("Xử lý rác thải sinh hoạt (chuẩn 2027-2030)"), default=False, db_default=False
+    )
+    # What decided the classification: the standard's revision and the line applied.
+    standard_revision = models.PositiveIntegerField(default=1, db_default=1)
+    poverty_line = models.PositiveIntegerField(_("chuẩn nghèo áp dụng (đồng)"), null=True)
+    # The household's status under the province's local standard, when one is in force; the
+    # national figures never read these.
+    local_standard = models.ForeignKey(
+        PovertyStandard, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    local_classification = models.CharField(
+        _("phân loại theo chuẩn địa phương"),
+        max_length=16,
+        choices=Classification.choices,
+        blank=True,
+        db_default="",
+    )
+    local_deprivation_count = models.PositiveSmallIntegerField(null=True, blank=True)
     # {"1": "derived" | "reviewer" | "overridden", ...} and {"1": ["reason", ...], ...}
     sources = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
@@ -220,6 +272,7 @@ class HouseholdReview(models.Model):
             "round",
             "year",
             "standard",
+            "local_standard",
             "classification",
             "status",
             "is_current",
@@ -263,6 +316,10 @@ class HouseholdReview(models.Model):
         return {
             n: getattr(self, f) for n, f in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True)
         }
+
+    def column_flags(self) -> dict[int, bool]:
+        """Every result column, d01..d13, keyed 1..13."""
+        return {n: getattr(self, f) for n, f in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True)}
 
 
 class ReviewReopening(models.Model):
