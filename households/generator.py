@@ -168,6 +168,7 @@ class Generator:
         self.n = households
         self.year = year
         self.rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
+        self.facts_rng = random.Random(seed + 1)  # noqa: S311
         self.demo = demo
         self.out = out
         self.serials: dict[str, int] = {}
@@ -384,6 +385,13 @@ class Generator:
             else rng.choice(["septic", "semi_septic"]),
             uses_internet=not (bad and rng.random() < 0.6),
             has_information_device=not (bad and rng.random() < 0.3),
+            # The 2027 facts from their own stream, so the earlier facts of a seed stay the same.
+            waste_treatment=(
+                "untreated"
+                if self.facts_rng.random() < (0.5 if bad else 0.05)
+                else self.facts_rng.choice(["collected", "treated_on_site"])
+            ),
+            uses_digital_services=self.facts_rng.random() >= (0.5 if bad else 0.1),
         )
 
     def income(self, target: str, urban: bool, year: int) -> int:

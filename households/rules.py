@@ -739,6 +739,17 @@ class LowIncomeRule:
     work_statuses: frozenset[str] = LOW_INCOME_WORK_STATUSES
 
 
+# Age groups of the low-income worker counts (dashboard, official table): (code, from, to incl.).
+LOW_INCOME_AGE_GROUPS = (("15_34", 15, 34), ("35_54", 35, 54), ("55_plus", 55, None))
+
+
+def age_group(age: int) -> str:
+    for code, low, high in LOW_INCOME_AGE_GROUPS:
+        if age >= low and (high is None or age <= high):
+            return code
+    return ""
+
+
 def is_low_income_worker(
     member: MemberFacts,
     *,
@@ -938,3 +949,21 @@ def from_facts(
     columns = columns_of(specs)
     reasons = {n: findings[n].reasons for n in columns if findings[n].reasons}
     return resolve_deprivations(findings, ticks, columns), reasons
+
+
+# --- forecast under another standard ---------------------------------------------------------
+
+
+def carried_ticks(sources: dict[str, str], flags: dict[int, bool], columns) -> dict:
+    """The reviewer's own determinations (source "reviewer" or "overridden") carried to the
+    same columns of another standard (one concept keeps its column); what was derived from the
+    facts is derived again by the other standard's rules."""
+    return {
+        n: flags.get(n, False) if sources.get(str(n)) in (REVIEWER, OVERRIDDEN) else None
+        for n in columns
+    }
+
+
+def class_change(before: str, after: str) -> str:
+    """A key of the change between two classifications: "poor>near_poor" ("" when the same)."""
+    return "" if before == after else f"{before}>{after}"

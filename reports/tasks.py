@@ -58,3 +58,10 @@ def snapshot_rebuild_schedule(*, year: int, trigger: str, countdown: int) -> boo
         args=[year], kwargs={"trigger": trigger, "job_id": job.pk}, countdown=countdown
     )
     return True
+
+
+@shared_task(name="reports.tasks.forecast_job_run_task", time_limit=3600, soft_time_limit=3500)
+def forecast_job_run_task(job_id: int) -> int:
+    from .forecast import forecast_job_run
+
+    return forecast_job_run(job_id=job_id).pk

@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -11,8 +13,9 @@ from households.selectors import agency_of
 
 from . import selectors, services, tasks
 from .dashboard import dashboard_get
-from .forms import OfficialTableForm, RebuildForm
-from .models import RebuildJob
+from .forecast import forecast_job_create
+from .forms import ForecastForm, OfficialTableForm, RebuildForm
+from .models import ForecastJob, RebuildJob
 from .official import official_workbook_build
 from .xlsx import table_workbook
 
@@ -99,3 +102,58 @@ def jobs(request: HttpRequest) -> HttpResponse:
         return redirect("reports:jobs")
     context = {"form": form, "jobs": selectors.job_list()[:50]}
     return render(request, "reports/jobs.html", context)
+
+
+# --- forecast under another standard ------------------------------------------------------
+
+
+def _provincial(request: HttpRequest) -> None:
+    if not roles.is_provincial(request.user):
+        raise Http404
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def forecast(request: HttpRequest) -> HttpResponse:
+    _provincial(request)
+    form = ForecastForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        job = forecast_job_create(
+            user=request.user,
+            area=form.cleaned_data["area"],
+            standard=form.cleaned_data["standard"],
+        )
+        return redirect("reports:forecast-job", pk=job.pk)
+    jobs = ForecastJob.objects.filter(user=request.user).select_related("area", "standard")[:10]
+    return render(request, "reports/forecast.html", {"form": form, "jobs": jobs})
+
+
+def _forecast_job(request: HttpRequest, pk: int) -> ForecastJob:
+    _provincial(request)
+    job = ForecastJob.objects.select_related("area", "standard").filter(pk=pk, user=request.user)
+    found = job.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def forecast_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _forecast_job(request, pk)
+    provisional = job.standard.indicators.filter(provisional=True).count()
+    context = {"job": job, "summary": job.summary, "provisional": provisional}
+    return render(request, "reports/forecast_job.html", context)
+
+
+@login_required
+def forecast_download(request: HttpRequest, pk: int) -> FileResponse:
+    job = _forecast_job(request, pk)
+    if job.status != ForecastJob.Status.DONE or not Path(job.file_path).exists():
+        raise Http404
+    name = f"du-bao-{job.area.code}-{job.standard.code}.xlsx"
+    return FileResponse(
+        open(job.file_path, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type=XLSX,
+    )

@@ -31,6 +31,9 @@ INDICATOR_NAMES = {
     11: _("Sử dụng dịch vụ viễn thông"),
     12: _("Phương tiện tiếp cận thông tin"),
 }
+# Every result column's short name (d13 from the 2027-2030 standard; a standard's own names are
+# its PovertyIndicator rows).
+COLUMN_NAMES = {**INDICATOR_NAMES, 13: _("Xử lý rác thải sinh hoạt")}
 
 
 class Classification(models.TextChoices):
