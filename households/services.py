@@ -26,6 +26,7 @@ from .models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
 from .selectors import (
     indicator_specs,
     member_facts,
+    review_facts,
     standard_for_round,
     standard_for_year,
 )
@@ -509,3 +510,55 @@ def population_save(*, area: Area, year: int, households: int, persons: int, use
     population.save()
     announce_review_data_changed(years={year}, area_paths=[area.path])
     return population
+
+
+@transaction.atomic
+def round_reclassify(*, round_: ReviewRound, standard, user, reason: str) -> int:
+    """Put a round under another standard and classify its open reviews again: an explicit,
+    audited action (the round's and each review's history record who, when and why).
+
+    Refused when a review of the round is submitted or approved (reopen it first), when the
+    standard does not cover the round's year, and without a reason. Returns the reviews
+    classified again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do phân loại lại.")})
+    if not standard.year_from <= round_.year <= standard.year_to:
+        raise ValidationError(
+            {
+                "standard": _("Chuẩn “%(name)s” không áp dụng cho năm %(year)s.")
+                % {"name": standard.name, "year": round_.year}
+            }
+        )
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status == ReviewRound.Status.LOCKED:
+        raise LockedYearError(_("Kỳ rà soát đã khoá số liệu."))
+    reviews = list(round_.reviews.select_for_update().select_related("household__commune"))
+    closed = [r for r in reviews if r.status not in ("draft", "returned")]
+    if closed:
+        raise ValidationError(
+            _(
+                "Có %(n)s phiếu đã gửi hoặc đã duyệt trong kỳ này. Cần mở lại các phiếu đó "
+                "trước khi phân loại lại."
+            )
+            % {"n": len(closed)}
+        )
+    round_.standard = standard
+    round_._history_user = user
+    round_._change_reason = reason.strip()[:100]
+    round_.save(update_fields=["standard"])
+    for review in reviews:
+        flags = review.column_flags()
+        data = ReviewInput(
+            income_per_capita=review.income_per_capita,
+            facts=review_facts(review),
+            ticks=rules.carried_ticks(review.sources, flags, COLUMN_NUMBERS),
+        )
+        evaluation = review_evaluate(
+            household=review.household, year=review.year, data=data, standard=standard
+        )
+        _apply_evaluation(review, evaluation, standard)
+        review.version += 1
+        review._history_user = user
+        review._change_reason = reason.strip()[:100]
+        review.save()
+    return len(reviews)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from households.generator import Generator
 
@@ -17,9 +18,12 @@ class Command(BaseCommand):
         parser.add_argument("--demo", action="store_true")
 
     def handle(self, *args, households: int, year: int, seed: int, demo: bool, **options) -> None:
-        generator = Generator(
-            households=households, year=year, seed=seed, demo=demo, out=self.stdout
-        )
+        try:
+            generator = Generator(
+                households=households, year=year, seed=seed, demo=demo, out=self.stdout
+            )
+        except ValidationError as exc:  # no standard covers a year: say so, no traceback
+            raise CommandError(" ".join(exc.messages)) from exc
         totals = generator.run()
         self.stdout.write(
             f"Đã sinh {totals['households']} hộ, {totals['members']} nhân khẩu, "
