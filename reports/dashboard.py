@@ -230,7 +230,14 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     values = selectors.value_map(
         snapshot,
         [area],
-        {*SUMMARY_CODES, *MOVEMENT_CODES, *DEPRIVATION_CODES, *target_codes},
+        {
+            *SUMMARY_CODES,
+            *MOVEMENT_CODES,
+            *DEPRIVATION_CODES,
+            *target_codes,
+            *LOW_INCOME_CODES,
+            *LOCAL_CODES,
+        },
         more_areas=children,
         more_codes={*CHILD_CODES, *target_codes, *LOW_INCOME_CODES, *LOCAL_CODES},
     )

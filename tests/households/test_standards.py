@@ -162,7 +162,8 @@ def test_review_form_2026_works_and_2027_asks_the_new_facts(client, alice, house
     assert 'name="waste_treatment"' in html
     assert 'name="uses_digital_services"' in html
     assert "CS12 Xử lý rác thải sinh hoạt" in html
-    assert 'name="t13"' in html and 'name="t12"' not in html
+    assert 'name="t13"' in html
+    assert 'name="t12"' not in html
     assert "tham số tạm tính" in html  # the provisional notice
 
 
@@ -417,7 +418,8 @@ def test_admin_form_shows_the_field_and_reason(client, django_user_model):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Chuẩn nghèo phải lớn hơn 0 đồng." in html
-    assert "trùng với chuẩn" in html and s2027.name in html
+    assert "trùng với chuẩn" in html
+    assert s2027.name in html
     assert not PovertyStandard.objects.filter(code="X").exists()
 
 
