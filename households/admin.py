@@ -44,15 +44,19 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(PovertyStandard)
-class PovertyStandardAdmin(admin.ModelAdmin):
+class PovertyStandardAdmin(SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
+        "scope",
         "year_from",
         "year_to",
         "rural_poverty_line",
         "urban_poverty_line",
+        "revision",
     )
+    list_filter = ("scope",)
+    raw_id_fields = ("province",)
     inlines = [IndicatorInline]
 
 
@@ -63,7 +67,7 @@ class PovertyCauseAdmin(admin.ModelAdmin):
 
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(SimpleHistoryAdmin):
-    list_display = ("year", "kind", "month", "area", "reference_date", "status")
+    list_display = ("year", "kind", "month", "area", "reference_date", "status", "standard")
     list_filter = ("year", "kind", "status")
     raw_id_fields = ("area",)
 

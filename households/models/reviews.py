@@ -110,6 +110,22 @@ class ReviewRound(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} – {self.area}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.pk or self.standard_id is None:
+            return
+        stored = ReviewRound.objects.filter(pk=self.pk).values_list("standard_id", flat=True)
+        if stored.first() != self.standard_id and self.reviews.exists():
+            raise ValidationError(
+                {
+                    "standard": _(
+                        "Kỳ rà soát đã có phiếu: đổi chuẩn bằng thao tác phân loại lại "
+                        "(có ghi lý do), không sửa trực tiếp."
+                    )
+                }
+            )
+
 
 class HouseholdReview(models.Model):
     """Phiếu B of one household in one round: facts, the 12 deprivations, the classification."""
