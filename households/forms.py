@@ -268,7 +268,7 @@ YES_NO_UNKNOWN = [("", _("Chưa ghi nhận")), ("1", _("Có")), ("0", _("Không"
 # Which rules read each optional fact of Phiếu B: the form asks a fact only when an indicator of
 # the year's standard reads it.
 FACT_RULES = {
-    "uses_internet": {"telecom", "digital_services"},
+    "uses_internet": {"telecom"},
     "has_information_device": {"information_access"},
     "uses_digital_services": {"digital_services"},
     "waste_treatment": {"waste_treatment"},

@@ -274,6 +274,12 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     standard = year_standard(snapshot.year)
     compared = standards_compared(context["years"])
     context["standard"] = standard
+    # The notice of unconfirmed parameters is for provincial staff (who can get them confirmed).
+    context["provisional_count"] = (
+        standard.indicators.filter(provisional=True).count()
+        if standard is not None and context["is_provincial"]
+        else 0
+    )
     context["compared_standards"] = compared if len(compared) > 1 else []
     tables["deprivations"] = _deprivation_table(values, area, indicators)
     tables["movements"] = _movement_table(values, area)

@@ -216,6 +216,8 @@ def test_import_and_generator_refuse_a_year_without_standard(alice, tmp_path):
     build_workbook([household_row()], path=path)
     with pytest.raises(WorkbookError, match="2031"):
         excel_services.workbook_validate(path=path, user=alice, year=2031)
+    with pytest.raises(CommandError, match="2031"):  # the bulk import command
+        call_command("import_reviews", str(path), year=2031, user="alice")
     with pytest.raises(CommandError, match="2031"):
         call_command("generate_province", households=5, year=2031)
 
