@@ -1,9 +1,12 @@
 """What another standard would do to the lists: the latest approved reviews of an area
 classified again under that standard, in memory. Reads only; nothing is written.
 
-The same rules classify as for a review (rules.evaluate): the stored facts of the review, the
-members as they were on its reference date, the reviewer's own ticks carried to the same
-columns (rules.carried_ticks), the stored income and area type.
+The same rules classify as for a review: where the other standard applies the same rule with the
+same parameters to a column, the stored result stands (rules.reusable_columns); the other columns
+are derived by their rule from the stored facts of the review (and the members on its reference
+date, only when such a rule reads them), resolved with the reviewer's own tick; the class comes
+from the other standard's lines (rules.reclassified). Tests compare it with rules.evaluate run one
+household at a time.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass, field
 from . import rules
 from .models import Area, HouseholdReview, Member, PovertyStandard
 from .models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
-from .selectors import MEMBER_FACT_FIELDS, indicator_list, member_facts_from
+from .selectors import MEMBER_FACT_FIELDS, indicator_list, indicator_specs, member_facts_from
 
 CHUNK = 2000
 REVIEW_VALUES = (
@@ -165,59 +168,70 @@ def forecast_run(
     year = year or latest_approved_year(area) or 0
     target = indicator_list(standard)
     specs = tuple(i.spec() for i in target)
-    target_columns = {i.column for i in target}
     lines = standard.lines()
     communes: dict[int, CommuneForecast] = {}
     changes: list[HouseholdChange] = []
-    source_ids: set[int] = set()
+    plans: dict[int, tuple] = {}  # source standard id -> (columns reused, specs derived, members?)
     done = 0
     for chunk in _reviews(area, year):
-        members = _members([row[1] for row in chunk])
+        for standard_id in {row[6] for row in chunk} - plans.keys():
+            source = indicator_specs(PovertyStandard.objects.get(pk=standard_id))
+            reuse = rules.reusable_columns(source, specs)
+            derive = tuple(s for s in specs if s.column not in reuse)
+            plans[standard_id] = (reuse, derive, any(s.rule in rules.MEMBER_RULES for s in derive))
+        needing = [row[1] for row in chunk if plans[row[6]][2]]
+        members = _members(needing) if needing else {}
         for row in chunk:
             (_id, household_id, code, head, size, commune_id, standard_id, on, urban, income) = row[
                 :10
             ]
-            source_ids.add(standard_id)
+            reuse, derive, _needs_members = plans[standard_id]
             flags = dict(zip(COLUMN_NUMBERS, row[_FLAGS_AT:], strict=True))
-            facts = rules.HouseholdFacts(
-                nondurable_parts=row[10],
-                floor_area_m2=row[11],
-                water_source=row[12],
-                latrine=row[13],
-                uses_internet=row[14],
-                has_information_device=row[15],
-                waste_treatment=row[16],
-                uses_digital_services=row[17],
-            )
-            evaluation = rules.evaluate(
-                members=members.get(household_id, ()),
-                facts=facts,
-                ticks=rules.carried_ticks(row[18] or {}, flags, target_columns),
+            present = rules.members_on(members.get(household_id, ()), on)
+            new, after = rules.reclassified(
+                flags=flags,
+                sources=row[18] or {},
+                reuse=reuse,
+                derive=derive,
+                present=present,
+                facts=rules.HouseholdFacts(
+                    nondurable_parts=row[10],
+                    floor_area_m2=row[11],
+                    water_source=row[12],
+                    latrine=row[13],
+                    uses_internet=row[14],
+                    has_information_device=row[15],
+                    waste_treatment=row[16],
+                    uses_digital_services=row[17],
+                )
+                if derive
+                else rules.NO_FACTS,
+                on=on,
+                size=len(present) or size or 0,
                 income_per_capita=income,
                 is_urban=urban,
                 lines=lines,
-                on=on,
-                declared_size=size,
-                indicators=specs,
             )
-            before, after = row[19], evaluation.classification
+            before = row[19]
             commune = communes.get(commune_id)
             if commune is None:
                 commune = communes[commune_id] = CommuneForecast(area_id=commune_id)
             commune.households += 1
             commune.before[before] += 1
             commune.after[after] += 1
-            new = evaluation.deprived
             gained = tuple(n for n in COLUMN_NUMBERS if new.get(n, False) and not flags[n])
             lost = tuple(n for n in COLUMN_NUMBERS if flags[n] and not new.get(n, False))
-            commune.gained.update(gained)
-            commune.lost.update(lost)
+            if gained:
+                commune.gained.update(gained)
+            if lost:
+                commune.lost.update(lost)
             if before != after:
                 commune.changes[rules.class_change(before, after)] += 1
                 changes.append(HouseholdChange(commune_id, code, head, before, after, gained, lost))
         done += len(chunk)
         if progress is not None:
             progress(done)
+    source_ids = set(plans)
     for a in Area.objects.filter(pk__in=communes).only("code", "name"):
         communes[a.pk].code, communes[a.pk].name = a.code, a.name
     sources = list(PovertyStandard.objects.filter(pk__in=source_ids))

@@ -967,3 +967,60 @@ def carried_ticks(sources: dict[str, str], flags: dict[int, bool], columns) -> d
 def class_change(before: str, after: str) -> str:
     """A key of the change between two classifications: "poor>near_poor" ("" when the same)."""
     return "" if before == after else f"{before}>{after}"
+
+
+# Rules that read the members (the others read only the household's facts).
+MEMBER_RULES = frozenset(
+    {
+        "employment",
+        "dependants",
+        "nutrition",
+        "health_insurance",
+        "adult_education",
+        "child_schooling",
+        "housing_area",
+    }
+)
+
+
+def reusable_columns(source: Sequence[IndicatorSpec], target: Sequence[IndicatorSpec]) -> set:
+    """Columns where the target standard applies the same rule with the same parameters as the
+    standard a review was classified under: the stored result stands as it is (same facts, same
+    rule, same reviewer tick), so only the other columns need deriving again."""
+    by_column = {s.column: (s.rule, s.params) for s in source}
+    return {t.column for t in target if by_column.get(t.column) == (t.rule, t.params)}
+
+
+def reclassified(
+    *,
+    flags: dict[int, bool],
+    sources: dict[str, str],
+    reuse: set,
+    derive: Sequence[IndicatorSpec],
+    present: Sequence[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    size: int,
+    income_per_capita: int,
+    is_urban: bool,
+    lines: StandardLines,
+) -> tuple[dict[int, bool], str]:
+    """A stored review under another standard: the reused columns as stored, the others derived
+    by their rule and resolved with the reviewer's own tick; the class by the other lines."""
+    deprived = {n: flags[n] for n in reuse}
+    for spec in derive:
+        n = spec.column
+        finding = apply_rule(spec, present, facts, on, size)
+        tick = flags.get(n, False) if sources.get(str(n)) in (REVIEWER, OVERRIDDEN) else None
+        if tick is None:
+            deprived[n] = bool(finding.deprived)
+        else:
+            deprived[n] = tick
+    count = sum(deprived.values())
+    klass = classify(
+        income_per_capita=income_per_capita,
+        is_urban=is_urban,
+        deprivation_count=count,
+        lines=lines,
+    )
+    return deprived, klass

@@ -80,6 +80,44 @@ def approved(alice):
     return reviews
 
 
+def other_standard() -> PovertyStandard:
+    """2031-2035, a made-up standard whose member rules differ (health cards from birth, 80 m² a person)."""
+    other = PovertyStandard.objects.create(
+        code="T-2031", name="Chuẩn thử 2031", year_from=2031, year_to=2035,
+        rural_poverty_line=1_300_000, urban_poverty_line=1_800_000, has_average_band=False,
+    )  # fmt: skip
+    for i in PovertyStandard.objects.get(code="2027-2030").indicators.all():
+        params = dict(i.params)
+        if i.rule == "health_insurance":
+            params = {"min_age": 0}
+        if i.rule == "housing_area":
+            params = {"min_m2_per_person": 80}
+        PovertyIndicator.objects.create(
+            standard=other, number=i.number, code=i.code, column=i.column, service=i.service,
+            name=i.name, rule=i.rule, params=params,
+        )  # fmt: skip
+    return other
+
+
+def test_forecast_with_different_member_rules_equals_one_by_one(approved):
+    target = other_standard()
+    forecast = forecast_run(area=Area.objects.get(code="83"), standard=target)
+    specs, lines = indicator_specs(target), target.lines()
+    expected = Counter()
+    for review in HouseholdReview.objects.select_related("household"):
+        evaluation = rules.evaluate(
+            members=member_facts(review.household), facts=review_facts(review), ticks={},
+            income_per_capita=review.income_per_capita, is_urban=review.is_urban, lines=lines,
+            on=review.reference_date, indicators=specs,
+        )  # fmt: skip
+        expected[review.round.area_id, evaluation.classification] += 1
+    got = Counter(
+        {(c.area_id, k): n for c in forecast.communes.values() for k, n in c.after.items() if n}
+    )
+    assert got == expected
+    assert sum(c.gained[8] for c in forecast.communes.values()) == 5  # 60 m² a person < 80
+
+
 def snapshot_of_reviews():
     rows = list(HouseholdReview.objects.order_by("pk").values())
     history = HouseholdReview.history.count()
