@@ -96,26 +96,49 @@ def _trend_table(trend, years) -> Table:
     return table
 
 
-def year_indicators(year: int) -> list[tuple[int, str]]:
+def all_standards() -> list[PovertyStandard]:
+    """Every standard (national and local) with its indicators: two queries for a whole page."""
+    return list(PovertyStandard.objects.select_related("province").prefetch_related("indicators"))
+
+
+def national_standards(standards=None) -> list[PovertyStandard]:
+    standards = standards if standards is not None else all_standards()
+    return [s for s in standards if s.scope == PovertyStandard.Scope.NATIONAL]
+
+
+def local_standard_in(standards, area: Area, year: int) -> PovertyStandard | None:
+    """The local standard in force for `area` in `year` (its province adopted one), or None."""
+    paths = set(hrules.ancestor_paths(area.path))
+    for s in standards:
+        local = s.scope == PovertyStandard.Scope.LOCAL and s.province is not None
+        if local and s.province.path in paths and s.year_from <= year <= s.year_to:
+            return s
+    return None
+
+
+def year_standard(year: int, standards=None) -> PovertyStandard | None:
+    for standard in standards if standards is not None else national_standards():
+        if standard.year_from <= year <= standard.year_to:
+            return standard
+    return None
+
+
+def year_indicators(year: int, standards=None) -> list[tuple[int, str]]:
     """(column, "CS12 Xử lý rác thải sinh hoạt") of the national standard of `year`, in order;
     the 12 of 2022-2025 when no standard covers the year."""
-    standard = year_standard(year)
+    standard = year_standard(year, standards)
     if standard is None:
         return [(n, f"CS{n:02d} {DEPRIVATION_NAMES[n]}") for n in range(1, 13)]
-    return [(i.column, f"{i.code} {i.name}") for i in standard.indicators.order_by("number")]
+    ordered = sorted(standard.indicators.all(), key=lambda i: i.number)
+    return [(i.column, f"{i.code} {i.name}") for i in ordered]
 
 
-def year_standard(year: int) -> PovertyStandard | None:
-    return PovertyStandard.objects.filter(
-        year_from__lte=year, year_to__gte=year, scope=PovertyStandard.Scope.NATIONAL
-    ).first()
-
-
-def standards_compared(years) -> list[PovertyStandard]:
+def standards_compared(years, standards=None) -> list[PovertyStandard]:
     """The distinct national standards of the years a page compares (more than one: say so)."""
+    standards = standards if standards is not None else national_standards()
     found: dict[int, PovertyStandard] = {}
     for year in years:
-        standard = year_standard(year)
+        standard = year_standard(year, standards)
         if standard is not None:
             found.setdefault(standard.pk, standard)
     return list(found.values())
@@ -270,13 +293,15 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     trend = selectors.trend_map(area, TREND_CODES)
     tables["areas"] = _areas_table(values, children)
     tables["trend"] = _trend_table(trend, context["years"])
-    indicators = year_indicators(snapshot.year)
-    standard = year_standard(snapshot.year)
-    compared = standards_compared(context["years"])
+    every = all_standards()
+    standards = national_standards(every)
+    indicators = year_indicators(snapshot.year, standards)
+    standard = year_standard(snapshot.year, standards)
+    compared = standards_compared(context["years"], standards)
     context["standard"] = standard
     # The notice of unconfirmed parameters is for provincial staff (who can get them confirmed).
     context["provisional_count"] = (
-        standard.indicators.filter(provisional=True).count()
+        sum(1 for i in standard.indicators.all() if i.provisional)
         if standard is not None and context["is_provincial"]
         else 0
     )
@@ -285,7 +310,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     tables["movements"] = _movement_table(values, area)
     if standard is not None and standard.low_income_rule(snapshot.year) is not None:
         tables["low_income"] = _low_income_table(values, [area, *children])
-    local = selectors.local_standard_for(area, snapshot.year)
+    local = local_standard_in(every, area, snapshot.year)
     context["local_standard"] = local
     if local is not None and context.get("standard_view") != "national":
         tables["local"] = _local_table(values, [area, *children], local)

@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from households import roles
-from households import rules as hrules
 from households.models import Area
 from households.selectors import area_get_for_user, root_areas_for_user
 
@@ -113,19 +112,3 @@ def dashboard_area_get(user, *, code: str | None) -> Area:
     if area is None:
         raise Http404
     return area
-
-
-def local_standard_for(area: Area, year: int):
-    """The local standard in force for `area` in `year` (its province adopted one), or None."""
-    from households.models import PovertyStandard
-
-    return (
-        PovertyStandard.objects.filter(
-            scope=PovertyStandard.Scope.LOCAL,
-            year_from__lte=year,
-            year_to__gte=year,
-            province__path__in=hrules.ancestor_paths(area.path),
-        )
-        .order_by("-year_from")
-        .first()
-    )
