@@ -20,7 +20,7 @@ class ProgramsConfig(AppConfig):
         """The household page's panel: support received, per member, and the gaps."""
         from django.utils import timezone
 
-        from households import roles
+        from households.organisation import roles
 
         from .selectors import household_panel
 

@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households import roles
 from households.filters import HouseholdFilter
 from households.forms import add_service_errors
+from households.organisation import roles
+from households.organisation.selectors import agency_of
 from households.selectors import (
-    agency_of,
     household_get_for_user,
     household_list_for_user,
     latest_review_year,

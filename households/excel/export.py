@@ -43,7 +43,7 @@ def _bit(value: bool) -> int:
 
 def _revealer(reveal_paths: tuple[str, ...] | None):
     """Citizen IDs in full only for households under `reveal_paths` (None: all, for the shell
-    command); masked otherwise, as on the pages (households.selectors.can_see_identifiers)."""
+    command); masked otherwise, as on the pages (households.organisation.selectors.can_see_identifiers)."""
 
     def reveal(value: str, area_path: str) -> str:
         if not value or reveal_paths is None or area_path.startswith(tuple(reveal_paths)):

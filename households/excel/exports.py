@@ -21,6 +21,7 @@ from django.utils import timezone
 from households import selectors
 from households.filters import HouseholdFilter
 from households.models import ExportJob, HouseholdReview
+from households.organisation.selectors import identifier_paths
 
 from .export import export_member_rows, export_rows
 from .services import job_claim
@@ -56,7 +57,7 @@ def export_file_write(
 ) -> int:
     """The workbook (households and members) of `queryset`, identifiers masked outside the
     user's areas; `progress(n)` after every PROGRESS_EVERY households."""
-    reveal = selectors.identifier_paths(user)
+    reveal = identifier_paths(user)
     rows = export_rows(queryset, year=year, reveal_paths=reveal)
     if progress is not None:
         rows = _counted(rows, progress)

@@ -8,9 +8,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from households.excel import services
-from households.excel.reader import WorkbookError
 from households.models import Household, HouseholdReview, ImportJob, ReviewRound
 from households.services import review_round_get_or_create
+from households.workbook import WorkbookError
 from tests.conftest import login
 from tests.households.test_excel_support import (
     MEMBER_TITLES,
@@ -470,7 +470,7 @@ def test_corrected_file_updates_household_member_review_with_history_and_signal(
     ],
 )
 def test_fast_normalize_matches_the_rule(text):
-    from households.excel.validation import normalize
     from households.rules import normalize_text
+    from households.workbook import normalize
 
     assert normalize(text) == normalize_text(text)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from households.templatetags.privacy import can_see_identifiers, identifier_for
+from households.organisation.selectors import can_see_identifiers, identifier_for
 
 pytestmark = pytest.mark.django_db
 

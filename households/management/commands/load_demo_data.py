@@ -4,8 +4,8 @@ from django.apps import apps
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from households.demo import demo_users_create
 from households.models import Household
+from households.organisation.demo import demo_users_create
 
 DEFAULT_DEMO_PASSWORD = "demo-BenTre-2025"  # noqa: S105 - printed demo login, never production
 

@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import roles
-from .excel import exports, services
-from .excel.forms import ImportForm
-from .excel.tasks import export_job_run_task, import_job_run_task, import_job_validate_task
-from .excel.writer import annotate_errors, template_build
+from households.organisation import roles
+from households.workbook import annotate_errors
+
+from . import exports, services
+from .forms import ImportForm
 from .models import ExportJob, ImportJob
+from .tasks import export_job_run_task, import_job_run_task, import_job_validate_task
+from .writer import template_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ERRORS = 200
