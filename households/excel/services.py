@@ -22,7 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
-from households.organisation.selectors import scope_paths
+from households.organisation.selectors import area_in_scope
 from households.selectors import (
     MEMBER_FACT_FIELDS,
     member_facts_from,
@@ -84,11 +84,6 @@ def _matching(queryset, field: str, values: list) -> Iterator:
 # --- reading the database into the validation context ------------------------------------------
 
 
-def _in_scope(user, path: str) -> bool:
-    paths = scope_paths(user)
-    return paths is None or any(path.startswith(p) for p in paths)
-
-
 class _Shared:
     """One object per distinct JSON value ({"1": "reviewer", ...} and the like): 20,000
     reviews share a few dozen, and each decoded copy would cost about a kilobyte."""
@@ -130,7 +125,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             code=area.code,
             name=area.name,
             path=area.path,
-            in_scope=_in_scope(user, area.path),
+            in_scope=area_in_scope(user, area),
             is_urban=is_urban_for(area, on),
             locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
         )

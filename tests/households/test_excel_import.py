@@ -474,3 +474,30 @@ def test_fast_normalize_matches_the_rule(text):
     from households.workbook import normalize
 
     assert normalize(text) == normalize_text(text)
+
+
+def test_upload_refuses_a_row_outside_the_officers_area_and_province_staff_may_import_it(
+    client, bob, pat, django_capture_on_commit_callbacks
+):
+    # Bob is the officer of Ba Tri (836): An Đức (29173) is his, Phú Khánh (29185, Thạnh Phú)
+    # is not. The same workbook is accepted from provincial staff, who cover the province.
+    data = build_workbook([household_row(), household_row("TP-1", commune="29185")])
+    login(client, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, data)
+    job = ImportJob.objects.get(user=bob)
+    assert job.status == "refused"
+    page = client.get(reverse("households:import-job", args=[job.pk])).content.decode()
+    assert "Xã Xã Phú Khánh (29185) ngoài địa bàn bạn phụ trách." in page
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (3, "Xã Xã Phú Khánh (29185) ngoài địa bàn bạn phụ trách.")
+    ]
+    assert client.post(reverse("households:import-confirm", args=[job.pk])).status_code == 302
+    assert Household.objects.count() == 0
+
+    login(client, pat)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, data)
+    job = ImportJob.objects.get(user=pat)
+    assert job.status == "ready"
+    assert job.errors == []
