@@ -7,9 +7,9 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from households.organisation import roles
 from households.organisation.selectors import (
     EVERYTHING,
-    can_see_identifiers,
     scope_paths,
     scoped,
 )
@@ -113,7 +113,7 @@ def household_get_for_edit(user, *, pk: int) -> Household:
     from django.core.exceptions import PermissionDenied
 
     household = household_get_for_user(user, pk=pk)
-    if not can_see_identifiers(user, household):
+    if not roles.can_enter_for(user, household):
         raise PermissionDenied
     return household
 

@@ -25,7 +25,5 @@ class ProgramsConfig(AppConfig):
         from .selectors import household_panel
 
         context = household_panel(household, timezone.localdate())
-        context["can_record"] = roles.is_area_officer(request.user) or roles.is_provincial(
-            request.user
-        )
+        context["can_record"] = roles.works_with_areas(request.user)
         return [{"template": "programs/household_panel.html", "context": context}]

@@ -91,7 +91,7 @@ def job_list() -> QuerySet[RebuildJob]:
 
 
 def dashboard_only_targets(user) -> bool:
-    return not (roles.is_provincial(user) or roles.is_area_officer(user))
+    return not roles.works_with_areas(user)
 
 
 def dashboard_area_get(user, *, code: str | None) -> Area:

@@ -28,7 +28,7 @@ PREVIEW_ERRORS = 200
 
 
 def _require_officer(user) -> None:
-    if not (roles.is_area_officer(user) or roles.is_provincial(user)):
+    if not roles.works_with_areas(user):
         raise Http404
 
 
