@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households.organisation import roles
-from households.organisation.selectors import can_see_identifiers, commune_list_for_user
+from households.organisation.selectors import commune_list_for_user, identifier_masker
 
 from . import rules, selectors, services
 from .filters import INDICATOR_NAMES, HouseholdFilter
@@ -59,12 +59,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "code"
         )
     )
+    shown = identifier_masker(user)
     for household in page:
-        household.shown_citizen_id = (
-            household.head_citizen_id
-            if can_see_identifiers(user, household)
-            else rules.mask_identifier(household.head_citizen_id)
-        )
+        household.shown_citizen_id = shown(household, household.head_citizen_id)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -108,7 +105,7 @@ def _household_form_page(request, household: Household | None) -> HttpResponse:
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not roles.is_area_officer(request.user) and not roles.is_provincial(request.user):
+    if not roles.works_with_areas(request.user):
         raise Http404
     return _household_form_page(request, None)
 
@@ -128,17 +125,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
-    show_ids = can_see_identifiers(user, household)
+    shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
-        member.shown_citizen_id = (
-            member.citizen_id if show_ids else rules.mask_identifier(member.citizen_id)
-        )
+        member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
-        "head_citizen_id": household.head_citizen_id
-        if show_ids
-        else rules.mask_identifier(household.head_citizen_id),
+        "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
         "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
         "history": selectors.household_history(household),

@@ -9,6 +9,8 @@ Identifiers (citizen ID, phone) are shown in full only to the officers of their 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -30,9 +32,7 @@ def scope_paths(user) -> tuple[str, ...] | None:
     if roles.is_provincial(user):
         paths = EVERYTHING
     elif roles.is_area_officer(user):
-        paths = tuple(
-            Area.objects.filter(officers__user=user).order_by("path").values_list("path", flat=True)
-        )
+        paths = roles.officer_area_paths(user)
     else:
         paths = ()
     user._scope_paths = paths
@@ -97,37 +97,26 @@ def hamlet_list_for_user(user) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.HAMLET).select_related("parent")
 
 
-def identifier_paths(user) -> tuple[str, ...]:
-    """The area paths under which a user sees citizen IDs and phones in full: an officer's own
-    areas; nobody else's (provincial staff included)."""
-    paths = scope_paths(user)
-    return () if paths is EVERYTHING else tuple(paths or ())
+# --- identifiers (citizen ID, phone): the one masking path -------------------------------------
 
 
-def _area_path_of(obj) -> str:
-    """The area path of a household, of what belongs to one (member, review), or of an area."""
-    if obj is None:
-        return ""
-    if isinstance(obj, Area):
-        return obj.path
-    if getattr(obj, "area_path", ""):
-        return obj.area_path
-    household = getattr(obj, "household", None)
-    return getattr(household, "area_path", "") if household is not None else ""
+def identifier_masker(user) -> Callable[[object, object], str]:
+    """`shown(where, value)`: the value in full under the areas the user enters data for
+    (roles.can_enter_for: an officer's own areas), masked (rules.mask_identifier) everywhere
+    else, provincial staff included; "" for no value. `where` is a household, member, review,
+    area or area path. Decided once per user, so an export of 100,000 rows asks once."""
+    paths = roles.entry_paths(user)
+
+    def shown(where, value) -> str:
+        value = "" if value is None else str(value)
+        if not value:
+            return ""
+        path = roles.area_path_of(where)
+        return value if path and path.startswith(paths) else mask_identifier(value)
+
+    return shown
 
 
-def can_see_identifiers(user, obj) -> bool:
-    """Full citizen IDs and phones only for officers of the household's own area (`obj`: a
-    household, member, review or area); everybody else, provincial staff included, masked."""
-    if user is None:
-        return False
-    path = _area_path_of(obj)
-    return bool(path) and path.startswith(identifier_paths(user) or ("\0",))
-
-
-def identifier_for(user, obj, value) -> str:
-    """The value in full for the officers of obj's area, masked for everybody else."""
-    value = "" if value is None else str(value)
-    if not value:
-        return ""
-    return value if can_see_identifiers(user, obj) else mask_identifier(value)
+def identifier_for(user, where, value) -> str:
+    """One identifier as `user` may see it (pages, templates' `{% masked %}`, the admin)."""
+    return identifier_masker(user)(where, value)

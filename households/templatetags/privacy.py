@@ -11,8 +11,9 @@ In templates:
     {% masked household.phone household as phone %}     {# into a variable #}
     {{ value|mask }}                                     {# always masked #}
 
-In Python: `households.organisation.selectors.identifier_for(user, household, value)` and
-`can_see_identifiers(user, household)` (the one place where this is decided).
+In Python: `households.organisation.selectors.identifier_for(user, household, value)` (or
+`identifier_masker(user)` for many rows); who sees them in full is
+`households.organisation.roles.can_enter_for(user, household)` (the one place it is decided).
 """
 
 from __future__ import annotations
