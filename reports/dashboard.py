@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households import roles as hroles
 from households import rules as hrules
 from households.models import Area, PovertyStandard
 from households.models.reviews import COLUMN_NUMBERS
-from households.selectors import area_in_scope
+from households.organisation import roles as hroles
+from households.organisation.selectors import area_in_scope
 
 from . import charts, rules, selectors
 from .indicators.households import DEPRIVATION_NAMES, LOW_INCOME_CODES

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from households import rules
 from households.models import HouseholdReview, Member
 from households.models.reviews import COLUMN_FIELDS
-from households.rules import mask_identifier
 from households.selectors import NoStandardError, indicator_list, standard_for_year
 
 from .columns import WASTE_CHOICES, label_for
@@ -28,6 +27,7 @@ def year_indicators(year: int) -> list | None:
 
 
 CHUNK = 2000
+Shown = Callable[[str, str], str]
 HOUSEHOLD_VALUES = (
     "id",
     "code",
@@ -57,23 +57,17 @@ def _bit(value: bool) -> int:
     return 1 if value else 0
 
 
-def _revealer(reveal_paths: tuple[str, ...] | None):
-    """Citizen IDs in full only for households under `reveal_paths` (None: all, for the shell
-    command); masked otherwise, as on the pages (households.selectors.can_see_identifiers)."""
-
-    def reveal(value: str, area_path: str) -> str:
-        if not value or reveal_paths is None or area_path.startswith(tuple(reveal_paths)):
-            return value
-        return mask_identifier(value)
-
-    return reveal
+def _in_full(where, value: str) -> str:
+    return value
 
 
-def export_rows(
-    queryset: QuerySet, *, year: int, reveal_paths: tuple[str, ...] | None = None
-) -> Iterator[list]:
-    """Rows of sheet HO in the import's column order, plus the two computed columns."""
-    reveal = _revealer(reveal_paths)
+def export_rows(queryset: QuerySet, *, year: int, shown: Shown | None = None) -> Iterator[list]:
+    """Rows of sheet HO in the import's column order, plus the two computed columns.
+
+    Citizen IDs pass through `shown(area_path, value)`, the pages' masking
+    (households.organisation.selectors.identifier_masker); None: all in full (the shell command).
+    """
+    reveal = shown or _in_full
     indicators = year_indicators(year)
     # Tick N of the sheet is the standard's N-th indicator, read from its column (d01..d13).
     positions = [2 + i.column - 1 for i in indicators] if indicators else list(range(2, 14))
@@ -102,7 +96,7 @@ def _with_reviews(households: list[tuple], year: int, reveal, positions) -> Iter
     }
     for h in households:
         review = reviews.get(h[0])
-        base = [h[1], h[2], h[3] or "", h[4], reveal(h[5], h[11]), h[6]]
+        base = [h[1], h[2], h[3] or "", h[4], reveal(h[11], h[5]), h[6]]
         flags = [_bit(x) for x in h[7:11]]
         if review is None:
             yield [*base, None, *([None] * len(positions)), *flags, None, None, None, None]
@@ -152,9 +146,9 @@ def _low_income_check(year: int | None):
 
 
 def export_member_rows(
-    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None, year: int | None = None
+    queryset: QuerySet, *, shown: Shown | None = None, year: int | None = None
 ) -> Iterator[list]:
-    reveal = _revealer(reveal_paths)
+    reveal = shown or _in_full
     check = _low_income_check(year)
     review = HouseholdReview.objects.filter(
         household_id=OuterRef("household_id"), year=year, is_current=True
@@ -190,7 +184,7 @@ def export_member_rows(
     for row in members:
         code, name, dob, sex, rel, cid, card, school, education, work, path = row[:11]
         low_income = check(dob, sex, work, *row[11:]) if check is not None else None
-        cid = reveal(cid, path)
+        cid = reveal(path, cid)
         yield [
             code,
             name,

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from households import rules, services
 from households.excel import services as excel_services
-from households.excel.reader import WorkbookError
+from households.workbook import WorkbookError
 from households.models import HouseholdReview, Member, PovertyIndicator, PovertyStandard
 from households.selectors import NoStandardError, indicator_specs, standard_for_year
 from tests.conftest import login

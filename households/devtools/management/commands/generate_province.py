@@ -1,11 +1,11 @@
-"""Generate a realistic province in bulk: see households.generator."""
+"""Generate a realistic province in bulk: see households.devtools.generator."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from households.generator import Generator
+from households.devtools.generator import Generator
 
 
 class Command(BaseCommand):
