@@ -195,14 +195,11 @@ class HouseholdReview(models.Model):
         null=True,
         blank=True,
     )
-    # db_default on the columns added in 2026: the COPY writers (generator, import) name their
-    # columns and leave these to the database.
     waste_treatment = models.CharField(
         _("xử lý rác thải sinh hoạt"),
         max_length=20,
         choices=WasteTreatment.choices,
         blank=True,
-        db_default="",
     )
     uses_digital_services = models.BooleanField(
         _("có thành viên sử dụng dịch vụ số (dịch vụ công trực tuyến, thanh toán số...)"),
@@ -222,11 +219,9 @@ class HouseholdReview(models.Model):
     d10 = models.BooleanField(_("CS10 Nhà tiêu hợp vệ sinh"), default=False)
     d11 = models.BooleanField(_("CS11 Dịch vụ viễn thông"), default=False)
     d12 = models.BooleanField(_("CS12 Phương tiện tiếp cận thông tin"), default=False)
-    d13 = models.BooleanField(
-        _("Xử lý rác thải sinh hoạt (chuẩn 2027-2030)"), default=False, db_default=False
-    )
+    d13 = models.BooleanField(_("Xử lý rác thải sinh hoạt (chuẩn 2027-2030)"), default=False)
     # What decided the classification: the standard's revision and the line applied.
-    standard_revision = models.PositiveIntegerField(default=1, db_default=1)
+    standard_revision = models.PositiveIntegerField(default=1)
     poverty_line = models.PositiveIntegerField(_("chuẩn nghèo áp dụng (đồng)"), null=True)
     # The household's status under the province's local standard, when one is in force; the
     # national figures never read these.
@@ -238,7 +233,6 @@ class HouseholdReview(models.Model):
         max_length=16,
         choices=Classification.choices,
         blank=True,
-        db_default="",
     )
     local_deprivation_count = models.PositiveSmallIntegerField(null=True, blank=True)
     # {"1": "derived" | "reviewer" | "overridden", ...} and {"1": ["reason", ...], ...}
