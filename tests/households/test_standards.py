@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from households import rules, services
 from households.excel import services as excel_services
-from households.workbook import WorkbookError
 from households.models import HouseholdReview, Member, PovertyIndicator, PovertyStandard
 from households.selectors import NoStandardError, indicator_specs, standard_for_year
+from households.workbook import WorkbookError
 from tests.conftest import login
 from tests.households.test_excel_support import build_workbook, household_row
 
