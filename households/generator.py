@@ -290,12 +290,11 @@ class Generator:
         expiry = date(on.year + 1, 12, 31)
         for age, female, relation in people:
             dob = on - timedelta(days=age * 365 + randint(0, 364))
-            if 6 <= age < 11:
-                school = "primary"
-            elif 11 <= age < 16:
-                school = "lower_secondary" if random_() > (0.15 if poor else 0.03) else ""
-            elif 3 <= age < 6:
-                school = "preschool"
+            if 3 <= age < 16:
+                # The level of the school-age table; some children of poor households not.
+                school = rules.expected_school_level(age)
+                if age >= 11 and random_() < (0.15 if poor else 0.03):
+                    school = ""
             elif 16 <= age < 18:
                 school = "upper_secondary" if random_() < 0.7 else ""
             else:

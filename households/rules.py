@@ -427,15 +427,36 @@ _SCHOOL_RANK = {
     "higher": 4,
 }
 
+# The school level right for a child's age, written once: (from age, level). Source: Education
+# Law 2019 (Luật Giáo dục 43/2019/QH14): Art. 26, kindergarten (mẫu giáo) for children from 3 to
+# 6 years old; Art. 28(1), grade 1 of primary at 6, grade 6 of lower secondary at 11, grade 10 of
+# upper secondary at 15. CS06 covers children aged 3 to under 16 (Decree 07/2021/NĐ-CP), so a
+# 15-year-old still in lower secondary is behind. Ages are whole years at the review's reference
+# date (domain §1), like every other indicator.
+SCHOOL_AGE_TABLE: tuple[tuple[int, str], ...] = (
+    (3, "preschool"),
+    (6, "primary"),
+    (11, "lower_secondary"),
+    (15, "upper_secondary"),
+)
+SCHOOL_AGE_SOURCE = "Luật Giáo dục 2019 (43/2019/QH14), Điều 26 và Điều 28"
+
+
+def expected_school_level(age: int) -> str | None:
+    """The level a child of `age` (whole years at the reference date) should attend, from
+    SCHOOL_AGE_TABLE; None below the first entry."""
+    level = None
+    for from_age, name in SCHOOL_AGE_TABLE:
+        if age >= from_age:
+            level = name
+    return level
+
 
 def expected_school_rank(age: int) -> int:
-    """The school level right for a child's age: 3-5 preschool, 6-10 primary, 11-15 lower
-    secondary (Education Law 2019, Art. 28)."""
-    if age < 6:
-        return 0
-    if age < 11:
-        return 1
-    return 2
+    """The rank (in _SCHOOL_RANK) of the level right for `age`; a level of that rank or above
+    is not behind (vocational education counts as upper secondary)."""
+    level = expected_school_level(age)
+    return _SCHOOL_RANK[level] if level else 0
 
 
 def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:

@@ -82,9 +82,21 @@ class ReviewInput:
     ticks: dict[int, bool | None]
 
 
+def reference_date_for(*, commune: Area, year: int) -> date:
+    """The reference date of the commune's periodic round of `year` (ages are counted on it),
+    or the default when the round does not exist yet."""
+    found = (
+        ReviewRound.objects.filter(area=commune, year=year, kind=ReviewRound.Kind.PERIODIC, month=0)
+        .values_list("reference_date", flat=True)
+        .first()
+    )
+    return found or default_reference_date(year)
+
+
 def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
-    """Classify without saving (the form's live preview uses it)."""
-    on = default_reference_date(year)
+    """Classify without saving (the form's live preview uses it). Ages at the round's
+    reference date, the one stored on the review."""
+    on = reference_date_for(commune=household.commune, year=year)
     standard = standard_for_year(year)
     return rules.evaluate(
         members=member_facts(household),
