@@ -262,7 +262,12 @@ def test_citizen_id_errors(value, dob, female, message):
         ("near_poor", "above", False, "escaped_near_poor"),
         ("above", "near_poor", False, "newly_near_poor"),
         ("above", "above", False, "unchanged"),
-        (None, "poor", False, "newly_poor"),
+        (None, "poor", False, "joined"),
+        (None, "near_poor", False, "joined"),
+        (None, "above", False, "unchanged"),
+        ("poor", None, False, "left"),
+        ("near_poor", None, False, "left"),
+        ("average", None, False, "unchanged"),
     ],
 )
 def test_movement_table(previous, current, ever_poor, expected):

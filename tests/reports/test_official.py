@@ -75,12 +75,26 @@ def test_summary_reconciles_communes_to_districts_to_province(client, pat, rebui
 
 def test_movement_table_identity_holds_on_every_row(client, pat, rebuilt):
     login(client, pat)
-    for row in grid(download(client, "poor_movements")):
-        start, escaped, to_near, newly, reimp, end = row[2:8]
-        assert start - escaped - to_near + newly + reimp == end
-    for row in grid(download(client, "near_movements")):
-        start, escaped, to_poor, from_poor, newly, returned, end = row[2:9]
-        assert start - escaped - to_poor + from_poor + newly + returned == end
+    sheet = download(client, "poor_movements")
+    header = [c.value for c in sheet[8]][2:11]
+    assert header == [
+        "Hộ nghèo đầu kỳ (cuối kỳ năm trước)", "(−) Thoát nghèo, lên trên chuẩn cận nghèo",
+        "(−) Thoát nghèo, thành hộ cận nghèo", "(+) Hộ nghèo phát sinh mới", "(+) Hộ tái nghèo",
+        "(+) Tăng khác", "(−) Giảm khác", "Hộ nghèo cuối kỳ", "Tỷ lệ hộ nghèo cuối kỳ (%)",
+    ]  # fmt: skip
+    rows = grid(sheet)
+    assert rows[0][1] == "Tỉnh Bến Tre"
+    assert rows[0][2:10] == (4, 1, 1, 2, 0, 0, 0, 4)
+    for row in rows:
+        start, escaped, to_near, newly, reimp, other_in, other_out, end = row[2:10]
+        assert start - escaped - to_near + newly + reimp + other_in - other_out == end
+    rows = grid(download(client, "near_movements"))
+    assert rows[0][2:11] == (3, 1, 1, 1, 1, 0, 0, 0, 3)
+    for row in rows:
+        start, escaped, to_poor, from_poor, newly, returned, other_in, other_out, end = row[2:11]
+        assert (
+            start - escaped - to_poor + from_poor + newly + returned + other_in - other_out == end
+        )
 
 
 def test_deprivation_and_group_tables(client, pat, rebuilt):
