@@ -183,6 +183,12 @@ FROM (
       MAX(CASE WHEN r.year = %s THEN r.classification END) AS c
     FROM {review} r JOIN {household} h ON h.id = r.household_id
     WHERE r.year IN (%s, %s) AND r.is_current AND r.status = 'approved'
+      -- Only households on a list in one of the two years (a few percent): found through the
+      -- (year, is_current, classification) index, their other year through (household, year).
+      AND r.household_id IN (
+        SELECT l.household_id FROM {review} l
+        WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
+          AND l.classification IN ('poor', 'near_poor'))
     GROUP BY {area}, r.household_id
   ) pairs
   WHERE p IN ('poor', 'near_poor') OR c IN ('poor', 'near_poor')
@@ -200,7 +206,7 @@ def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, 
     )
     previous = year - 1
     with connection.cursor() as cursor:
-        cursor.execute(sql, [previous, previous, previous, year, previous, year])
+        cursor.execute(sql, [previous, previous, previous, year, previous, year, previous, year])
         return [(a, p, c, bool(ever), n) for a, p, c, ever, n in cursor.fetchall()]
 
 

@@ -72,7 +72,7 @@ def build_province_data() -> dict:
                 area=communes[code], year=year, households=households, persons=persons
             )
     result = {}
-    for code, commune, before, after, movement, deps, members, flags, status in HOUSEHOLDS:
+    for code, commune, before, after, _movement, deps, members, flags, status in HOUSEHOLDS:
         household = Household.objects.create(
             code=code, commune=communes[commune], head_name=f"Chủ hộ {code}", **flags
         )
