@@ -117,6 +117,21 @@ def official_rows(
     return columns, rows, bold, indents
 
 
+def official_preview(*, key: str, area: Area, snapshot) -> dict:
+    """The table as the page shows it: the workbook's title, columns and rows."""
+    table = TABLES[key]
+    columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
+    return {
+        "title": f"{table.title} {_('năm')} {snapshot.year}",
+        "columns": columns,
+        "rows": [
+            {"cells": list(zip(row, [kind for _l, kind in columns], strict=True)),
+             "bold": i in bold, "indent": indents[i]}
+            for i, row in enumerate(rows)
+        ],
+    }  # fmt: skip
+
+
 def official_workbook_build(*, key: str, area: Area, snapshot, unit: str) -> bytes:
     table = TABLES[key]
     columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)

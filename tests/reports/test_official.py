@@ -126,3 +126,21 @@ def test_official_form_page_and_bad_input(client, pat, rebuilt):
     response = client.get(reverse("reports:official"), {"year": "abc", "area": "83", "table": "x"})
     assert response.status_code == 200
     assert response.content.decode().count('class="error"') == 2
+
+
+def test_official_table_shown_on_the_page(client, pat, rebuilt):
+    login(client, pat)
+    response = client.get(
+        reverse("reports:official"),
+        {"year": 2023, "area": "83", "table": "poor_movements", "show": "1"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Diễn biến hộ nghèo năm 2023" in page
+    assert "(+) Tăng khác" in page
+    assert "(−) Giảm khác" in page
+    preview = response.context["preview"]
+    assert preview["rows"][0]["bold"] is True
+    province = [value for value, _kind in preview["rows"][0]["cells"]]
+    assert province[1:10] == ["Tỉnh Bến Tre", 4, 1, 1, 2, 0, 0, 0, 4]
