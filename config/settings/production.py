@@ -33,5 +33,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# WhiteNoise serves the collected static files (run `manage.py collectstatic`).
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# WhiteNoise serves the collected static files (`make upgrade` runs collectstatic), right after
+# SecurityMiddleware as its documentation asks.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE = [
+    *MIDDLEWARE[: _security + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],
+]
+# Uploads, exports and backups live in a directory outside the code (the deployment's
+# environment file names it); static files are collected to another.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/var/lib/giamngheo/media")
+STATIC_ROOT = env.path("STATIC_ROOT", default="/var/lib/giamngheo/static")
+BACKUP_ROOT = env.path("BACKUP_ROOT", default="/var/lib/giamngheo/backups")
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")
