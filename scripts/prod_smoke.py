@@ -1,0 +1,152 @@
+"""The production smoke test's browser stand-in (run by scripts/prod_smoke.sh).
+
+Talks to the real gunicorn as nginx would (X-Forwarded-Proto: https): logs in as each demo role,
+opens the main pages, approves a submitted review, waits until the worker has rebuilt the
+dashboard's snapshot, and downloads an official table.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.cookies import SimpleCookie
+
+import psycopg
+
+BASE = sys.argv[1].rstrip("/")
+PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-BenTre-2025")
+PAGES = {
+    "province": ["/", "/ho-gia-dinh/", "/bao-cao/", "/bao-cao/bieu/", "/ke-hoach/"],
+    "district-batri": ["/", "/ho-gia-dinh/", "/ho-gia-dinh/duyet/"],
+    "commune-anduc": ["/", "/ho-gia-dinh/"],
+    "agency-syte": ["/", "/ke-hoach/"],
+    "admin": ["/", "/quan-tri/"],
+}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class Session:
+    """Cookies kept by hand: the production cookies are Secure, and this talks plain HTTP."""
+
+    def __init__(self) -> None:
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, bytes]:
+        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{BASE.split('//')[1]}/"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+            body = urllib.parse.urlencode(data).encode()
+        req = urllib.request.Request(BASE + path, body, headers)
+        try:
+            with self.opener.open(req, timeout=30) as resp:
+                status, resp_headers, content = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as error:
+            status, resp_headers, content = error.code, error.headers, error.read()
+        for value in resp_headers.get_all("Set-Cookie") or []:
+            cookie = SimpleCookie(value)
+            for key, morsel in cookie.items():
+                self.cookies[key] = morsel.value
+        return status, dict(resp_headers), content
+
+    def get(self, path: str, expect: int = 200) -> str:
+        status, headers, content = self.request(path)
+        for _ in range(3):  # follow the site's own redirects (a section's index page)
+            location = headers.get("Location", "")
+            if status not in (301, 302) or not location.startswith("/"):
+                break
+            path = location
+            status, headers, content = self.request(path)
+        assert status == expect, f"GET {path}: {status}, expected {expect}"
+        assert headers.get("X-Request-ID"), f"GET {path}: no X-Request-ID"
+        return content.decode("utf-8", "replace")
+
+    def post(self, path: str, data: dict) -> tuple[int, dict]:
+        status, headers, _ = self.request(path, data)
+        return status, headers
+
+    def login(self, username: str) -> None:
+        self.get("/accounts/login/")
+        status, headers = self.post(
+            "/accounts/login/", {"username": username, "password": PASSWORD}
+        )
+        assert status == 302, f"login {username}: {status}"
+        assert "Xin chào" in self.get("/"), f"{username}: home page without greeting"
+
+
+def latest_snapshot() -> str:
+    with psycopg.connect(os.environ["DATABASE_URL"]) as conn:
+        row = conn.execute("SELECT max(built_at)::text FROM reports_snapshot").fetchone()
+    return row[0] or ""
+
+
+def first_option(page: str, name: str) -> str:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, re.S)
+    assert select, f"no select {name}"
+    values = [v for v in re.findall(r'<option value="([^"]*)"', select.group(1)) if v]
+    assert values, f"select {name} has no options"
+    return html.unescape(values[0])
+
+
+def main() -> None:
+    status, headers, _ = Session().request("/healthz")
+    assert status == 200, f"/healthz: {status}"
+    login_page = Session().get("/accounts/login/")
+    css = re.search(r'href="(/static/[^"]+\.css)"', login_page)
+    assert css, "no stylesheet on the login page"
+    status, headers, _ = Session().request(css.group(1))
+    assert status == 200 and "max-age" in headers.get("Cache-Control", ""), "static not served"
+
+    sessions = {}
+    for username, pages in PAGES.items():
+        session = sessions[username] = Session()
+        session.login(username)
+        for page in pages:
+            session.get(page)
+        print(f"prod-smoke: {username} opened {len(pages)} pages")
+
+    before = latest_snapshot()
+    approved = None
+    for username, session in sessions.items():
+        queue = session.request("/ho-gia-dinh/duyet/")[2].decode()
+        found = re.findall(r'action="(/ho-gia-dinh/phieu/\d+/duyet/)"', queue)
+        if found:
+            status, headers = session.post(found[0], {})
+            assert status == 302, f"{username} approving {found[0]}: {status}"
+            approved = (username, found[0])
+            break
+    assert approved, "no user could approve a submitted review"
+    print(f"prod-smoke: {approved[0]} approved {approved[1]}")
+
+    deadline = time.monotonic() + 90
+    while latest_snapshot() == before:
+        assert time.monotonic() < deadline, "the worker did not rebuild the dashboard in 90 s"
+        time.sleep(0.5)
+    dashboard = sessions["province"].get("/bao-cao/")
+    assert "Số liệu tính đến" in dashboard, "dashboard without its as-of line"
+    print("prod-smoke: the worker rebuilt the dashboard after the approval")
+
+    official = sessions["province"].get("/bao-cao/bieu/")
+    query = {name: first_option(official, name) for name in ("year", "area", "table")}
+    status, headers, content = sessions["province"].request(
+        "/bao-cao/bieu/?" + urllib.parse.urlencode(query)
+    )
+    assert status == 200 and content[:4] == b"PK\x03\x04", f"official table: {status}"
+    print(f"prod-smoke: official table {query['table']} downloaded ({len(content)} bytes)")
+
+
+if __name__ == "__main__":
+    main()
