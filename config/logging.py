@@ -3,6 +3,8 @@ import logging
 import re
 import uuid
 
+from django.core.signals import request_finished
+
 # A 12-digit citizen ID or a Vietnamese phone number never reaches a log line: not in the
 # message, not in its arguments, not in an exception's traceback.
 _CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
@@ -48,3 +50,10 @@ class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
         return True
+
+
+def _request_finished(**_: object) -> None:
+    request_id_var.set("-")
+
+
+request_finished.connect(_request_finished, dispatch_uid="config.logging.request_id_reset")

@@ -32,10 +32,9 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from config.logging import new_request_id, request_id_var
 
-        token = request_id_var.set(new_request_id(request.headers.get("X-Request-ID", "")))
-        try:
-            response = self.get_response(request)
-            response["X-Request-ID"] = request_id_var.get()
-            return response
-        finally:
-            request_id_var.reset(token)
+        # Not reset when the chain returns: Django logs the response ("Not Found: ...") after
+        # the middleware; config.logging clears it when the request has finished.
+        request_id_var.set(new_request_id(request.headers.get("X-Request-ID", "")))
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id_var.get()
+        return response
