@@ -12,12 +12,13 @@ import os
 import re
 import sys
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
-from http.cookies import SimpleCookie
+from pathlib import Path
 
 import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from households.site.http_client import Session, check
 
 BASE = sys.argv[1].rstrip("/")
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-BenTre-2025")
@@ -28,70 +29,6 @@ PAGES = {
     "agency-syte": ["/", "/ke-hoach/"],
     "admin": ["/", "/quan-tri/"],
 }
-
-
-class SmokeFailure(Exception):
-    pass
-
-
-def check(condition: object, message: str) -> None:
-    if not condition:
-        raise SmokeFailure(message)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Session:
-    """Cookies kept by hand: the production cookies are Secure, and this talks plain HTTP."""
-
-    def __init__(self) -> None:
-        self.cookies: dict[str, str] = {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-
-    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, bytes]:
-        headers = {"X-Forwarded-Proto": "https", "Referer": f"https://{BASE.split('//')[1]}/"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if data is not None:
-            data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
-            body = urllib.parse.urlencode(data).encode()
-        req = urllib.request.Request(BASE + path, body, headers)  # noqa: S310 - BASE is http
-        try:
-            with self.opener.open(req, timeout=30) as resp:
-                status, resp_headers, content = resp.status, resp.headers, resp.read()
-        except urllib.error.HTTPError as error:
-            status, resp_headers, content = error.code, error.headers, error.read()
-        for value in resp_headers.get_all("Set-Cookie") or []:
-            cookie = SimpleCookie(value)
-            for key, morsel in cookie.items():
-                self.cookies[key] = morsel.value
-        return status, dict(resp_headers), content
-
-    def get(self, path: str, expect: int = 200) -> str:
-        status, headers, content = self.request(path)
-        for _ in range(3):  # follow the site's own redirects (a section's index page)
-            location = headers.get("Location", "")
-            if status not in (301, 302) or not location.startswith("/"):
-                break
-            path = location
-            status, headers, content = self.request(path)
-        check(status == expect, f"GET {path}: {status}, expected {expect}")
-        check(headers.get("X-Request-ID"), f"GET {path}: no X-Request-ID")
-        return content.decode("utf-8", "replace")
-
-    def post(self, path: str, data: dict) -> tuple[int, dict]:
-        status, headers, _ = self.request(path, data)
-        return status, headers
-
-    def login(self, username: str) -> None:
-        self.get("/accounts/login/")
-        status, _ = self.post("/accounts/login/", {"username": username, "password": PASSWORD})
-        check(status == 302, f"login {username}: {status}")
-        check("Xin chào" in self.get("/"), f"{username}: home page without greeting")
 
 
 def latest_snapshot() -> str:
@@ -109,17 +46,17 @@ def first_option(page: str, name: str) -> str:
 
 
 def main() -> None:
-    status, headers, _ = Session().request("/healthz")
+    status, headers, _ = Session(BASE, PASSWORD).request("/healthz")
     check(status == 200, f"/healthz: {status}")
-    login_page = Session().get("/accounts/login/")
+    login_page = Session(BASE, PASSWORD).get("/accounts/login/")
     css = re.search(r'href="(/static/[^"]+\.css)"', login_page)
     check(css, "no stylesheet on the login page")
-    status, headers, _ = Session().request(css.group(1))
+    status, headers, _ = Session(BASE, PASSWORD).request(css.group(1))
     check(status == 200 and "max-age" in headers.get("Cache-Control", ""), "static not served")
 
     sessions = {}
     for username, pages in PAGES.items():
-        session = sessions[username] = Session()
+        session = sessions[username] = Session(BASE, PASSWORD)
         session.login(username)
         for page in pages:
             session.get(page)
