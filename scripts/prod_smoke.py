@@ -18,7 +18,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from households.site.http_client import Session, check
+from households.devtools.http_client import Session, check
 
 BASE = sys.argv[1].rstrip("/")
 PASSWORD = os.environ.get("DEMO_PASSWORD", "demo-BenTre-2025")

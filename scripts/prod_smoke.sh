@@ -43,7 +43,8 @@ export GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_PID_FILE="$D/
 echo "== prod-smoke: migrate, reference and demo data, collectstatic"
 $PY manage.py migrate --noinput -v 0
 $PY manage.py load_reference_data >/dev/null
-$PY manage.py load_demo_data --households 60 >"$D/demo.log"
+# Demo households come from the generator, a development tool the production settings leave out.
+DJANGO_SETTINGS_MODULE=config.settings.local $PY manage.py load_demo_data --households 60 >"$D/demo.log"
 $PY manage.py collectstatic --noinput -v 0
 echo "== prod-smoke: check --deploy"
 $PY manage.py check --deploy --fail-level WARNING

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from .base import *
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -37,3 +37,6 @@ LOGGING["handlers"]["test_file"] = {
     "encoding": "utf-8",
 }
 LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "test_file"]
+
+# Development tools (generate_province, bench_*): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "households.devtools"]

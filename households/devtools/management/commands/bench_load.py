@@ -16,7 +16,7 @@ from collections import defaultdict
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.site.http_client import Session
+from households.devtools.http_client import Session
 
 PAGES = [
     "/bao-cao/",
