@@ -7,6 +7,10 @@ agnes: agency staff of Sở Y tế; olga: agency staff of Sở Giáo dục; nobo
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -103,3 +107,39 @@ def area():
 def login(client, user):
     client.force_login(user)
     return client
+
+
+# --- no personal data in the logs (issue 20) ---------------------------------------------------
+# The whole run's log lines are written to settings.TEST_LOG_FILE through production's filters;
+# when the run ends, any line with a citizen ID or a phone number fails it.
+PERSONAL_IN_LOGS = re.compile(r"(?<!\d)(?:\d{12}|(?:\+84|0)\d{9,10})(?!\d)")
+
+
+def _is_controller(config) -> bool:
+    return not hasattr(config, "workerinput")  # pytest-xdist workers have it
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    if _is_controller(session.config):
+        Path(settings.TEST_LOG_FILE).write_text("")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    log = Path(settings.TEST_LOG_FILE)
+    if not _is_controller(session.config) or not log.exists():
+        return
+    leaks = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if PERSONAL_IN_LOGS.search(line)
+    ]
+    if leaks:
+        sys.stderr.write(
+            f"\n{len(leaks)} log line(s) of this run carry a citizen ID or phone number "
+            f"({log}):\n" + "\n".join(leaks[:20]) + "\n"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (other middleware's too) carries its id.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -138,6 +140,10 @@ WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
 EXPORT_DIRECT_MAX_HOUSEHOLDS = env.int("EXPORT_DIRECT_MAX_HOUSEHOLDS", default=10_000)
 # Exported files are kept this many hours, then removed.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=48)
+# Backups (manage.py backup_create, nightly by deploy/systemd/giamngheo-backup.timer): where,
+# and how many days they are kept (the newest is always kept).
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -178,12 +184,31 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The province this installation serves (statistical code of the root area).
 PROVINCE_CODE = env("PROVINCE_CODE", default="83")
 
+# Logs: one line a record, with the request id (config.middleware.RequestIdMiddleware) and
+# never a citizen ID or phone number (MaskPersonalDataFilter). LOG_FORMAT=json writes one JSON
+# object a line for a log collector (production's default); "text" is for people (local).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "config.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal": {"()": "config.logging.MaskPersonalDataFilter"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_personal"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("text", "json") else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
