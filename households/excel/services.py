@@ -472,9 +472,10 @@ def job_claim(model, job_id: int, *, waiting: str, running: str):
     return model.objects.select_related("user").get(id=job_id), bool(claimed)
 
 
-def _workbook_errors(exc: WorkbookError) -> list[dict]:
-    """The one error of a workbook that cannot be read, in the shape of the row errors."""
-    return [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+def _job_errors(message: str) -> list[dict]:
+    """The one error of a job as a whole (a workbook that cannot be read, a job out of time), in
+    the shape of the row errors."""
+    return [{"sheet": "", "row": None, "column": "", "col": None, "message": message}]
 
 
 def import_job_validate(*, job_id: int) -> ImportJob:
@@ -488,11 +489,24 @@ def import_job_validate(*, job_id: int) -> ImportJob:
             path=job.file_path, user=job.user, year=job.year, progress=_reporter(job)
         )
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.REFUSED)
         return job
     _store_plan(job, plan)
     _finish(job, ImportJob.Status.REFUSED if plan.errors else ImportJob.Status.READY)
+    return job
+
+
+def import_job_time_out(*, job_id: int) -> ImportJob:
+    """A job whose task ran past its time limit: failed, with what the user can do about it
+    (its write, if it had started, was rolled back with its transaction)."""
+    job = ImportJob.objects.get(id=job_id)
+    message = _(
+        "Tệp cần quá nhiều thời gian để xử lý. Hãy chia tệp thành các tệp nhỏ hơn "
+        "(ví dụ mỗi xã một tệp) rồi nhập lại."
+    )
+    job.errors = _job_errors(message)
+    _finish(job, ImportJob.Status.FAILED)
     return job
 
 
@@ -519,7 +533,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportJob.Status.REFUSED)
         return job
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.FAILED)
         return job
     _store_plan(job, plan)
