@@ -7,21 +7,31 @@ staff see everything; anybody else sees nothing. Lookups outside the scope raise
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from . import roles
 from .models import Agency, Area, Household, HouseholdReview, ReviewRound
+from .types import AnyUser
+
+if TYPE_CHECKING:
+    from .models import PovertyStandard
+    from .rules import HouseholdFacts, MemberFacts
+
+M = TypeVar("M", bound=Model)
 
 EVERYTHING = None
 
 
-def scope_paths(user) -> tuple[str, ...] | None:
+def scope_paths(user: AnyUser) -> tuple[str, ...] | None:
     """The area paths a user may see (None = the whole province, () = nothing)."""
     if not user.is_authenticated:
         return ()
-    cached = getattr(user, "_scope_paths", False)
+    cached: Any = getattr(user, "_scope_paths", False)
     if cached is not False:
         return cached
     if roles.is_provincial(user):
@@ -32,11 +42,11 @@ def scope_paths(user) -> tuple[str, ...] | None:
         )
     else:
         paths = ()
-    user._scope_paths = paths
+    user._scope_paths = paths  # type: ignore[attr-defined]  # remembered for the request
     return paths
 
 
-def scope_q(user, field: str = "area_path") -> Q:
+def scope_q(user: AnyUser, field: str = "area_path") -> Q:
     """A filter keeping rows whose `field` (an area path) lies in the user's scope."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -49,29 +59,29 @@ def scope_q(user, field: str = "area_path") -> Q:
     return q
 
 
-def scoped(user, queryset: QuerySet, field: str = "area_path") -> QuerySet:
+def scoped(user: AnyUser, queryset: QuerySet[M], field: str = "area_path") -> QuerySet[M]:
     return queryset.filter(scope_q(user, field))
 
 
-def area_in_scope(user, area: Area) -> bool:
+def area_in_scope(user: AnyUser, area: Area) -> bool:
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
     return any(area.path.startswith(p) for p in paths or ())
 
 
-def area_list_for_user(user) -> QuerySet[Area]:
+def area_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return scoped(user, Area.objects.all(), "path")
 
 
-def area_get_for_user(user, *, code: str) -> Area:
+def area_get_for_user(user: AnyUser, *, code: str) -> Area:
     try:
         return area_list_for_user(user).get(code=code)
     except Area.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def root_areas_for_user(user) -> QuerySet[Area]:
+def root_areas_for_user(user: AnyUser) -> QuerySet[Area]:
     """The top nodes a user works from (the province for provincial staff)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -79,37 +89,37 @@ def root_areas_for_user(user) -> QuerySet[Area]:
     return Area.objects.filter(path__in=paths or ())
 
 
-def commune_list_for_user(user) -> QuerySet[Area]:
+def commune_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.COMMUNE)
 
 
-def household_list_for_user(user) -> QuerySet[Household]:
+def household_list_for_user(user: AnyUser) -> QuerySet[Household]:
     return scoped(user, Household.objects.all())
 
 
-def household_get_for_user(user, *, pk: int) -> Household:
+def household_get_for_user(user: AnyUser, *, pk: int) -> Household:
     try:
         return household_list_for_user(user).select_related("commune", "hamlet").get(pk=pk)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_list_for_user(user) -> QuerySet[HouseholdReview]:
+def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return scoped(user, HouseholdReview.objects.all(), "household__area_path")
 
 
-def round_list_for_user(user) -> QuerySet[ReviewRound]:
+def round_list_for_user(user: AnyUser) -> QuerySet[ReviewRound]:
     return scoped(user, ReviewRound.objects.all(), "area__path")
 
 
-def agency_of(user) -> Agency | None:
+def agency_of(user: AnyUser) -> Agency | None:
     if not user.is_authenticated:
         return None
     profile = getattr(user, "profile", None)
     return profile.agency if profile is not None else None
 
 
-def standard_for_year(year: int):
+def standard_for_year(year: int) -> PovertyStandard:
     """The poverty standard in force for a year (raises when none is defined)."""
     from .models import PovertyStandard
 
@@ -137,7 +147,7 @@ MEMBER_FACT_FIELDS = (
 )
 
 
-def member_facts_from(values):
+def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
     """A stored member (a mapping of MEMBER_FACT_FIELDS) as plain facts for the rules."""
     from .models import Member
     from .rules import MemberFacts
@@ -159,12 +169,12 @@ def member_facts_from(values):
     )
 
 
-def member_facts(household: Household) -> list:
+def member_facts(household: Household) -> list[MemberFacts]:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
 
 
-def review_facts(review: HouseholdReview):
+def review_facts(review: HouseholdReview) -> HouseholdFacts:
     from .rules import HouseholdFacts
 
     return HouseholdFacts(
@@ -180,26 +190,27 @@ def review_facts(review: HouseholdReview):
 # --- pages of the households app ----------------------------------------------------------------
 
 
-def identifier_paths(user) -> tuple[str, ...]:
+def identifier_paths(user: AnyUser) -> tuple[str, ...]:
     """The area paths under which a user sees citizen IDs and phones in full: an officer's own
     areas; nobody else's (provincial staff included)."""
     paths = scope_paths(user)
     return () if paths is EVERYTHING else tuple(paths or ())
 
 
-def _area_path_of(obj) -> str:
+def _area_path_of(obj: object) -> str:
     """The area path of a household, of what belongs to one (member, review), or of an area."""
     if obj is None:
         return ""
     if isinstance(obj, Area):
         return obj.path
-    if getattr(obj, "area_path", ""):
-        return obj.area_path
+    area_path = getattr(obj, "area_path", "")
+    if area_path:
+        return area_path
     household = getattr(obj, "household", None)
     return getattr(household, "area_path", "") if household is not None else ""
 
 
-def can_see_identifiers(user, obj) -> bool:
+def can_see_identifiers(user: AnyUser | None, obj: object) -> bool:
     """Full citizen IDs and phones only for officers of the household's own area (`obj`: a
     household, member, review or area); everybody else, provincial staff included, masked."""
     if user is None:
@@ -208,7 +219,7 @@ def can_see_identifiers(user, obj) -> bool:
     return bool(path) and path.startswith(identifier_paths(user) or ("\0",))
 
 
-def identifier_for(user, obj, value) -> str:
+def identifier_for(user: AnyUser | None, obj: object, value: object) -> str:
     """The value in full for the officers of obj's area, masked for everybody else."""
     from .rules import mask_identifier
 
@@ -218,7 +229,7 @@ def identifier_for(user, obj, value) -> str:
     return value if can_see_identifiers(user, obj) else mask_identifier(value)
 
 
-def household_get_for_edit(user, *, pk: int) -> Household:
+def household_get_for_edit(user: AnyUser, *, pk: int) -> Household:
     """A household the user may edit: 404 outside their areas; 403 for anyone in scope who is
     not an officer of the household's area (provincial staff read, officers write)."""
     from django.core.exceptions import PermissionDenied
@@ -229,7 +240,7 @@ def household_get_for_edit(user, *, pk: int) -> Household:
     return household
 
 
-def can_approve(user, review: HouseholdReview) -> bool:
+def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
     """District (or higher) officers approve reviews of communes below them; provincial staff
     approve anywhere in the province. A commune-level officer only submits."""
     paths = scope_paths(user)
@@ -239,7 +250,7 @@ def can_approve(user, review: HouseholdReview) -> bool:
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
-def can_approve_any(user) -> bool:
+def can_approve_any(user: AnyUser) -> bool:
     """Whether the user approves anything at all (a node above commune level in their scope)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -249,14 +260,14 @@ def can_approve_any(user) -> bool:
     ).exists()
 
 
-def review_get_for_user(user, *, pk: int) -> HouseholdReview:
+def review_get_for_user(user: AnyUser, *, pk: int) -> HouseholdReview:
     try:
         return review_list_for_user(user).select_related("household__commune").get(pk=pk)
     except HouseholdReview.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
+def review_queue_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return (
         review_list_for_user(user)
         .filter(status=HouseholdReview.Status.SUBMITTED)
@@ -265,13 +276,13 @@ def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
     )
 
 
-def latest_review_year(user=None) -> int | None:
+def latest_review_year(user: AnyUser | None = None) -> int | None:
     from django.db.models import Max
 
     return ReviewRound.objects.aggregate(year=Max("year"))["year"]
 
 
-def hamlet_list_for_user(user) -> QuerySet[Area]:
+def hamlet_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.HAMLET).select_related("parent")
 
 
@@ -283,7 +294,9 @@ def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> Q
     from .models import Member
 
     current = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), year=year, is_current=True
+        household=OuterRef("pk"),
+        year=year,  # type: ignore[misc]  # None (no review year yet) matches no review
+        is_current=True,
     ).order_by("-pk")
     members = (
         Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
@@ -339,7 +352,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
     return entries[:limit]
 
 
-def _field_label(record, name: str) -> str:
+def _field_label(record: Any, name: str) -> str:
     try:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:
