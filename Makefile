@@ -33,9 +33,12 @@ run: setup
 ## make test: install, make the browser available when possible, run the whole suite.
 ## Locally the test database is kept between runs (--reuse-db: pending migrations are still
 ## applied; PYTEST_ARGS=--create-db rebuilds it); CI (CI=true) always builds a fresh one.
+## Two worker processes (pytest-xdist), each with its own test database and cache keys;
+## TEST_WORKERS=0 runs in one process.
 TEST_DB := $(if $(CI),--create-db,--reuse-db)
+TEST_WORKERS ?= 2
 test: install browser-deps
-	@$(PY) -m pytest $(TEST_DB) $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_DB) $(PYTEST_ARGS)
 
 # Headless Chromium (Debian's) and axe-core for the browser tests. Installed when missing and
 # possible (root on Debian, npm present); otherwise those tests are skipped with the reason.

@@ -22,3 +22,8 @@ LANGUAGE_CODE = "vi"
 # its task or request ends (Celery's Django fix-up, Django's request_finished), so none is
 # left open on the test database when the suite drops it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# pytest-xdist: each worker process has its own test database (pytest-django suffixes its name)
+# and its own cache keys, so two workers never see each other's import progress or rebuild
+# debounce.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", default="")

@@ -7,11 +7,16 @@ from reports.models import IndicatorValue, RebuildJob, Snapshot, YearState
 from reports.services import years_mark_dirty
 
 
+def _forget_scheduled_rebuilds() -> None:
+    # Only this test process's keys (cache.clear() would empty the other xdist workers' too).
+    cache.delete_many([tasks.debounce_key(year) for year in range(2020, 2031)])
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    _forget_scheduled_rebuilds()
     yield
-    cache.clear()
+    _forget_scheduled_rebuilds()
 
 
 def test_rebuild_command_all_years_and_one_year(rebuilt):
