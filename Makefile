@@ -7,8 +7,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup install migrate demo lint format worker beat services services-stop \
-        browser-deps smoke lock messages clean bench \
+.PHONY: run test setup install migrate demo lint typecheck format worker beat services \
+        services-stop browser-deps smoke lock messages clean bench \
         serve deploy-check upgrade backup restore prod-smoke
 
 $(STAMP): requirements.lock pyproject.toml
@@ -31,9 +31,15 @@ run: setup
 	@echo "Mở http://$(HOST):$(PORT)/ (Ctrl+C để dừng)"
 	@$(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: install, make the browser available when possible, run the whole suite
+## make test: install, make the browser available when possible, run the whole suite.
+## Locally the test database is kept between runs (--reuse-db: pending migrations are still
+## applied; PYTEST_ARGS=--create-db rebuilds it); CI (CI=true) always builds a fresh one.
+## Two worker processes (pytest-xdist), each with its own test database and cache keys;
+## TEST_WORKERS=0 runs in one process.
+TEST_DB := $(if $(CI),--create-db,--reuse-db)
+TEST_WORKERS ?= 2
 test: install browser-deps
-	@$(PY) -m pytest $(PYTEST_ARGS)
+	@$(PY) -m pytest -n $(TEST_WORKERS) $(TEST_DB) $(PYTEST_ARGS)
 
 # Headless Chromium (Debian's) and axe-core for the browser tests. Installed when missing and
 # possible (root on Debian, npm present); otherwise those tests are skipped with the reason.
@@ -45,9 +51,15 @@ browser-deps:
 	@if [ -f package-lock.json ] && [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then \
 	  npm ci --silent --no-audit --no-fund >/dev/null || echo "npm ci thất bại: bỏ qua kiểm tra axe"; fi
 
+## make lint: ruff (style, format) and the import contracts (pyproject.toml [tool.importlinter])
 lint: install
 	@$(PY) -m ruff check .
 	@$(PY) -m ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
+
+## make typecheck: mypy over every app's rules, selectors and services (pyproject.toml [tool.mypy])
+typecheck: install
+	@$(VENV)/bin/mypy
 
 format: install
 	@$(PY) -m ruff format .

@@ -49,8 +49,12 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model, lookup: dict, values: dict, result: LoadResult):
-    obj = model.objects.filter(**lookup).first()
+_LOOK_UP = object()
+
+
+def _upsert(model, lookup: dict, values: dict, result: LoadResult, stored=_LOOK_UP):
+    """Create or update one row; `stored` is the row as already read (None: not there)."""
+    obj = model.objects.filter(**lookup).first() if stored is _LOOK_UP else stored
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
@@ -71,6 +75,9 @@ def areas_load(path: Path = AREAS_FILE) -> LoadResult:
     result = LoadResult()
     changes = {row["code"]: row for row in _read(REFERENCE_DIR / "area-type-changes.csv")}
     by_code: dict[str, Area] = {}
+    # Every stored area in one query (a row at a time would be three queries per area, and the
+    # test suite reloads this table before each browser test).
+    stored = {a.code: a for a in Area.objects.select_related("parent")}
     for row in _read(path):
         parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
         if row["parent_code"] and parent is None:
@@ -84,10 +91,12 @@ def areas_load(path: Path = AREAS_FILE) -> LoadResult:
             "former_kind": change["former_kind"] if change else "",
             "kind_changed_on": date.fromisoformat(change["kind_changed_on"]) if change else None,
         }
-        area = Area.objects.filter(code=row["code"]).first()
+        area = stored.get(row["code"])
         if area is None:
             values["valid_from"] = AREAS_VALID_FROM
-        by_code[row["code"]] = _upsert(Area, {"code": row["code"]}, values, result)
+        by_code[row["code"]] = stored[row["code"]] = _upsert(
+            Area, {"code": row["code"]}, values, result, area
+        )
     return result
 
 

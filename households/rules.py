@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from django.utils.translation import get_language, gettext
 
@@ -294,7 +295,26 @@ class Finding:
     reasons: tuple[str, ...] = field(default=())
 
 
-def members_on(members: Iterable[MemberFacts], on: date) -> list[MemberFacts]:
+class Stay(Protocol):
+    """A member's stay in the household: MemberFacts, or a stored member read the same way."""
+
+    @property
+    def joined_on(self) -> date | None: ...
+    @property
+    def left_on(self) -> date | None: ...
+
+
+class HealthCard(Protocol):
+    @property
+    def has_health_insurance(self) -> bool: ...
+    @property
+    def health_insurance_expiry(self) -> date | None: ...
+
+
+StayT = TypeVar("StayT", bound=Stay)
+
+
+def members_on(members: Iterable[StayT], on: date) -> list[StayT]:
     """Members living in the household on the reference date."""
     return [
         m
@@ -361,7 +381,7 @@ def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
     return Finding(bool(reasons), tuple(reasons))
 
 
-def has_valid_health_card(member: MemberFacts, on: date) -> bool:
+def has_valid_health_card(member: HealthCard, on: date) -> bool:
     if not member.has_health_insurance:
         return False
     return member.health_insurance_expiry is None or member.health_insurance_expiry >= on
@@ -748,6 +768,7 @@ def evaluate(
     """
     members = list(members)
     present = members_on(members, on)
+    reasons: dict[int, tuple[str, ...]]
     if not present and (facts is NO_FACTS or facts == NO_FACTS):
         resolved, reasons = ticks_only(ticks), {}
     else:

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -16,28 +19,33 @@ from households.organisation.selectors import (
 
 from . import rules
 from .models import Area, Household, HouseholdReview, ReviewRound
+from .types import AnyUser
+
+if TYPE_CHECKING:
+    from .models import PovertyStandard
+    from .rules import HouseholdFacts, MemberFacts
 
 
-def household_list_for_user(user) -> QuerySet[Household]:
+def household_list_for_user(user: AnyUser) -> QuerySet[Household]:
     return scoped(user, Household.objects.all())
 
 
-def household_get_for_user(user, *, pk: int) -> Household:
+def household_get_for_user(user: AnyUser, *, pk: int) -> Household:
     try:
         return household_list_for_user(user).select_related("commune", "hamlet").get(pk=pk)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_list_for_user(user) -> QuerySet[HouseholdReview]:
+def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return scoped(user, HouseholdReview.objects.all(), "household__area_path")
 
 
-def round_list_for_user(user) -> QuerySet[ReviewRound]:
+def round_list_for_user(user: AnyUser) -> QuerySet[ReviewRound]:
     return scoped(user, ReviewRound.objects.all(), "area__path")
 
 
-def standard_for_year(year: int):
+def standard_for_year(year: int) -> PovertyStandard:
     """The poverty standard in force for a year (raises when none is defined)."""
     from .models import PovertyStandard
 
@@ -65,7 +73,7 @@ MEMBER_FACT_FIELDS = (
 )
 
 
-def member_facts_from(values):
+def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
     """A stored member (a mapping of MEMBER_FACT_FIELDS) as plain facts for the rules."""
     from .models import Member
     from .rules import MemberFacts
@@ -87,12 +95,12 @@ def member_facts_from(values):
     )
 
 
-def member_facts(household: Household) -> list:
+def member_facts(household: Household) -> list[MemberFacts]:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
 
 
-def review_facts(review: HouseholdReview):
+def review_facts(review: HouseholdReview) -> HouseholdFacts:
     from .rules import HouseholdFacts
 
     return HouseholdFacts(
@@ -108,7 +116,7 @@ def review_facts(review: HouseholdReview):
 # --- pages of the households app ----------------------------------------------------------------
 
 
-def household_get_for_edit(user, *, pk: int) -> Household:
+def household_get_for_edit(user: AnyUser, *, pk: int) -> Household:
     """A household the user may edit: 404 outside their areas; 403 for anyone in scope who is
     not an officer of the household's area (provincial staff read, officers write)."""
     from django.core.exceptions import PermissionDenied
@@ -119,7 +127,7 @@ def household_get_for_edit(user, *, pk: int) -> Household:
     return household
 
 
-def can_approve(user, review: HouseholdReview) -> bool:
+def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
     """District (or higher) officers approve reviews of communes below them; provincial staff
     approve anywhere in the province. A commune-level officer only submits."""
     paths = scope_paths(user)
@@ -129,7 +137,7 @@ def can_approve(user, review: HouseholdReview) -> bool:
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
-def can_approve_any(user) -> bool:
+def can_approve_any(user: AnyUser) -> bool:
     """Whether the user approves anything at all (a node above commune level in their scope)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -139,14 +147,14 @@ def can_approve_any(user) -> bool:
     ).exists()
 
 
-def review_get_for_user(user, *, pk: int) -> HouseholdReview:
+def review_get_for_user(user: AnyUser, *, pk: int) -> HouseholdReview:
     try:
         return review_list_for_user(user).select_related("household__commune").get(pk=pk)
     except HouseholdReview.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
+def review_queue_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return (
         review_list_for_user(user)
         .filter(status=HouseholdReview.Status.SUBMITTED)
@@ -178,7 +186,7 @@ def household_movements(household: Household) -> dict[int, tuple[str, str]]:
     return result
 
 
-def latest_review_year(user=None) -> int | None:
+def latest_review_year(user: AnyUser | None = None) -> int | None:
     from django.db.models import Max
 
     return ReviewRound.objects.aggregate(year=Max("year"))["year"]
@@ -192,7 +200,9 @@ def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> Q
     from .models import Member
 
     current = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), year=year, is_current=True
+        household=OuterRef("pk"),
+        year=year,  # type: ignore[misc]  # None (no review year yet) matches no review
+        is_current=True,
     ).order_by("-pk")
     members = (
         Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
@@ -248,7 +258,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
     return entries[:limit]
 
 
-def _field_label(record, name: str) -> str:
+def _field_label(record: Any, name: str) -> str:
     try:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:

@@ -4,8 +4,10 @@ called outside a request set `_history_user`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +30,10 @@ from .selectors import (
     standard_for_year,
 )
 from .signals import announce_review_data_changed
+from .types import User
+
+if TYPE_CHECKING:
+    from .models import AreaPopulation, PovertyCause
 
 
 class ConcurrentEditError(ValidationError):
@@ -126,7 +132,7 @@ def review_save(
     household: Household,
     year: int,
     data: ReviewInput,
-    user,
+    user: User,
     confirm_conflicts: bool = False,
     expected_version: int | None = None,
 ) -> HouseholdReview:
@@ -190,13 +196,15 @@ def review_save(
     if review.status == HouseholdReview.Status.RETURNED:
         review.status = HouseholdReview.Status.DRAFT
     _apply_evaluation(review, evaluation)
-    review._history_user = user
+    review._history_user = user  # type: ignore[attr-defined]
     review.save()
     review.refresh_from_db()
     return review
 
 
-def _transition(review: HouseholdReview, *, expected: tuple[str, ...], user) -> HouseholdReview:
+def _transition(
+    review: HouseholdReview, *, expected: tuple[str, ...], user: User
+) -> HouseholdReview:
     locked = (
         HouseholdReview.objects.select_for_update()
         .select_related("household__commune")
@@ -212,12 +220,12 @@ def _transition(review: HouseholdReview, *, expected: tuple[str, ...], user) -> 
             _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.")
             % {"year": locked.year}
         )
-    locked._history_user = user
+    locked._history_user = user  # type: ignore[attr-defined]
     return locked
 
 
 @transaction.atomic
-def review_submit(*, review: HouseholdReview, user) -> HouseholdReview:
+def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review = _transition(
         review, expected=(HouseholdReview.Status.DRAFT, HouseholdReview.Status.RETURNED), user=user
     )
@@ -231,7 +239,7 @@ def review_submit(*, review: HouseholdReview, user) -> HouseholdReview:
 
 
 @transaction.atomic
-def review_return(*, review: HouseholdReview, user, reason: str) -> HouseholdReview:
+def review_return(*, review: HouseholdReview, user: User, reason: str) -> HouseholdReview:
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do trả lại phiếu.")})
     review = _transition(review, expected=(HouseholdReview.Status.SUBMITTED,), user=user)
@@ -244,7 +252,7 @@ def review_return(*, review: HouseholdReview, user, reason: str) -> HouseholdRev
 
 
 @transaction.atomic
-def review_approve(*, review: HouseholdReview, user) -> HouseholdReview:
+def review_approve(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review = _transition(review, expected=(HouseholdReview.Status.SUBMITTED,), user=user)
     review.status = HouseholdReview.Status.APPROVED
     review.approved_by = user
@@ -267,7 +275,7 @@ def _mark_current(review: HouseholdReview) -> None:
 
 
 @transaction.atomic
-def review_reopen(*, review: HouseholdReview, user, reason: str) -> HouseholdReview:
+def review_reopen(*, review: HouseholdReview, user: User, reason: str) -> HouseholdReview:
     """Reopen an approved review with a recorded reason (who, why, when)."""
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại phiếu.")})
@@ -286,24 +294,24 @@ def review_reopen(*, review: HouseholdReview, user, reason: str) -> HouseholdRev
 
 
 @transaction.atomic
-def round_lock(*, round_: ReviewRound, user) -> ReviewRound:
+def round_lock(*, round_: ReviewRound, user: User) -> ReviewRound:
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     round_.status = ReviewRound.Status.LOCKED
     round_.locked_by = user
     round_.locked_at = timezone.now()
-    round_._history_user = user
+    round_._history_user = user  # type: ignore[attr-defined]
     round_.save()
     return round_
 
 
 @transaction.atomic
-def round_reopen(*, round_: ReviewRound, user, reason: str) -> ReviewRound:
+def round_reopen(*, round_: ReviewRound, user: User, reason: str) -> ReviewRound:
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại kỳ rà soát.")})
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     ReviewReopening.objects.create(round=round_, reason=reason.strip(), reopened_by=user)
     round_.status = ReviewRound.Status.OPEN
-    round_._history_user = user
+    round_._history_user = user  # type: ignore[attr-defined]
     round_.save()
     return round_
 
@@ -340,9 +348,9 @@ def household_save(
     *,
     household: Household,
     members: list[Member],
-    user,
+    user: User,
     expected_version: int | None = None,
-    causes=None,
+    causes: Iterable[PovertyCause] | None = None,
 ) -> Household:
     """Create or update a household and its members in one transaction.
 
@@ -356,7 +364,7 @@ def household_save(
     elif household.created_by_id is None:
         household.created_by = user
     household.area_path = household.commune.path
-    household._history_user = user
+    household._history_user = user  # type: ignore[attr-defined]
     household.save()
     if causes is not None:
         household.poverty_causes.set(causes)
@@ -371,7 +379,7 @@ def household_save(
         raise MemberRowsError(errors)
     for member in members:
         member.household = household
-        member._history_user = user
+        member._history_user = user  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
                 member.save()
@@ -401,7 +409,7 @@ def review_save_submit(
     household: Household,
     year: int,
     data: ReviewInput,
-    user,
+    user: User,
     confirm_conflicts: bool = False,
     expected_version: int | None = None,
 ) -> HouseholdReview:
@@ -418,7 +426,9 @@ def review_save_submit(
 
 
 @transaction.atomic
-def population_save(*, area: Area, year: int, households: int, persons: int, user):
+def population_save(
+    *, area: Area, year: int, households: int, persons: int, user: User
+) -> AreaPopulation:
     """Record an area's resident households and persons for a year (the rates' denominator)."""
     from .models import AreaPopulation
 
@@ -434,7 +444,7 @@ def population_save(*, area: Area, year: int, households: int, persons: int, use
     population.households = households
     population.persons = persons
     population.updated_by = user
-    population._history_user = user
+    population._history_user = user  # type: ignore[attr-defined]
     population.save()
     announce_review_data_changed(years={year}, area_paths=[area.path])
     return population

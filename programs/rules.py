@@ -5,6 +5,7 @@ No ORM, no request: plain values in, plain values out, tested without a database
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,7 +147,7 @@ class Received:
 
     indicators: tuple[int, ...]
     date: date
-    valid_until: date | None = None
+    valid_until: datetime.date | None = None  # not `date`: the field above shadows the type
 
 
 def gaps(
@@ -161,7 +162,7 @@ def gaps(
     CS04 (health insurance) is decided per person when the count of members aged 6+ still
     lacking a valid card is known: a card for one member does not cover the others.
     """
-    covered = set()
+    covered: set[int] = set()
     for record in received:
         if is_covering(record.date, record.valid_until, on):
             covered.update(record.indicators)

@@ -5,7 +5,9 @@ Area scoping goes through households.selectors (the one place it is decided).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.db.models import (
     Count,
@@ -25,6 +27,7 @@ from households.models.reviews import INDICATOR_FIELDS
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
 from households.rules import has_valid_health_card, members_on
+from households.types import AnyUser
 
 from . import rules
 from .models import Programme, SupportRecord
@@ -54,7 +57,7 @@ def programme_by_code(code: str) -> Programme | None:
     return Programme.objects.filter(code=code).first() if code else None
 
 
-def can_see_all_beneficiaries(user, programme: Programme) -> bool:
+def can_see_all_beneficiaries(user: AnyUser, programme: Programme) -> bool:
     if roles.is_provincial(user):
         return True
     agency = agency_of(user)
@@ -65,7 +68,7 @@ def can_see_all_beneficiaries(user, programme: Programme) -> bool:
     )
 
 
-def programme_get_for_user(user, *, code: str) -> Programme:
+def programme_get_for_user(user: AnyUser, *, code: str) -> Programme:
     """Provincial staff, the owning agency, and area officers (their area only) open a programme."""
     programme = programme_list().filter(code=code).first()
     if programme is None:
@@ -75,7 +78,9 @@ def programme_get_for_user(user, *, code: str) -> Programme:
     raise Http404
 
 
-def support_list_for_user(user, programme: Programme | None = None) -> QuerySet[SupportRecord]:
+def support_list_for_user(
+    user: AnyUser, programme: Programme | None = None
+) -> QuerySet[SupportRecord]:
     records = SupportRecord.objects.all()
     if programme is not None:
         records = records.filter(programme=programme)
@@ -84,7 +89,7 @@ def support_list_for_user(user, programme: Programme | None = None) -> QuerySet[
     return scoped(user, records, "household__area_path")
 
 
-def programme_totals(records: QuerySet[SupportRecord]) -> dict:
+def programme_totals(records: QuerySet[SupportRecord]) -> dict[str, Any]:
     return records.aggregate(
         records=Count("pk"),
         households=Count("household", distinct=True),
@@ -94,7 +99,7 @@ def programme_totals(records: QuerySet[SupportRecord]) -> dict:
     )
 
 
-def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
+def programme_by_area(records: QuerySet[SupportRecord]) -> list[Mapping[str, Any]]:
     return list(
         records.values(
             "household__commune__parent__name", "household__commune__name", "household__commune_id"
@@ -111,7 +116,7 @@ def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
 # --- one household ----------------------------------------------------------------------------
 
 
-def approved_classifications(household_ids) -> dict[int, dict[int, str]]:
+def approved_classifications(household_ids: Iterable[int]) -> dict[int, dict[int, str]]:
     """{household id: {year: classification}} of the approved current reviews, one query."""
     by_household: dict[int, dict[int, str]] = {pk: {} for pk in household_ids}
     rows = HouseholdReview.objects.filter(
@@ -122,7 +127,7 @@ def approved_classifications(household_ids) -> dict[int, dict[int, str]]:
     return by_household
 
 
-def support_periods(household_ids) -> dict[tuple, list[tuple]]:
+def support_periods(household_ids: Iterable[int]) -> dict[tuple, list[tuple]]:
     """{(programme id, household id, member id or None): [(date, valid_until), ...]} of the
     records of these households, one query (duplicate checks over many rows)."""
     periods: dict[tuple, list[tuple]] = {}
@@ -200,7 +205,7 @@ def household_panel(household: Household, on: date) -> dict:
             {
                 "number": n,
                 "code": f"CS{n:02d}",
-                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,
+                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,  # type: ignore[union-attr]
                 "reasons": (
                     [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
                 ),
@@ -384,11 +389,11 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         counts["health_insurance_coverage"] = (r["hi_num"], r["hi_den"])
         counts["credit_coverage"] = (r["cr_num"], r["cr_den"])
         counts["meritorious_poor_supported"] = (r["me_num"], r["me_den"])
-    for r in child_rows:
-        row(r["household__commune_id"])["tuition_exemption_coverage"] = (r["num"], r["den"])
-    for r in worker_rows:
-        counts = row(r["household__commune_id"])
-        counts["workers_trained"] = (r["trained"], 0)
-        counts["workers_placed"] = (r["placed"], 0)
-        counts["workers_abroad"] = (r["abroad"], 0)
+    for c in child_rows:
+        row(c["household__commune_id"])["tuition_exemption_coverage"] = (c["num"], c["den"])
+    for w in worker_rows:
+        counts = row(w["household__commune_id"])
+        counts["workers_trained"] = (w["trained"], 0)
+        counts["workers_placed"] = (w["placed"], 0)
+        counts["workers_abroad"] = (w["abroad"], 0)
     return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -14,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from households.models import Household, Member
 from households.rules import has_valid_health_card, members_on
+from households.types import User
 
 from . import rules, selectors
 from .models import Programme, SupportRecord
@@ -24,7 +27,7 @@ class SupportInput:
     programme: Programme
     date: date
     member: Member | None = None
-    valid_until: date | None = None
+    valid_until: datetime.date | None = None  # not `date`: the field above shadows the type
     amount: int | None = None
     quantity: Decimal | None = None
     note: str = ""
@@ -123,7 +126,12 @@ def support_errors(
     return errors
 
 
-def _duplicate(*, household: Household, data: SupportInput, periods=None) -> bool:
+def _duplicate(
+    *,
+    household: Household,
+    data: SupportInput,
+    periods: dict[tuple, list[tuple]] | None = None,
+) -> bool:
     end = data.valid_until or data.date
     if periods is None:
         existing = SupportRecord.objects.filter(programme=data.programme, date__lte=end)
@@ -132,7 +140,7 @@ def _duplicate(*, household: Household, data: SupportInput, periods=None) -> boo
             if data.member
             else existing.filter(household=household, member__isnull=True)
         )
-        recorded = existing.values_list("date", "valid_until")
+        recorded: Iterable[tuple[date, date | None]] = existing.values_list("date", "valid_until")
     else:
         key = (data.programme.pk, household.pk, data.member.pk if data.member else None)
         recorded = [(d, until) for d, until in periods.get(key, ()) if d <= end]
@@ -142,7 +150,9 @@ def _duplicate(*, household: Household, data: SupportInput, periods=None) -> boo
     )
 
 
-def _update_card_facts(members: list[Member], valid_until: date | None, user) -> list[Member]:
+def _update_card_facts(
+    members: list[Member], valid_until: date | None, user: User | None
+) -> list[Member]:
     """A health card recorded for a member is also a fact of the member (CS04 reads it)."""
     changed = []
     for m in members:
@@ -156,13 +166,13 @@ def _update_card_facts(members: list[Member], valid_until: date | None, user) ->
             continue  # already a card without end
         m.has_health_insurance = True
         m.health_insurance_expiry = new_expiry
-        m._history_user = user
+        m._history_user = user  # type: ignore[attr-defined]
         changed.append(m)
     return changed
 
 
 @transaction.atomic
-def support_record_create(*, household: Household, data: SupportInput, user) -> SupportRecord:
+def support_record_create(*, household: Household, data: SupportInput, user: User) -> SupportRecord:
     """Record one support; refuses with field messages and saves nothing on bad input."""
     errors = support_errors(household=household, data=data)
     if errors:
@@ -180,7 +190,7 @@ def support_record_create(*, household: Household, data: SupportInput, user) -> 
         override_note=data.override_note.strip() if data.override else "",
         entered_by=user,
     )
-    record._history_user = user
+    record._history_user = user  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             record.save()
@@ -211,7 +221,7 @@ def support_bulk_create(
     amount: int | None,
     quantity: Decimal | None,
     note: str,
-    user,
+    user: User | None,
 ) -> BulkResult:
     """One record per matching household (or per member who needs it), in one transaction.
 
@@ -263,7 +273,7 @@ def support_bulk_create(
             if household.pk in taken_households:
                 result.skipped += 1
                 continue
-            targets = [None]
+            targets: list[Member | None] = [None]
         else:
             targets = []
             for m in members_on(household.members.all(), on):
@@ -327,7 +337,7 @@ class ImportRow:
 
 
 @transaction.atomic
-def support_import(*, rows: list[ImportRow], households: QuerySet[Household], user) -> int:
+def support_import(*, rows: list[ImportRow], households: QuerySet[Household], user: User) -> int:
     """Write every row of a validated file, or none: re-validates each against the database."""
     allowed = {h.pk: h for h in households.filter(pk__in={r.household_id for r in rows})}
     programmes = Programme.objects.in_bulk({r.programme_id for r in rows})

@@ -13,6 +13,7 @@ from households import rules as hh_rules
 from households.models import Area
 from households.organisation import roles
 from households.organisation.selectors import area_get_for_user, root_areas_for_user
+from households.types import AnyUser
 
 from .models import IndicatorValue, RebuildJob, Snapshot, YearState
 
@@ -46,9 +47,9 @@ def value_map(
     """{(area id, code): Value} of one snapshot, in one query: `codes` for `areas`, and
     optionally the (fewer) `more_codes` for `more_areas` (e.g. the children on a dashboard)."""
     q = Q(area_id__in=[a.pk for a in areas], indicator__in=list(codes))
-    more_areas = [a.pk for a in more_areas]
-    if more_areas:
-        q |= Q(area_id__in=more_areas, indicator__in=list(more_codes))
+    more_ids = [a.pk for a in more_areas]
+    if more_ids:
+        q |= Q(area_id__in=more_ids, indicator__in=list(more_codes))
     rows = IndicatorValue.objects.filter(q, snapshot=snapshot).values_list(
         "area_id", "indicator", "value", "numerator", "denominator"
     )
@@ -91,11 +92,11 @@ def job_list() -> QuerySet[RebuildJob]:
 # --- which area a dashboard shows (scoping) ---------------------------------------------------
 
 
-def dashboard_only_targets(user) -> bool:
+def dashboard_only_targets(user: AnyUser) -> bool:
     return not roles.works_with_areas(user)
 
 
-def dashboard_area_get(user, *, code: str | None) -> Area:
+def dashboard_area_get(user: AnyUser, *, code: str | None) -> Area:
     """The area a dashboard shows: the user's root area by default; 404 outside the scope.
 
     Agency staff see the province (their targets only); officers their own areas.

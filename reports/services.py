@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -77,7 +78,7 @@ def _values_insert(snapshot: Snapshot, rows: list[ValueRow]) -> None:
 
 
 def snapshot_rebuild(
-    *, year: int, trigger: str = RebuildJob.Trigger.MANUAL, job=None
+    *, year: int, trigger: str = RebuildJob.Trigger.MANUAL, job: RebuildJob | None = None
 ) -> RebuildJob:
     """Recompute every indicator of `year` into a new snapshot and swap it in atomically.
 
@@ -128,7 +129,7 @@ def years_with_data() -> list[int]:
     return sorted(HouseholdReview.objects.order_by().values_list("year", flat=True).distinct())
 
 
-def years_mark_dirty(*, years) -> list[int]:
+def years_mark_dirty(*, years: Iterable[int]) -> list[int]:
     """Mark years as changed; a later year with a snapshot depends on them (its change)."""
     years = set(years)
     following = set(

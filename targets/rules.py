@@ -38,7 +38,7 @@ def is_due_soon(
     return today <= due_date <= today + timedelta(days=days)
 
 
-def task_state(latest_update) -> tuple[str, int]:
+def task_state(latest_update: object) -> tuple[str, int]:
     """(status, percent) of a task from its latest update; no update yet = not started, 0%.
 
     `latest_update` is anything with `status` and `percent` (a TaskUpdate, a dict-like row), or None.

@@ -6,9 +6,11 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from households.models import Agency, Area, StaffProfile
 from households.organisation.selectors import agency_of
+from households.types import User
 from households.workbook import private_path, store_private_file, validate_upload
 
 from . import rules
@@ -91,7 +94,7 @@ def task_create(
     recurrence_day: int = 5,
     recurrence_until: date | None = None,
     code: str = "",
-    created_by=None,
+    created_by: User | None = None,
 ) -> Task:
     _check_due_date(due_date, plan)
     task = Task(
@@ -131,7 +134,9 @@ def task_edit(
 
 
 @transaction.atomic
-def _task_save(task: Task, supporting_agencies: Iterable[Agency], targets: Iterable[Target]):
+def _task_save(
+    task: Task, supporting_agencies: Iterable[Agency], targets: Iterable[Target]
+) -> Task:
     """Save a task with its supporting agencies (the lead agency left out) and its targets."""
     task.save()
     task.supporting_agencies.set([a for a in supporting_agencies if a.pk != task.lead_agency_id])
@@ -142,12 +147,12 @@ def _task_save(task: Task, supporting_agencies: Iterable[Agency], targets: Itera
 def task_update_create(
     *,
     task: Task,
-    user,
+    user: User,
     agency: Agency | None,
     status: str,
     percent: int,
     note: str = "",
-    files: Iterable = (),
+    files: Iterable[UploadedFile] = (),
 ) -> TaskUpdate:
     """Record a progress update with its evidence and make it the task's state.
 
@@ -210,11 +215,11 @@ def manual_figure_create(
     year: int,
     period_start: date,
     period_end: date,
-    value,
-    user,
+    value: Decimal,
+    user: User,
     agency: Agency | None = None,
     note: str = "",
-    file=None,
+    file: UploadedFile | None = None,
 ) -> ManualFigure:
     """Record a figure; reported by `agency`, else the user's agency, else the target's
     responsible agency, else the plan's issuing agency."""
@@ -253,7 +258,7 @@ def manual_figure_create(
     return figure
 
 
-def plan_document_create(*, plan: Plan, title: str, file, user) -> PlanDocument:
+def plan_document_create(*, plan: Plan, title: str, file: UploadedFile, user: User) -> PlanDocument:
     """Attach a document (the plan itself, its legal basis) to a plan."""
     files = _check_files([file], "file")
     stored = _store_all(files, f"targets/plans/{plan.pk}")

@@ -23,6 +23,17 @@ PASSWORD = "correct-horse-battery-staple"
 
 
 @pytest.fixture(scope="session")
+def django_db_use_migrations(request) -> bool:
+    """PostgreSQL builds the test database by running the migrations: they hold SQL of their own
+    (pg_trgm and the partial index) and CI proves them there. SQLite builds it from the models,
+    which is the same schema there in a fraction of the time (the SQL migrations do nothing on
+    SQLite; `makemigrations --check` and `make smoke` prove the SQLite migrations in CI)."""
+    from django.db import connection
+
+    return connection.vendor != "sqlite" and not request.config.getvalue("nomigrations")
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Reference data (areas, agencies, the standard, roles) once per test session."""
     with django_db_blocker.unblock():
@@ -45,6 +56,39 @@ def _end_other_sessions() -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# The permission matrix's table (tests/security): each pytest-xdist worker hands what it saw to
+# the controlling process, which writes the table and prints its size.
+
+
+def pytest_sessionfinish(session):
+    from tests.security import matrix_report
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["permission_matrix"] = [
+            matrix_report.RESULTS,
+            matrix_report.ROLE_ORDER,
+        ]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.security import matrix_report
+
+    seen = getattr(node, "workeroutput", {}).get("permission_matrix")
+    if seen:
+        matrix_report.merge(*seen)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security import matrix_report
+
+    lines = matrix_report.summary_lines()
+    if lines:
+        terminalreporter.section("permission matrix")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def make_user(username: str, role: str | None, *, areas=(), agency_code: str = ""):

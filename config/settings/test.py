@@ -40,3 +40,8 @@ LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "test_file"]
 
 # Development tools (generate_province, bench_*): never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "households.devtools"]
+
+# pytest-xdist: each worker process has its own test database (pytest-django suffixes its name)
+# and its own cache keys, so two workers never see each other's import progress or rebuild
+# debounce.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", default="")

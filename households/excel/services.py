@@ -11,17 +11,29 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households import rules
-from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
+from households.models import (
+    Area,
+    ExportJob,
+    Household,
+    HouseholdReview,
+    ImportJob,
+    Member,
+    ReviewRound,
+)
 from households.organisation.selectors import area_in_scope
 from households.selectors import (
     MEMBER_FACT_FIELDS,
@@ -34,6 +46,7 @@ from households.services import (
     review_round_get_or_create,
 )
 from households.signals import announce_review_data_changed
+from households.types import AnyUser, User
 from households.workbook import WorkbookError, normalize, read_workbook
 
 from . import pgwrite
@@ -42,6 +55,7 @@ from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
 
 CHUNK = 2000
 Progress = Callable[[str, int], None]
+Job = TypeVar("Job", ImportJob, ExportJob)
 
 
 class ImportRefused(Exception):
@@ -64,12 +78,12 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _matching(queryset, field: str, values: list) -> Iterator:
+def _matching(queryset: QuerySet[Any], field: str, values: list[Any]) -> Iterator[QuerySet[Any]]:
     """`queryset` filtered on `field` IN `values`, as querysets to run in turn: on PostgreSQL
     one query with the values as one array (households.lookups), elsewhere in chunks."""
     if not values:
@@ -91,7 +105,7 @@ class _Shared:
     def __init__(self) -> None:
         self.seen: dict[object, object] = {}
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> Any:
         try:
             key = _frozen(value)
         except TypeError:
@@ -99,7 +113,7 @@ class _Shared:
         return self.seen.setdefault(key, value)
 
 
-def _frozen(value):
+def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple((k, _frozen(v)) for k, v in value.items())
     if isinstance(value, list):
@@ -108,7 +122,7 @@ def _frozen(value):
     return value
 
 
-def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
+def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     on = default_reference_date(year)
     standard = standard_for_year(year)
     codes = {h.commune_code for h in parsed.households}
@@ -164,7 +178,13 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
                 values={f: row[f] for f in v.REVIEW_FIELDS},
             )
     active = Member.objects.filter(left_on__isnull=True)
-    member_fields = ("id", "household_id", "search_name", *MEMBER_FACT_FIELDS, *v.MEMBER_FIELDS)
+    member_fields: tuple[str, ...] = (
+        "id",
+        "household_id",
+        "search_name",
+        *MEMBER_FACT_FIELDS,
+        *v.MEMBER_FIELDS,
+    )
     member_fields = tuple(dict.fromkeys(member_fields))  # some fields are both
     for matching in _matching(active, "household_id", ids):
         # Plain tuples, streamed: 80,000 model instances held at once would cost ~100 MB.
@@ -203,7 +223,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
 
 
 def workbook_validate(
-    *, path: str | Path, user, year: int, progress: Progress | None = None
+    *, path: str | Path, user: AnyUser, year: int, progress: Progress | None = None
 ) -> v.Plan:
     """Read and validate every row; nothing is written. WorkbookError when unreadable."""
     with _no_gc():
@@ -220,7 +240,7 @@ def workbook_validate(
 
 @transaction.atomic
 def workbook_import(
-    *, path: str | Path, user, year: int, progress: Progress | None = None
+    *, path: str | Path, user: User, year: int, progress: Progress | None = None
 ) -> v.Plan:
     """Validate again inside one transaction, then write everything, or nothing on any error."""
     plan = workbook_validate(path=path, user=user, year=year, progress=progress)
@@ -234,7 +254,7 @@ def workbook_import(
     return plan
 
 
-def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
+def _write(plan: v.Plan, *, user: User, year: int, progress: Progress | None) -> None:
     now = timezone.now()
     hamlet_ids: dict[tuple[int, str], int] = {}
     communes = {a.id: a for a in Area.objects.filter(id__in={p.commune.id for p in plan.rows})}
@@ -264,7 +284,15 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
         _write_orm(plan, user=user, year=year, now=now, rounds=rounds, progress=progress)
 
 
-def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) -> None:
+def _write_orm(
+    plan: v.Plan,
+    *,
+    user: User,
+    year: int,
+    now: datetime,
+    rounds: dict[int, ReviewRound],
+    progress: Progress | None,
+) -> None:
     """The portable write (SQLite): the ORM's bulk helpers, with simple_history's."""
     # Households
     to_create, to_update = [], []
@@ -309,7 +337,8 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
         if progress:
             progress("written", written)
     # Members
-    new_members, changed_members = [], []
+    new_members: list[Member] = []
+    changed_members: list[Member] = []
     for p in plan.rows:
         hid = by_code[p.row.code]
         new_members.extend(
@@ -322,15 +351,16 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             )
             for m in p.members_new
         )
-        for existing, m in p.members_changed:
-            obj = Member(
+        changed_members.extend(
+            Member(
                 id=existing.id,
                 household_id=hid,
                 full_name=m.full_name,
                 date_of_birth=m.date_of_birth,
                 **m.as_dict(),
             )
-            changed_members.append(obj)
+            for existing, m in p.members_changed
+        )
     for chunk in _chunks(new_members):
         bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
     for chunk in _chunks(changed_members):
@@ -342,12 +372,13 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             default_date=now,
         )
     # Reviews
-    reviews_new, reviews_changed = [], []
+    reviews_new: list[HouseholdReview] = []
+    reviews_changed: list[HouseholdReview] = []
     for p in plan.rows:
-        if not p.review_changed:
+        if not p.review_changed or p.review_values is None:
             continue
         round_ = rounds[p.commune.id]
-        obj = HouseholdReview(
+        review = HouseholdReview(
             household_id=by_code[p.row.code],
             round=round_,
             year=year,
@@ -358,11 +389,11 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             **p.review_values,
         )
         if p.review is None:
-            obj.created_at = now
-            reviews_new.append(obj)
+            review.created_at = now
+            reviews_new.append(review)
         else:
-            obj.id = p.review.id
-            reviews_changed.append(obj)
+            review.id = p.review.id
+            reviews_changed.append(review)
     for chunk in _chunks(reviews_new):
         bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
         written += len(chunk)
@@ -382,7 +413,9 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             progress("written", written)
 
 
-def _loaded(model, changed: list, fields, now) -> list:
+def _loaded(
+    model: type[Any], changed: list[Any], fields: Iterable[str], now: datetime
+) -> list[Any]:
     """The stored rows with the changed fields applied (history copies whole rows)."""
     stored = model.objects.in_bulk([o.id for o in changed])
     result = []
@@ -430,7 +463,7 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
     return report
 
 
-def import_job_create(*, user, upload, year: int) -> ImportJob:
+def import_job_create(*, user: User, upload: UploadedFile, year: int) -> ImportJob:
     """Store the uploaded workbook privately and record the job (validation runs in a task)."""
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
@@ -439,11 +472,11 @@ def import_job_create(*, user, upload, year: int) -> ImportJob:
         for chunk in upload.chunks():
             handle.write(chunk)
     return ImportJob.objects.create(
-        user=user, file_path=str(path), original_name=upload.name[:255], year=year
+        user=user, file_path=str(path), original_name=(upload.name or "")[:255], year=year
     )
 
 
-def _finish(job: ImportJob, status: str, **fields) -> None:
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     job.status = status
@@ -460,16 +493,17 @@ def _store_plan(job: ImportJob, plan: v.Plan) -> None:
     job.warnings = [w.as_dict() for w in plan.warnings[:1000]]
 
 
-def job_claim(model, job_id: int, *, waiting: str, running: str):
+def job_claim(model: type[Job], job_id: int, *, waiting: str, running: str) -> tuple[Job, bool]:
     """(job, claimed): move a job from `waiting` to `running` in one UPDATE, so that a task
     delivered twice runs once; `claimed` is False when another run had it already."""
     claimed = model.objects.filter(id=job_id, status=waiting).update(status=running)
     return model.objects.select_related("user").get(id=job_id), bool(claimed)
 
 
-def _workbook_errors(exc: WorkbookError) -> list[dict]:
-    """The one error of a workbook that cannot be read, in the shape of the row errors."""
-    return [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+def _job_errors(message: str) -> list[dict]:
+    """The one error of a job as a whole (a workbook that cannot be read, a job out of time), in
+    the shape of the row errors."""
+    return [{"sheet": "", "row": None, "column": "", "col": None, "message": message}]
 
 
 def import_job_validate(*, job_id: int) -> ImportJob:
@@ -483,11 +517,24 @@ def import_job_validate(*, job_id: int) -> ImportJob:
             path=job.file_path, user=job.user, year=job.year, progress=_reporter(job)
         )
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.REFUSED)
         return job
     _store_plan(job, plan)
     _finish(job, ImportJob.Status.REFUSED if plan.errors else ImportJob.Status.READY)
+    return job
+
+
+def import_job_time_out(*, job_id: int) -> ImportJob:
+    """A job whose task ran past its time limit: failed, with what the user can do about it
+    (its write, if it had started, was rolled back with its transaction)."""
+    job = ImportJob.objects.get(id=job_id)
+    message = _(
+        "Tệp cần quá nhiều thời gian để xử lý. Hãy chia tệp thành các tệp nhỏ hơn "
+        "(ví dụ mỗi xã một tệp) rồi nhập lại."
+    )
+    job.errors = _job_errors(message)
+    _finish(job, ImportJob.Status.FAILED)
     return job
 
 
@@ -514,7 +561,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportJob.Status.REFUSED)
         return job
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.FAILED)
         return job
     _store_plan(job, plan)

@@ -10,23 +10,26 @@ Identifiers (citizen ID, phone) are shown in full only to the officers of their 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from households.rules import mask_identifier
+from households.types import AnyUser
 
 from . import roles
 from .models import Agency, Area
 
 EVERYTHING = None
+M = TypeVar("M", bound=Model)
 
 
-def scope_paths(user) -> tuple[str, ...] | None:
+def scope_paths(user: AnyUser) -> tuple[str, ...] | None:
     """The area paths a user may see (None = the whole province, () = nothing)."""
     if not user.is_authenticated:
         return ()
-    cached = getattr(user, "_scope_paths", False)
+    cached: Any = getattr(user, "_scope_paths", False)
     if cached is not False:
         return cached
     if roles.is_provincial(user):
@@ -35,11 +38,11 @@ def scope_paths(user) -> tuple[str, ...] | None:
         paths = roles.officer_area_paths(user)
     else:
         paths = ()
-    user._scope_paths = paths
+    user._scope_paths = paths  # type: ignore[attr-defined]  # remembered for the request
     return paths
 
 
-def scope_q(user, field: str = "area_path") -> Q:
+def scope_q(user: AnyUser, field: str = "area_path") -> Q:
     """A filter keeping rows whose `field` (an area path) lies in the user's scope."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -52,29 +55,29 @@ def scope_q(user, field: str = "area_path") -> Q:
     return q
 
 
-def scoped(user, queryset: QuerySet, field: str = "area_path") -> QuerySet:
+def scoped(user: AnyUser, queryset: QuerySet[M], field: str = "area_path") -> QuerySet[M]:
     return queryset.filter(scope_q(user, field))
 
 
-def area_in_scope(user, area: Area) -> bool:
+def area_in_scope(user: AnyUser, area: Area) -> bool:
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
     return any(area.path.startswith(p) for p in paths or ())
 
 
-def area_list_for_user(user) -> QuerySet[Area]:
+def area_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return scoped(user, Area.objects.all(), "path")
 
 
-def area_get_for_user(user, *, code: str) -> Area:
+def area_get_for_user(user: AnyUser, *, code: str) -> Area:
     try:
         return area_list_for_user(user).get(code=code)
     except Area.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def root_areas_for_user(user) -> QuerySet[Area]:
+def root_areas_for_user(user: AnyUser) -> QuerySet[Area]:
     """The top nodes a user works from (the province for provincial staff)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -82,32 +85,32 @@ def root_areas_for_user(user) -> QuerySet[Area]:
     return Area.objects.filter(path__in=paths or ())
 
 
-def commune_list_for_user(user) -> QuerySet[Area]:
+def commune_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.COMMUNE)
 
 
-def agency_of(user) -> Agency | None:
+def agency_of(user: AnyUser) -> Agency | None:
     if not user.is_authenticated:
         return None
     profile = getattr(user, "profile", None)
     return profile.agency if profile is not None else None
 
 
-def hamlet_list_for_user(user) -> QuerySet[Area]:
+def hamlet_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.HAMLET).select_related("parent")
 
 
 # --- identifiers (citizen ID, phone): the one masking path -------------------------------------
 
 
-def identifier_masker(user) -> Callable[[object, object], str]:
+def identifier_masker(user: AnyUser | None) -> Callable[[object, object], str]:
     """`shown(where, value)`: the value in full under the areas the user enters data for
     (roles.can_enter_for: an officer's own areas), masked (rules.mask_identifier) everywhere
     else, provincial staff included; "" for no value. `where` is a household, member, review,
     area or area path. Decided once per user, so an export of 100,000 rows asks once."""
     paths = roles.entry_paths(user)
 
-    def shown(where, value) -> str:
+    def shown(where: object, value: object) -> str:
         value = "" if value is None else str(value)
         if not value:
             return ""
@@ -117,6 +120,6 @@ def identifier_masker(user) -> Callable[[object, object], str]:
     return shown
 
 
-def identifier_for(user, where, value) -> str:
+def identifier_for(user: AnyUser | None, where: object, value: object) -> str:
     """One identifier as `user` may see it (pages, templates' `{% masked %}`, the admin)."""
     return identifier_masker(user)(where, value)

@@ -385,6 +385,38 @@ def test_tasks_are_safe_to_run_twice(alice, tmp_path):
     assert ImportJob.objects.get().status == "done"
 
 
+def test_an_import_past_its_time_limit_fails_with_a_message_and_writes_nothing(
+    client, alice, tmp_path, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from households.excel import tasks
+
+    path = tmp_path / "in.xlsx"
+    build_workbook([household_row(), household_row("HB-2")], path=path)
+    job = ImportJob.objects.create(user=alice, file_path=str(path), year=2024)
+    tasks.import_job_validate_task.delay(job.pk)
+    assert services.import_job_confirm(job=job)
+
+    def reporter(job, total_hint=0):
+        # The worker raises SoftTimeLimitExceeded in the task when its soft limit passes: here,
+        # in the middle of the write.
+        def report(stage: str, count: int) -> None:
+            if stage == "written":
+                raise SoftTimeLimitExceeded
+
+        return report
+
+    monkeypatch.setattr(services, "_reporter", reporter)
+    tasks.import_job_run_task.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert Household.objects.count() == 0
+    assert HouseholdReview.objects.count() == 0
+    page = login(client, alice).get(reverse("households:import-job", args=[job.pk]))
+    assert "Tệp cần quá nhiều thời gian để xử lý" in page.content.decode()
+
+
 def test_export_keeps_the_list_filters_in_force(tmp_path, alice, client, area):
     path = tmp_path / "in.xlsx"
     build_workbook([household_row(f"HF-{i}") for i in range(3)], path=path)
