@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Protocol, TypeVar
+from typing import Protocol, TypedDict, TypeVar
 
 from django.utils.translation import get_language, gettext
 
@@ -663,7 +663,11 @@ def movement(
 # The identity of each list, for every area and year (Circular 07/2021, Phụ lục VII, biểu 2-3):
 #   start - outflows + inflows = end, and start = the previous year's official end.
 # Each term is a count indicator of the reports (reports.indicators.households).
-MOVEMENT_IDENTITY = {
+# One list's identity: start - out + in = end (the names of the counts that make it up).
+IdentityTerms = TypedDict(
+    "IdentityTerms", {"start": str, "out": tuple[str, ...], "in": tuple[str, ...], "end": str}
+)
+MOVEMENT_IDENTITY: dict[str, IdentityTerms] = {
     POOR: {
         "start": "poor_start",
         "out": ("poor_escaped", "poor_to_near_poor", "poor_other_out"),

@@ -63,6 +63,7 @@ def _end_other_sessions() -> None:
 
 
 def pytest_sessionfinish(session):
+    _personal_data_in_logs_check(session)
     from tests.security import matrix_report
 
     if hasattr(session.config, "workeroutput"):
@@ -170,7 +171,7 @@ def pytest_sessionstart(session):
         Path(settings.TEST_LOG_FILE).write_text("")
 
 
-def pytest_sessionfinish(session, exitstatus):
+def _personal_data_in_logs_check(session) -> None:
     from django.conf import settings
 
     log = Path(settings.TEST_LOG_FILE)
