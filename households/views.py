@@ -147,6 +147,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
+    for review in reviews:
+        review.unknown_codes = [f"CS{n:02d}" for n in services.review_unknown_indicators(review)]
     show_ids = selectors.can_see_identifiers(user, household)
     members = list(household.members.all())
     for member in members:
@@ -169,6 +171,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _indicator_rows(review: HouseholdReview) -> list[dict]:
     flags = review.deprivation_flags()
+    overrides = review.overrides or {}
     return [
         {
             "number": n,
@@ -176,9 +179,19 @@ def _indicator_rows(review: HouseholdReview) -> list[dict]:
             "deprived": flags[n],
             "source": review.sources.get(str(n), ""),
             "reasons": review.reasons.get(str(n), []),
+            "override": _override_shown(overrides.get(str(n))),
         }
         for n, name in INDICATOR_NAMES.items()
     ]
+
+
+def _override_shown(override: dict | None) -> dict | None:
+    """An override as the page shows it: why, who, and when (a datetime)."""
+    if not override:
+        return None
+    from django.utils.dateparse import parse_datetime
+
+    return {**override, "at": parse_datetime(override.get("at") or "")}
 
 
 # --- the review form --------------------------------------------------------------------------
@@ -223,7 +236,6 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 year=year,
                 data=form.review_input(),
                 user=user,
-                confirm_conflicts=form.cleaned_data["confirm_conflicts"],
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:

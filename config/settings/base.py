@@ -138,6 +138,8 @@ WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
 EXPORT_DIRECT_MAX_HOUSEHOLDS = env.int("EXPORT_DIRECT_MAX_HOUSEHOLDS", default=10_000)
 # Exported files are kept this many hours, then removed.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=48)
+# Plausibility (issue 13): an income per person per month above this needs a confirmation.
+INCOME_CONFIRM_ABOVE = env.int("INCOME_CONFIRM_ABOVE", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
