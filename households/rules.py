@@ -647,6 +647,35 @@ def unexplained_overrides(conflicts: Iterable[int], reasons: dict[int, str]) -> 
     return tuple(n for n in conflicts if not (reasons.get(n) or "").strip())
 
 
+def override_entries(
+    *,
+    conflicts: Iterable[int],
+    deprived: dict[int, bool],
+    reasons: dict[int, str],
+    previous: dict,
+    by: str,
+    by_name: str,
+    at: str,
+) -> dict[str, dict]:
+    """The overrides as stored: {"4": {"deprived", "reason", "by", "by_name", "at"}}. One left
+    unchanged (same result, same reason) keeps its author and time."""
+    stored = {}
+    for n in conflicts:
+        reason = (reasons.get(n) or "").strip()
+        before = previous.get(str(n))
+        if before and before.get("reason") == reason and before.get("deprived") == deprived[n]:
+            stored[str(n)] = before
+        else:
+            stored[str(n)] = {
+                "deprived": deprived[n],
+                "reason": reason,
+                "by": by,
+                "by_name": by_name,
+                "at": at,
+            }
+    return stored
+
+
 def tick_from_source(source: str, deprived: bool) -> bool | None:
     """The explicit choice a stored indicator stands for (None: from the facts / undecided).
     Re-opening a draft shows only what a person chose, never a derived or default value."""

@@ -140,26 +140,15 @@ def overrides_record(
     *, evaluation: rules.Evaluation, reasons: dict[int, str], user, previous: dict, now=None
 ) -> dict:
     """The stored overrides (who, when, why), keeping the author of one left unchanged."""
-    now = now or timezone.now()
-    stored = {}
-    for n in evaluation.conflicts:
-        reason = reasons[n].strip()
-        before = previous.get(str(n))
-        if (
-            before
-            and before.get("reason") == reason
-            and before.get("deprived") == (evaluation.deprived[n])
-        ):
-            stored[str(n)] = before
-            continue
-        stored[str(n)] = {
-            "deprived": evaluation.deprived[n],
-            "reason": reason,
-            "by": getattr(user, "username", ""),
-            "by_name": (user.get_full_name() or user.username) if user else "",
-            "at": timezone.localtime(now).isoformat(timespec="seconds"),
-        }
-    return stored
+    return rules.override_entries(
+        conflicts=evaluation.conflicts,
+        deprived=evaluation.deprived,
+        reasons=reasons,
+        previous=previous,
+        by=getattr(user, "username", "") or "",
+        by_name=(user.get_full_name() or user.username) if user else "",
+        at=timezone.localtime(now or timezone.now()).isoformat(timespec="seconds"),
+    )
 
 
 def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
