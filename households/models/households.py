@@ -185,6 +185,7 @@ class Member(models.Model):
         choices=SchoolLevel.choices,
         blank=True,
         null=True,
+        default="",
     )
     education = models.CharField(  # noqa: DJ001
         _("trình độ học vấn cao nhất"),
