@@ -395,7 +395,6 @@ class ReviewForm(forms.Form):
                 label=_("Lý do điều chỉnh CS%(n)02d") % {"n": n},
                 max_length=500,
                 required=False,
-                help_text=_("Bắt buộc khi chọn khác với thông tin nhân khẩu."),
             )
 
     def tick_fields(self):
