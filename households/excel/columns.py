@@ -100,7 +100,8 @@ REQUIRED_HOUSEHOLD_KEYS = frozenset(
     {"code", "commune", "head_name", "declared_size", "income"} | set(INDICATOR_FIELDS)
 )
 
-EXPORT_EXTRA_TITLES = ("Số chỉ số thiếu hụt", "Phân loại")
+# Computed on export, ignored on import: the count, the class, and who overrode what, when.
+EXPORT_EXTRA_TITLES = ("Số chỉ số thiếu hụt", "Phân loại", "Điều chỉnh: người, thời điểm")
 
 SEX_CHOICES = {"Nam": Member.Sex.MALE, "Nữ": Member.Sex.FEMALE}
 RELATIONSHIP_CHOICES = {str(label): value for value, label in Member.Relationship.choices}

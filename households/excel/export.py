@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
@@ -93,7 +95,7 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
         flags = [_bit(x) for x in h[7:11]]
         phone = reveal(h[12], h[11])
         if review is None:
-            yield [*base, None, *([None] * 12), *flags, phone, *([None] * 19), None, None]
+            yield [*base, None, *([None] * 12), *flags, phone, *([None] * 19), None, None, None]
             continue
         sources, overrides, confirmed = review[16], review[17] or {}, review[18]
         parts, area, water, latrine, internet, device = review[19:25]
@@ -119,7 +121,20 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
             *((overrides.get(str(n)) or {}).get("reason", "") for n in range(1, 13)),
             review[14],
             CLASSIFICATION_LABELS.get(review[15], review[15]),
+            _authors(overrides),
         ]
+
+
+def _authors(overrides: dict) -> str:
+    """ "CS04: Nguyễn Văn A, 02/12/2026 10:00" for each override (who and when; why has its
+    own column)."""
+    parts = []
+    for key in sorted(overrides, key=int):
+        entry = overrides[key]
+        when = parse_datetime(entry.get("at") or "")
+        stamp = timezone.localtime(when).strftime("%d/%m/%Y %H:%M") if when else ""
+        parts.append(f"CS{int(key):02d}: {entry.get('by_name') or entry.get('by')}, {stamp}")
+    return "; ".join(parts)
 
 
 def export_member_rows(

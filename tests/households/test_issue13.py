@@ -187,6 +187,9 @@ def test_defect2_override_with_reason_is_recorded_and_shown(tmp_path, alice, cli
     sheet = load_workbook(out)["HO"]
     header = [c.value for c in sheet[1]]
     assert sheet[2][header.index("Lý do điều chỉnh CS06")].value == "Cháu học lớp 5 ở xã bên"
+    authors = sheet[2][header.index("Điều chỉnh: người, thời điểm")].value
+    assert authors.startswith("CS04: Alice, ")
+    assert "; CS06: Alice, " in authors
 
 
 # --- defect 3: facts the member sheet could not carry -----------------------------------------
@@ -417,3 +420,19 @@ def test_export_then_import_is_a_no_op_with_every_new_column(tmp_path, alice):
     assert review.overrides["12"]["reason"] == "Tivi hỏng từ tháng 6"
     second = HouseholdReview.objects.get(household__code="HB-2")
     assert (second.sources["10"], second.sources["1"]) == ("unknown", "reviewer")
+
+
+def test_admin_shows_but_cannot_set_the_results(client, alice, household, django_user_model):
+    review = review_save(
+        household=household,
+        year=2023,
+        user=alice,
+        data=ReviewInput(income_per_capita=1_000_000, facts=rules.HouseholdFacts(), ticks={}),
+    )
+    admin = django_user_model.objects.create_superuser("root13", "r@example.org", "x-Pass-13!")
+    client.force_login(admin)
+    url = reverse("admin:households_householdreview_change", args=[review.pk])
+    page = client.get(url).content.decode()
+    assert 'name="d04"' not in page
+    assert 'name="classification"' not in page
+    assert 'name="income_per_capita"' in page
