@@ -101,7 +101,7 @@ REQUIRED_HOUSEHOLD_KEYS = frozenset(
 )
 
 # Computed on export, ignored on import: the count, the class, and who overrode what, when.
-EXPORT_EXTRA_TITLES = ("Số chỉ số thiếu hụt", "Phân loại", "Điều chỉnh: người, thời điểm")
+EXPORT_EXTRA_TITLES = ("Điều chỉnh: người, thời điểm", "Số chỉ số thiếu hụt", "Phân loại")
 
 SEX_CHOICES = {"Nam": Member.Sex.MALE, "Nữ": Member.Sex.FEMALE}
 RELATIONSHIP_CHOICES = {str(label): value for value, label in Member.Relationship.choices}

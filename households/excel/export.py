@@ -119,9 +119,9 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
             _tri(device),
             _bit(confirmed) if confirmed else None,
             *((overrides.get(str(n)) or {}).get("reason", "") for n in range(1, 13)),
+            _authors(overrides),
             review[14],
             CLASSIFICATION_LABELS.get(review[15], review[15]),
-            _authors(overrides),
         ]
 
 
