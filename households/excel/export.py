@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,12 +10,12 @@ from django.utils.dateparse import parse_datetime
 
 from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
-from households.rules import mask_identifier
 
 from .columns import FACT_KEYS, label_for
 from .writer import CLASSIFICATION_LABELS
 
 CHUNK = 2000
+Shown = Callable[[str, str], str]
 HOUSEHOLD_VALUES = (
     "id",
     "code",
@@ -53,23 +53,17 @@ def _tri(value: bool | None) -> int | None:
     return None if value is None else _bit(value)
 
 
-def _revealer(reveal_paths: tuple[str, ...] | None):
-    """Citizen IDs in full only for households under `reveal_paths` (None: all, for the shell
-    command); masked otherwise, as on the pages (households.selectors.can_see_identifiers)."""
-
-    def reveal(value: str, area_path: str) -> str:
-        if not value or reveal_paths is None or area_path.startswith(tuple(reveal_paths)):
-            return value
-        return mask_identifier(value)
-
-    return reveal
+def _in_full(where, value: str) -> str:
+    return value
 
 
-def export_rows(
-    queryset: QuerySet, *, year: int, reveal_paths: tuple[str, ...] | None = None
-) -> Iterator[list]:
-    """Rows of sheet HO in the import's column order, plus the two computed columns."""
-    reveal = _revealer(reveal_paths)
+def export_rows(queryset: QuerySet, *, year: int, shown: Shown | None = None) -> Iterator[list]:
+    """Rows of sheet HO in the import's column order, plus the two computed columns.
+
+    Citizen IDs pass through `shown(area_path, value)`, the pages' masking
+    (households.organisation.selectors.identifier_masker); None: all in full (the shell command).
+    """
+    reveal = shown or _in_full
     buffer: list[tuple] = []
     for row in queryset.order_by("code").values_list(*HOUSEHOLD_VALUES).iterator(chunk_size=CHUNK):
         buffer.append(row)
@@ -91,9 +85,9 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
     }
     for h in households:
         review = reviews.get(h[0])
-        base = [h[1], h[2], h[3] or "", h[4], reveal(h[5], h[11]), h[6]]
+        base = [h[1], h[2], h[3] or "", h[4], reveal(h[11], h[5]), h[6]]
         flags = [_bit(x) for x in h[7:11]]
-        phone = reveal(h[12], h[11])
+        phone = reveal(h[11], h[12])
         if review is None:
             yield [*base, None, *([None] * 12), *flags, phone, *([None] * 19), None, None, None]
             continue
@@ -137,10 +131,8 @@ def _authors(overrides: dict) -> str:
     return "; ".join(parts)
 
 
-def export_member_rows(
-    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None
-) -> Iterator[list]:
-    reveal = _revealer(reveal_paths)
+def export_member_rows(queryset: QuerySet, *, shown: Shown | None = None) -> Iterator[list]:
+    reveal = shown or _in_full
     members = (
         Member.objects.filter(household__in=queryset.values("id"), left_on__isnull=True)
         .order_by("household__code", "id")
@@ -166,7 +158,7 @@ def export_member_rows(
     for row in members:
         code, name, dob, sex, rel, cid, card, school, education, work, path = row[:11]
         expiry, disability, allowance, malnourished = row[11:]
-        cid = reveal(cid, path)
+        cid = reveal(path, cid)
         yield [
             code,
             name,
