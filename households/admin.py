@@ -14,6 +14,7 @@ from .models import (
     ReviewRound,
     StaffProfile,
 )
+from .models.reviews import INDICATOR_FIELDS
 
 
 @admin.register(Area)
@@ -93,4 +94,16 @@ class MemberAdmin(SimpleHistoryAdmin):
 class HouseholdReviewAdmin(SimpleHistoryAdmin):
     list_display = ("household", "year", "classification", "status")
     list_filter = ("year", "classification", "status")
+    # The results follow from the facts and the recorded overrides (rules.resolve_deprivations,
+    # through the review form or the import): the admin shows them and cannot set them.
+    readonly_fields = (
+        *INDICATOR_FIELDS,
+        "sources",
+        "reasons",
+        "overrides",
+        "income_confirmed",
+        "deprivation_count",
+        "classification",
+        "member_count",
+    )
     raw_id_fields = ("household", "round")

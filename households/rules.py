@@ -260,17 +260,20 @@ def classify(
 
 @dataclass(frozen=True, slots=True)
 class MemberFacts:
+    """A member's recorded facts. None in a fact = not recorded (unknown), never "absent":
+    an indicator that needs an unknown fact is undecided ("chưa đủ thông tin")."""
+
     full_name: str
     date_of_birth: date
     is_female: bool = False
-    work_status: str = NOT_IN_LABOUR_FORCE
-    has_health_insurance: bool = False
-    health_insurance_expiry: date | None = None
-    school_level: str = ""  # "" = not attending
-    education: str = "none"
-    has_disability: bool = False
-    receives_social_allowance: bool = False
-    is_malnourished: bool = False
+    work_status: str | None = NOT_IN_LABOUR_FORCE
+    has_health_insurance: bool | None = False
+    health_insurance_expiry: date | None = None  # None with a card: a card without end date
+    school_level: str | None = ""  # "" = not attending, None = not recorded
+    education: str | None = "none"
+    has_disability: bool | None = False
+    receives_social_allowance: bool | None = False
+    is_malnourished: bool | None = False
     joined_on: date | None = None
     left_on: date | None = None
 
@@ -289,10 +292,25 @@ class HouseholdFacts:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One indicator's result from the facts: deprived (True/False) or None when facts lack."""
+    """One indicator's result from the facts: deprived (True/False) or None when facts lack;
+    `missing` names the facts not recorded that keep it undecided."""
 
     deprived: bool | None
     reasons: tuple[str, ...] = field(default=())
+    missing: tuple[str, ...] = field(default=())
+
+
+def _finding(reasons: list[str], missing: list[str]) -> Finding:
+    """Deprived when one member is; else undecided while a needed fact is unknown; else not."""
+    if reasons:
+        return Finding(True, tuple(reasons))
+    if missing:
+        return Finding(None, (), tuple(missing))
+    return Finding(False)
+
+
+def _not_recorded(who: str, fact: str) -> str:
+    return _("%(who)s: chưa ghi nhận %(fact)s") % {"who": who, "fact": fact}
 
 
 class Stay(Protocol):
@@ -334,36 +352,55 @@ def employment(members: Sequence[MemberFacts], on: date) -> Finding:
     """CS01: a working-age member is unemployed or works for a wage without a contract."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         if not is_working_age(m.date_of_birth, is_female=m.is_female, on=on):
             continue
-        if m.work_status == UNEMPLOYED:
+        if m.work_status is None:
+            missing.append(_not_recorded(_who(m, on), _("tình trạng việc làm")))
+        elif m.work_status == UNEMPLOYED:
             reasons.append(_("%(who)s, thất nghiệp") % {"who": _who(m, on)})
         elif m.work_status == WAGE_NO_CONTRACT:
             reasons.append(
                 _("%(who)s, làm công ăn lương không có hợp đồng lao động") % {"who": _who(m, on)}
             )
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
-def is_dependant(member: MemberFacts, on: date) -> bool:
-    """Children under 16, the elderly (60+), people with disabilities or on social allowance."""
+def is_dependant(member: MemberFacts, on: date) -> bool | None:
+    """Children under 16, the elderly (60+), people with disabilities or on social allowance;
+    None when a member aged 16-59 has neither fact recorded as present and one is unknown."""
     age = age_on(member.date_of_birth, on)
-    return age < 16 or age >= 60 or member.has_disability or member.receives_social_allowance
+    if age < 16 or age >= 60 or member.has_disability or member.receives_social_allowance:
+        return True
+    if member.has_disability is None or member.receives_social_allowance is None:
+        return None
+    return False
 
 
 def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
-    """CS02: dependants are more than half of the members (strictly over 50%)."""
+    """CS02: dependants are more than half of the members (strictly over 50%). Undecided when
+    the members whose disability or allowance is unknown could tip the share either way."""
     if not members:
         return Finding(None)
-    count = sum(1 for m in members if is_dependant(m, on))
+    status = [is_dependant(m, on) for m in members]
+    count = status.count(True)
+    unknown = [m for m, s in zip(members, status, strict=True) if s is None]
     if count * 2 > len(members):
         return Finding(
             True,
             (
                 _("%(count)s/%(total)s nhân khẩu là người phụ thuộc")
                 % {"count": count, "total": len(members)},
+            ),
+        )
+    if (count + len(unknown)) * 2 > len(members):
+        return Finding(
+            None,
+            (),
+            tuple(
+                _not_recorded(_who(m, on), _("khuyết tật, trợ cấp xã hội hằng tháng"))
+                for m in unknown
             ),
         )
     return Finding(False)
@@ -373,12 +410,16 @@ def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
     """CS03: a child under 16 is malnourished (stunted or underweight)."""
     if not members:
         return Finding(None)
+    children = [m for m in members if age_on(m.date_of_birth, on) < 16]
     reasons = [
-        _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)}
-        for m in members
-        if m.is_malnourished and age_on(m.date_of_birth, on) < 16
+        _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)} for m in children if m.is_malnourished
     ]
-    return Finding(bool(reasons), tuple(reasons))
+    missing = [
+        _not_recorded(_who(m, on), _("tình trạng dinh dưỡng"))
+        for m in children
+        if m.is_malnourished is None
+    ]
+    return _finding(reasons, missing)
 
 
 def has_valid_health_card(member: HealthCard, on: date) -> bool:
@@ -391,15 +432,17 @@ def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
     """CS04: a member aged 6 or over has no valid health-insurance card on the date."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         if age_on(m.date_of_birth, on) < 6 or has_valid_health_card(m, on):
             continue
-        if m.has_health_insurance:
+        if m.has_health_insurance is None:
+            missing.append(_not_recorded(_who(m, on), _("thẻ BHYT")))
+        elif m.has_health_insurance:
             reasons.append(_("%(who)s, thẻ BHYT hết hạn") % {"who": _who(m, on)})
         else:
             reasons.append(_("%(who)s, không có thẻ BHYT") % {"who": _who(m, on)})
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 _EDUCATION_RANK = {
@@ -420,10 +463,13 @@ def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
     """
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
         if not 16 <= age <= 30 or m.school_level:
+            continue
+        if m.school_level is None or m.education is None:
+            missing.append(_not_recorded(_who(m, on), _("đang đi học, trình độ học vấn")))
             continue
         rank = _EDUCATION_RANK.get(m.education, 0)
         if age < 18 and rank < 2:
@@ -435,7 +481,7 @@ def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
                 _("%(who)s, chưa tốt nghiệp THPT hoặc học nghề và không đi học")
                 % {"who": _who(m, on)}
             )
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 _SCHOOL_RANK = {
@@ -483,16 +529,18 @@ def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
     """CS06: a child aged 3 to under 16 does not attend the school level right for their age."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
         if not 3 <= age < 16:
             continue
-        if not m.school_level:
+        if m.school_level is None:
+            missing.append(_not_recorded(_who(m, on), _("đang đi học cấp nào")))
+        elif not m.school_level:
             reasons.append(_("%(who)s, không đi học") % {"who": _who(m, on)})
         elif _SCHOOL_RANK.get(m.school_level, 0) < expected_school_rank(age):
             reasons.append(_("%(who)s, học chậm so với độ tuổi") % {"who": _who(m, on)})
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 def housing_quality(facts: HouseholdFacts) -> Finding:
@@ -586,6 +634,7 @@ def deprivations(
 DERIVED = "derived"
 REVIEWER = "reviewer"
 OVERRIDDEN = "overridden"
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -593,32 +642,133 @@ class Resolved:
     deprived: dict[int, bool]
     sources: dict[int, str]
     conflicts: tuple[int, ...]  # indicators where the reviewer's tick contradicts the facts
+    unknown: tuple[int, ...] = ()  # indicators nobody decided: facts unknown and no tick
 
 
 def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | None]) -> Resolved:
-    """Combine what the facts say with what the reviewer ticked on the form.
+    """Combine what the facts say with what a person set explicitly (one rule for the form,
+    drafts, the import and every bulk path).
 
-    Where the facts decide and no tick is given, the facts stand ("derived"). Where the facts
-    cannot decide, the tick stands ("reviewer"). Where both exist and disagree, the tick stands
-    but is reported as a conflict the officer must confirm ("overridden").
+    No tick (None): the facts decide ("derived"); when they cannot, the indicator is
+    "unknown" (stored as not deprived, and the review cannot be submitted). A tick where the
+    facts cannot decide is the reviewer's decision ("reviewer"). A tick that agrees with the
+    facts is no decision at all ("derived"). A tick that contradicts them is an override
+    ("overridden", listed in `conflicts`): the caller requires and records its reason.
     """
     deprived: dict[int, bool] = {}
     sources: dict[int, str] = {}
-    conflicts = []
+    conflicts, unknown = [], []
     for n in INDICATORS:
         finding = findings.get(n, Finding(None))
         tick = ticks.get(n)
         if tick is None:
             deprived[n] = bool(finding.deprived)
-            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
-        elif finding.deprived is None or finding.deprived == tick:
+            if finding.deprived is None:
+                sources[n] = UNKNOWN
+                unknown.append(n)
+            else:
+                sources[n] = DERIVED
+        elif finding.deprived is None:
             deprived[n] = tick
-            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
+            sources[n] = REVIEWER
+        elif finding.deprived == tick:
+            deprived[n] = tick
+            sources[n] = DERIVED
         else:
             deprived[n] = tick
             sources[n] = OVERRIDDEN
             conflicts.append(n)
-    return Resolved(deprived=deprived, sources=sources, conflicts=tuple(conflicts))
+    return Resolved(
+        deprived=deprived, sources=sources, conflicts=tuple(conflicts), unknown=tuple(unknown)
+    )
+
+
+def unexplained_overrides(conflicts: Iterable[int], reasons: dict[int, str]) -> tuple[int, ...]:
+    """The overrides without a written reason: every override must say why."""
+    return tuple(n for n in conflicts if not (reasons.get(n) or "").strip())
+
+
+def override_entries(
+    *,
+    conflicts: Iterable[int],
+    deprived: dict[int, bool],
+    reasons: dict[int, str],
+    previous: dict,
+    by: str,
+    by_name: str,
+    at: str,
+) -> dict[str, dict]:
+    """The overrides as stored: {"4": {"deprived", "reason", "by", "by_name", "at"}}. One left
+    unchanged (same result, same reason) keeps its author and time."""
+    stored = {}
+    for n in conflicts:
+        reason = (reasons.get(n) or "").strip()
+        before = previous.get(str(n))
+        if before and before.get("reason") == reason and before.get("deprived") == deprived[n]:
+            stored[str(n)] = before
+        else:
+            stored[str(n)] = {
+                "deprived": deprived[n],
+                "reason": reason,
+                "by": by,
+                "by_name": by_name,
+                "at": at,
+            }
+    return stored
+
+
+def tick_from_source(source: str, deprived: bool) -> bool | None:
+    """The explicit choice a stored indicator stands for (None: from the facts / undecided).
+    Re-opening a draft shows only what a person chose, never a derived or default value."""
+    return deprived if source in (REVIEWER, OVERRIDDEN) else None
+
+
+# --- plausibility (shared by the form and the import) -----------------------------------------
+
+INCOME_JUMP_FACTOR = 10
+MAX_AGE_YEARS = 120
+
+
+def income_needs_confirmation(income: int, *, bound: int, previous: int | None = None) -> bool:
+    """An income per person above the configured bound, or more than 10 times last year's,
+    is accepted only with an explicit confirmation (a typing slip is the usual cause)."""
+    if income > bound:
+        return True
+    return bool(previous) and income > INCOME_JUMP_FACTOR * previous
+
+
+def birth_date_error(date_of_birth: date, on: date) -> str | None:
+    """A birth date after `on` (the review's reference date, or today) or more than 120 years
+    before it is refused."""
+    if date_of_birth > on:
+        return _("Ngày sinh %(dob)s sau thời điểm %(on)s.") % {
+            "dob": date_of_birth.strftime("%d/%m/%Y"),
+            "on": on.strftime("%d/%m/%Y"),
+        }
+    if age_on(date_of_birth, on) > MAX_AGE_YEARS:
+        return _("Ngày sinh %(dob)s: hơn 120 tuổi, hãy kiểm tra lại.") % {
+            "dob": date_of_birth.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def normalize_phone(value: str) -> str:
+    """Spaces, dots, dashes and brackets removed: "0912 345 678" -> "0912345678"."""
+    return _PHONE_SEPARATORS.sub("", value or "")
+
+
+def phone_error(value: str) -> str | None:
+    """A Vietnamese phone number: 10 digits starting with 0, or +84 and the 9 digits after
+    the 0 (the national numbering plan since 2018, fixed and mobile alike)."""
+    phone = normalize_phone(value)
+    if not phone:
+        return None
+    if re.fullmatch(r"0\d{9}", phone) or re.fullmatch(r"\+84\d{9}", phone):
+        return None
+    return _("Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0 (hoặc +84 và 9 chữ số).")
 
 
 # --- movements between years ------------------------------------------------------------------
@@ -753,6 +903,7 @@ class Evaluation:
     count: int
     classification: str
     member_count: int
+    unknown: tuple[int, ...] = ()
 
 
 def evaluate(
@@ -791,21 +942,23 @@ def evaluate(
             lines=lines,
         ),
         member_count=len(present) or (declared_size or 0),
+        unknown=resolved.unknown,
     )
 
 
 NO_FACTS = HouseholdFacts()
-_ALL_REVIEWER = dict.fromkeys(INDICATORS, REVIEWER)
 
 
 def ticks_only(ticks: dict[int, bool | None]) -> Resolved:
     """Nothing recorded but the ticks (an imported row without members): every indicator's
-    finding is unknown, so each tick stands as the reviewer's and no conflict can arise. The
-    same result as `from_facts` with no facts (tests compare the two), ten times cheaper."""
+    finding is unknown, so each tick stands as the reviewer's, a blank one stays unknown, and
+    no conflict can arise. The same result as `from_facts` with no facts (tests compare the
+    two), ten times cheaper."""
     return Resolved(
         deprived={n: bool(ticks.get(n)) for n in INDICATORS},
-        sources=dict(_ALL_REVIEWER),
+        sources={n: UNKNOWN if ticks.get(n) is None else REVIEWER for n in INDICATORS},
         conflicts=(),
+        unknown=tuple(n for n in INDICATORS if ticks.get(n) is None),
     )
 
 
@@ -820,5 +973,10 @@ def from_facts(
     findings = deprivations(present, facts, on)
     if not present and declared_size:
         findings[8] = housing_area(facts, declared_size)
-    reasons = {n: findings[n].reasons for n in INDICATORS if findings[n].reasons}
+    # An undecided indicator keeps what is missing as its reasons ("chưa ghi nhận thẻ BHYT").
+    reasons = {
+        n: findings[n].reasons or findings[n].missing
+        for n in INDICATORS
+        if findings[n].reasons or findings[n].missing
+    }
     return resolve_deprivations(findings, ticks), reasons

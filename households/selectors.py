@@ -241,7 +241,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
                 changes = [
                     {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
                     for c in delta.changes
-                    if c.field not in {"version", "sources", "reasons"}
+                    if c.field not in {"version", "sources", "reasons", "overrides"}
                 ]
             previous[record.id] = record
             entries.append(

@@ -5,10 +5,12 @@ called outside a request set `_history_user`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -81,11 +83,78 @@ def is_urban_for(commune: Area, on: date) -> bool:
 
 @dataclass(frozen=True)
 class ReviewInput:
-    """What the reviewer enters on Phiếu B besides the members."""
+    """What the reviewer enters on Phiếu B besides the members.
+
+    `ticks`: only what a person set explicitly (None = from the facts); `override_reasons`:
+    why a tick contradicts the facts (required for each such tick); `income_confirmed`: the
+    officer confirms an income the plausibility rule questions."""
 
     income_per_capita: int
     facts: rules.HouseholdFacts
     ticks: dict[int, bool | None]
+    override_reasons: dict[int, str] = dataclasses.field(default_factory=dict)
+    income_confirmed: bool = False
+
+
+def income_confirm_bound() -> int:
+    """Income per person per month above which a confirmation is needed (setting)."""
+    return settings.INCOME_CONFIRM_ABOVE
+
+
+def previous_income(*, household: Household, year: int) -> int | None:
+    """Last year's income per person of the household (its current review), if any."""
+    return (
+        HouseholdReview.objects.filter(household=household, year=year - 1, is_current=True)
+        .order_by("-pk")
+        .values_list("income_per_capita", flat=True)
+        .first()
+    )
+
+
+def income_error(*, income: int, previous: int | None, confirmed: bool) -> str | None:
+    """The message when an implausible income is not confirmed (form and import alike)."""
+    if confirmed or not rules.income_needs_confirmation(
+        income, bound=income_confirm_bound(), previous=previous
+    ):
+        return None
+    if income > income_confirm_bound():
+        return _(
+            "Thu nhập %(income)s đồng/người/tháng cao hơn mức %(bound)s; hãy kiểm tra và xác nhận."
+        ) % {"income": _vnd(income), "bound": _vnd(income_confirm_bound())}
+    return _(
+        "Thu nhập %(income)s đồng/người/tháng gấp hơn 10 lần năm trước (%(previous)s); "
+        "hãy kiểm tra và xác nhận."
+    ) % {"income": _vnd(income), "previous": _vnd(previous or 0)}
+
+
+def _vnd(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".")
+
+
+def override_error(evaluation: rules.Evaluation, reasons: dict[int, str]) -> str | None:
+    """The message when a tick contradicts the facts without a written reason."""
+    missing = rules.unexplained_overrides(evaluation.conflicts, reasons)
+    if not missing:
+        return None
+    return _(
+        "Các chỉ số %(codes)s được đánh dấu khác với thông tin nhân khẩu. Hãy sửa thông tin, "
+        "để “Theo thông tin nhân khẩu”, hoặc ghi lý do điều chỉnh."
+    ) % {"codes": ", ".join(f"CS{n:02d}" for n in missing)}
+
+
+def overrides_record(
+    *, evaluation: rules.Evaluation, reasons: dict[int, str], user, previous: dict, now=None
+) -> dict:
+    """The stored overrides (who, when, why), keeping the author of one left unchanged."""
+    return rules.override_entries(
+        conflicts=evaluation.conflicts,
+        deprived=evaluation.deprived,
+        reasons=reasons,
+        previous=previous,
+        by=getattr(user, "username", "") or "",
+        by_name=(user.get_full_name() or user.username) if user else "",
+        at=timezone.localtime(now or timezone.now()).isoformat(timespec="seconds"),
+    )
 
 
 def reference_date_for(*, commune: Area, year: int) -> date:
@@ -133,13 +202,13 @@ def review_save(
     year: int,
     data: ReviewInput,
     user: User,
-    confirm_conflicts: bool = False,
     expected_version: int | None = None,
 ) -> HouseholdReview:
     """Create or update the household's periodic review of `year` (a draft or returned one).
 
     Refuses: a locked year, an approved or submitted review (reopen first), a stale version,
-    and indicators where the reviewer's tick contradicts the member facts unless confirmed.
+    an implausible income not confirmed, and ticks that contradict the recorded facts without
+    a reason. A draft stores only what a person chose: undecided indicators stay "unknown".
     """
     if data.income_per_capita < 0:
         raise ValidationError({"income_per_capita": _("Thu nhập không được âm.")})
@@ -165,14 +234,19 @@ def review_save(
                 _("Phiếu đã gửi hoặc đã duyệt không thể sửa. Cần mở lại phiếu kèm lý do.")
             )
     evaluation = review_evaluate(household=household, year=year, data=data)
-    if evaluation.conflicts and not confirm_conflicts:
-        raise ValidationError(
-            _(
-                "Các chỉ số %(codes)s được đánh dấu khác với thông tin nhân khẩu. Hãy kiểm tra và xác nhận."
-            )
-            % {"codes": ", ".join(f"CS{n:02d}" for n in evaluation.conflicts)},
-            code="conflicts",
-        )
+    errors = {}
+    problem = income_error(
+        income=data.income_per_capita,
+        previous=previous_income(household=household, year=year),
+        confirmed=data.income_confirmed,
+    )
+    if problem:
+        errors["income_per_capita"] = problem
+    problem = override_error(evaluation, data.override_reasons)
+    if problem:
+        errors["__all__"] = ValidationError(problem, code="conflicts")
+    if errors:
+        raise ValidationError(errors)
     standard = standard_for_year(year)
     if review is None:
         review = HouseholdReview(
@@ -195,6 +269,17 @@ def review_save(
     review.has_information_device = data.facts.has_information_device
     if review.status == HouseholdReview.Status.RETURNED:
         review.status = HouseholdReview.Status.DRAFT
+    review.income_confirmed = data.income_confirmed and rules.income_needs_confirmation(
+        data.income_per_capita,
+        bound=income_confirm_bound(),
+        previous=previous_income(household=household, year=year),
+    )
+    review.overrides = overrides_record(
+        evaluation=evaluation,
+        reasons=data.override_reasons,
+        user=user,
+        previous=review.overrides or {},
+    )
     _apply_evaluation(review, evaluation)
     review._history_user = user  # type: ignore[attr-defined]
     review.save()
@@ -229,6 +314,16 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review = _transition(
         review, expected=(HouseholdReview.Status.DRAFT, HouseholdReview.Status.RETURNED), user=user
     )
+    unknown = review_unknown_indicators(review)
+    if unknown:
+        raise ValidationError(
+            _(
+                "Chưa gửi được: các chỉ số %(codes)s chưa đủ thông tin. Hãy ghi nhận thông tin "
+                "còn thiếu hoặc để cán bộ xác định từng chỉ số."
+            )
+            % {"codes": ", ".join(f"CS{n:02d}" for n in unknown)},
+            code="unknown",
+        )
     review.status = HouseholdReview.Status.SUBMITTED
     review.submitted_at = timezone.now()
     review.return_reason = ""
@@ -236,6 +331,11 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review.save()
     review.refresh_from_db()
     return review
+
+
+def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
+    """Indicators of a stored review that nobody decided (facts unknown, no tick)."""
+    return tuple(n for n in rules.INDICATORS if review.sources.get(str(n)) == rules.UNKNOWN)
 
 
 @transaction.atomic
@@ -410,7 +510,6 @@ def review_save_submit(
     year: int,
     data: ReviewInput,
     user: User,
-    confirm_conflicts: bool = False,
     expected_version: int | None = None,
 ) -> HouseholdReview:
     """Save the review and send it to the district in one step (both or neither)."""
@@ -419,7 +518,6 @@ def review_save_submit(
         year=year,
         data=data,
         user=user,
-        confirm_conflicts=confirm_conflicts,
         expected_version=expected_version,
     )
     return review_submit(review=review, user=user)

@@ -126,6 +126,8 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("-year", "-pk")
     )
     movements = selectors.household_movements(household)
+    for review in reviews:
+        review.unknown_codes = [f"CS{n:02d}" for n in services.review_unknown_indicators(review)]
     shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
@@ -160,6 +162,7 @@ def _movement_of(review: HouseholdReview, movements: dict) -> dict | None:
 
 def _indicator_rows(review: HouseholdReview) -> list[dict]:
     flags = review.deprivation_flags()
+    overrides = review.overrides or {}
     return [
         {
             "number": n,
@@ -167,9 +170,19 @@ def _indicator_rows(review: HouseholdReview) -> list[dict]:
             "deprived": flags[n],
             "source": review.sources.get(str(n), ""),
             "reasons": review.reasons.get(str(n), []),
+            "override": _override_shown(overrides.get(str(n))),
         }
         for n, name in INDICATOR_NAMES.items()
     ]
+
+
+def _override_shown(override: dict | None) -> dict | None:
+    """An override as the page shows it: why, who, and when (a datetime)."""
+    if not override:
+        return None
+    from django.utils.dateparse import parse_datetime
+
+    return {**override, "at": parse_datetime(override.get("at") or "")}
 
 
 # --- the review form --------------------------------------------------------------------------
@@ -214,7 +227,6 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 year=year,
                 data=form.review_input(),
                 user=user,
-                confirm_conflicts=form.cleaned_data["confirm_conflicts"],
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:

@@ -148,6 +148,8 @@ EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=48)
 # and how many days they are kept (the newest is always kept).
 BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "var" / "backups")
 BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+# Plausibility (issue 13): an income per person per month above this needs a confirmation.
+INCOME_CONFIRM_ABOVE = env.int("INCOME_CONFIRM_ABOVE", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -122,6 +122,8 @@ REVIEW_COLUMNS = (
     *INDICATOR_FIELDS,
     "sources",
     "reasons",
+    "overrides",
+    "income_confirmed",
     "deprivation_count",
     "classification",
     "member_count",
@@ -556,6 +558,8 @@ class Generator:
                             deprived[12],
                             dumps({str(n): s for n, s in ev.sources.items()}),
                             dumps({str(n): list(v) for n, v in ev.reasons.items()}),
+                            "{}",  # no overrides: every indicator from the facts
+                            False,
                             ev.count,
                             ev.classification,
                             ev.member_count,

@@ -282,7 +282,7 @@ def write(
         insert(cursor, reviews, rows, ids, now=now, user=user)
         del rows
         advance(len(new))
-        json_fields = {"sources", "reasons"}
+        json_fields = {"sources", "reasons", "overrides"}
         changed = [
             (
                 p.review.id,

@@ -125,7 +125,7 @@ def _frozen(value: Any) -> Any:
 def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     on = default_reference_date(year)
     standard = standard_for_year(year)
-    codes = {h.commune_code for h in parsed.households}
+    codes = {h.commune_code for h in parsed.households} | {c for _r, c in parsed.commune_checks}
     communes: dict[str, v.CommuneRef] = {}
     areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
     locked_paths = set(
@@ -171,6 +171,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         for row in matching.values(*review_fields):
             row["sources"] = shared(row["sources"])
             row["reasons"] = shared(row["reasons"])
+            row["overrides"] = shared(row["overrides"])
             reviews[row["household_id"]] = v.ExistingReview(
                 id=row["id"],
                 status=row["status"],
@@ -206,6 +207,10 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
             "citizen_id", "household_id", "id"
         ):
             citizen_ids[cid] = (household_id, member_id)
+    previous_incomes: dict[int, int] = {}
+    last_year = HouseholdReview.objects.filter(year=year - 1, is_current=True)
+    for matching in _matching(last_year, "household_id", ids):
+        previous_incomes.update(matching.values_list("household_id", "income_per_capita"))
     return v.Context(
         year=year,
         on=on,
@@ -216,6 +221,11 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         households=households,
         reviews=reviews,
         citizen_ids=citizen_ids,
+        previous_incomes=previous_incomes,
+        income_bound=settings.INCOME_CONFIRM_ABOVE,
+        by=getattr(user, "username", "") or "",
+        by_name=(user.get_full_name() or user.username) if user else "",
+        at=timezone.localtime().isoformat(timespec="seconds"),
     )
 
 
@@ -229,7 +239,7 @@ def workbook_validate(
     with _no_gc():
         book = read_workbook(path, (HOUSEHOLD_SHEET, MEMBER_SHEET))
         on_progress = (lambda n: progress("validated", n)) if progress else None
-        parsed = v.parse_workbook(book, on_progress)
+        parsed = v.parse_workbook(book, on_progress, on=default_reference_date(year))
         del book
         context = context_build(parsed=parsed, user=user, year=year)
         plan = v.plan_import(parsed, context)

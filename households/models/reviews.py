@@ -110,7 +110,8 @@ class HouseholdReview(models.Model):
     class Source(models.TextChoices):
         DERIVED = "derived", _("Tính từ thông tin nhân khẩu")
         REVIEWER = "reviewer", _("Cán bộ rà soát xác định")
-        OVERRIDDEN = "overridden", _("Cán bộ xác định khác với thông tin nhân khẩu (đã xác nhận)")
+        OVERRIDDEN = "overridden", _("Cán bộ xác định khác với thông tin nhân khẩu, có ghi lý do")
+        UNKNOWN = "unknown", _("Chưa đủ thông tin")
 
     class WaterSource(models.TextChoices):
         TAP = "tap", _("Nước máy")
@@ -173,9 +174,14 @@ class HouseholdReview(models.Model):
     d10 = models.BooleanField(_("CS10 Nhà tiêu hợp vệ sinh"), default=False)
     d11 = models.BooleanField(_("CS11 Dịch vụ viễn thông"), default=False)
     d12 = models.BooleanField(_("CS12 Phương tiện tiếp cận thông tin"), default=False)
-    # {"1": "derived" | "reviewer" | "overridden", ...} and {"1": ["reason", ...], ...}
+    # {"1": "derived" | "reviewer" | "overridden" | "unknown", ...}, {"1": ["reason", ...]}
     sources = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
+    # Every override of the facts: {"4": {"deprived": false, "reason": "...", "by": "username",
+    # "by_name": "...", "at": "2026-12-02T09:30:00+07:00"}} (who, when and why).
+    overrides = models.JSONField(_("điều chỉnh của cán bộ"), default=dict, blank=True)
+    # The officer confirmed an income above the plausibility bound (or 10x last year's).
+    income_confirmed = models.BooleanField(_("đã xác nhận thu nhập cao bất thường"), default=False)
     deprivation_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
     classification = models.CharField(_("phân loại"), max_length=16, choices=Classification.choices)
     member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LANGUAGES = ["vi", "en"]
 # What the user reads, in Vietnamese or (once the English catalogue has it) in English.
 TEXT = {
+    "unknown": re.compile(r"chưa đủ thông tin|not enough information"),
     "poor": re.compile(r"Hộ nghèo|Poor"),
     "near_poor": re.compile(r"Hộ cận nghèo|Near[- ]poor"),
     "approved": re.compile(r"Huyện đã duyệt|[Aa]pproved"),
@@ -122,7 +123,9 @@ def test_journey_1_review_from_search_to_approval(
     row.locator("input[name$='-date_of_birth']").fill("1985-04-30")
     row.locator("select[name$='-relationship']").select_option("spouse")
     # An insured, working adult with lower-secondary schooling: no deprivation of his own.
-    row.locator("input[name$='-has_health_insurance']").check()
+    row.locator("select[name$='-has_health_insurance']").select_option("true")
+    row.locator("select[name$='-has_disability']").select_option("false")
+    row.locator("select[name$='-receives_social_allowance']").select_option("false")
     row.locator("input[name$='-health_insurance_expiry']").fill("2030-12-31")
     row.locator("select[name$='-education']").select_option("lower_secondary")
     row.locator("select[name$='-work_status']").select_option("wage_contract")
@@ -148,6 +151,12 @@ def test_journey_1_review_from_search_to_approval(
     expect(badge).to_have_attribute("data-classification", "poor")
     expect(badge).to_have_text(TEXT["poor"])
     expect(page.locator("#review-result")).to_contain_text("3/12")
+    # The dwelling is not recorded: the officer decides CS07, CS08 and CS12 (an undecided
+    # indicator blocks submission).
+    expect(page.locator("#review-result")).to_contain_text(TEXT["unknown"])
+    for field in ("t07", "t08", "t12"):
+        page.locator(f"#id_{field}").select_option("0")
+    expect(page.locator("#review-result")).not_to_contain_text(TEXT["unknown"])
     screenshot(page, f"j1-review-{language}")
     assert axe(page, f"j1-review-{language}") == []
     with page.expect_navigation():

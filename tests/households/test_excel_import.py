@@ -345,7 +345,8 @@ def test_template_has_sheets_and_dropdowns(client, alice):
     assert all(v.showErrorMessage and v.error for v in validations)
     members = book["NHAN_KHAU"]
     dates = [v for v in members.data_validations.dataValidation if v.type == "date"]
-    assert [str(v.sqref) for v in dates] == ["C2:C50000"]
+    # Dates of birth (C) and health-card expiry (K).
+    assert [str(v.sqref) for v in dates] == ["C2:C50000 K2:K50000"]
     assert members.column_dimensions["C"].number_format == "DD/MM/YYYY"
 
 
@@ -443,7 +444,12 @@ def test_corrected_file_updates_household_member_review_with_history_and_signal(
     build_workbook([household_row()], members=[[*member, "", "", ""]], path=path)
     services.workbook_import(path=path, user=alice, year=2024)
     build_workbook(
-        [household_row(**{"Họ tên chủ hộ": "Nguyễn Văn Ân", INCOME: 3_000_000})],
+        # The head now works with a contract: CS01 = 1 would contradict it (left blank).
+        [
+            household_row(
+                **{"Họ tên chủ hộ": "Nguyễn Văn Ân", INCOME: 3_000_000, "CS01 Việc làm": None}
+            )
+        ],
         members=[[*member, "", "", "Làm công ăn lương có hợp đồng"]],
         path=path,
     )

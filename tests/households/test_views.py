@@ -142,10 +142,12 @@ def test_review_form_conflict_needs_confirmation(client, alice, household):
     assert response.status_code == 200
     assert "CS04" in response.content.decode()
     assert not HouseholdReview.objects.exists()
-    client.post(url, data | {"confirm_conflicts": "on"})
+    client.post(url, data | {"r04": "Thẻ đã cấp, chưa cập nhật"})
     review = HouseholdReview.objects.get()
     assert review.d04 is False
     assert review.sources["4"] == "overridden"
+    assert review.overrides["4"]["reason"] == "Thẻ đã cấp, chưa cập nhật"
+    assert review.overrides["4"]["by"] == alice.username
 
 
 def test_negative_income_and_locked_year_are_refused(client, alice, household):
@@ -382,7 +384,7 @@ def test_return_and_reopen_with_reason(client, alice, bob, household):
         data=services.ReviewInput(
             income_per_capita=3_000_000,
             facts=__import__("households.rules", fromlist=["HouseholdFacts"]).HouseholdFacts(),
-            ticks={},
+            ticks=dict.fromkeys(range(7, 13), False),
         ),
     )
     services.review_submit(review=review, user=alice)
