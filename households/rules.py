@@ -324,7 +324,7 @@ class Stay(Protocol):
 
 class HealthCard(Protocol):
     @property
-    def has_health_insurance(self) -> bool: ...
+    def has_health_insurance(self) -> bool | None: ...
     @property
     def health_insurance_expiry(self) -> date | None: ...
 
@@ -734,7 +734,7 @@ def income_needs_confirmation(income: int, *, bound: int, previous: int | None =
     is accepted only with an explicit confirmation (a typing slip is the usual cause)."""
     if income > bound:
         return True
-    return bool(previous) and income > INCOME_JUMP_FACTOR * previous
+    return previous is not None and previous > 0 and income > INCOME_JUMP_FACTOR * previous
 
 
 def birth_date_error(date_of_birth: date, on: date) -> str | None:

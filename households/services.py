@@ -4,11 +4,11 @@ called outside a request set `_history_user`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -143,7 +143,12 @@ def override_error(evaluation: rules.Evaluation, reasons: dict[int, str]) -> str
 
 
 def overrides_record(
-    *, evaluation: rules.Evaluation, reasons: dict[int, str], user, previous: dict, now=None
+    *,
+    evaluation: rules.Evaluation,
+    reasons: dict[int, str],
+    user: User,
+    previous: dict,
+    now: datetime | None = None,
 ) -> dict:
     """The stored overrides (who, when, why), keeping the author of one left unchanged."""
     return rules.override_entries(
@@ -234,7 +239,7 @@ def review_save(
                 _("Phiếu đã gửi hoặc đã duyệt không thể sửa. Cần mở lại phiếu kèm lý do.")
             )
     evaluation = review_evaluate(household=household, year=year, data=data)
-    errors = {}
+    errors: dict[str, Any] = {}
     problem = income_error(
         income=data.income_per_capita,
         previous=previous_income(household=household, year=year),
@@ -468,7 +473,7 @@ def household_save(
     household.save()
     if causes is not None:
         household.poverty_causes.set(causes)
-    errors = {}
+    errors: dict[int, ValidationError] = {}
     for index, member in enumerate(members):
         if _citizen_id_taken(member):
             errors[index] = ValidationError(

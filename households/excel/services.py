@@ -224,7 +224,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         previous_incomes=previous_incomes,
         income_bound=settings.INCOME_CONFIRM_ABOVE,
         by=getattr(user, "username", "") or "",
-        by_name=(user.get_full_name() or user.username) if user else "",
+        by_name=(getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")),
         at=timezone.localtime().isoformat(timespec="seconds"),
     )
 
