@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import rules, selectors
-from .filters import INDICATOR_NAMES
 from .models import Household, HouseholdReview, Member, PovertyCause
+from .models.reviews import INDICATOR_NAMES
 from .services import ReviewInput
 
 

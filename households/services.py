@@ -64,15 +64,6 @@ def review_round_get_or_create(
     return round_
 
 
-def is_urban_for(commune: Area, on: date) -> bool:
-    return rules.is_urban_on(
-        commune.kind,
-        former_kind=commune.former_kind,
-        kind_changed_on=commune.kind_changed_on,
-        on=on,
-    )
-
-
 @dataclass(frozen=True)
 class ReviewInput:
     """What the reviewer enters on Phiếu B besides the members."""
@@ -91,7 +82,7 @@ def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> ru
         facts=data.facts,
         ticks=data.ticks,
         income_per_capita=data.income_per_capita,
-        is_urban=is_urban_for(household.commune, on),
+        is_urban=household.commune.is_urban_on(on),
         lines=standard.lines(),
         on=on,
         declared_size=household.declared_size,
@@ -167,7 +158,7 @@ def review_save(
     else:
         review.version += 1
     review.standard = standard
-    review.is_urban = is_urban_for(household.commune, round_.reference_date)
+    review.is_urban = household.commune.is_urban_on(round_.reference_date)
     review.income_per_capita = data.income_per_capita
     review.nondurable_parts = data.facts.nondurable_parts
     review.floor_area_m2 = data.facts.floor_area_m2

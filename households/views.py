@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import roles, rules, selectors, services
-from .filters import INDICATOR_NAMES, HouseholdFilter
+from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
     MemberFormSet,
@@ -23,6 +23,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Household, HouseholdReview, Member
+from .models.reviews import INDICATOR_NAMES
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)

@@ -19,6 +19,7 @@ from django.db import connection
 from django.db.models import JSONField
 from psycopg import sql
 
+from households import rules
 from households.models import Household, HouseholdReview, Member
 
 from . import validation as v
@@ -310,4 +311,4 @@ def write(
 
 
 def _search_text(p: v.RowPlan) -> str:
-    return v.normalize(f"{p.household_values['head_name']} {p.row.code}")[:255]
+    return rules.household_search_text(p.household_values["head_name"], p.row.code, v.normalize)

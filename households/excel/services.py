@@ -30,7 +30,6 @@ from households.selectors import (
 )
 from households.services import (
     default_reference_date,
-    is_urban_for,
     review_round_get_or_create,
 )
 from households.signals import announce_review_data_changed
@@ -131,7 +130,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             name=area.name,
             path=area.path,
             in_scope=_in_scope(user, area.path),
-            is_urban=is_urban_for(area, on),
+            is_urban=area.is_urban_on(on),
             locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
         )
     hamlets = {
@@ -283,7 +282,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
         obj = Household(
             code=p.row.code,
             area_path=p.commune.path,
-            search_text=v.normalize(f"{values['head_name']} {p.row.code}")[:255],
+            search_text=rules.household_search_text(values["head_name"], p.row.code, v.normalize),
             created_by=user if p.household is None else None,
             **values,
         )

@@ -29,7 +29,6 @@ from .columns import (
 )
 from .reader import Sheet, Workbook
 
-INDICATOR_KEYS = INDICATOR_FIELDS  # the sheet's keys are the model's field names
 FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
 HOUSEHOLD_FIELDS = (
     "commune_id",
@@ -43,7 +42,7 @@ REVIEW_FIELDS = (
     "standard_id",
     "is_urban",
     "income_per_capita",
-    *INDICATOR_KEYS,
+    *INDICATOR_FIELDS,
     "sources",
     "reasons",
     "deprivation_count",
@@ -279,7 +278,7 @@ HOUSEHOLD_KEYS = (
     "head_citizen_id",
     "declared_size",
     "income",
-    *INDICATOR_KEYS,
+    *INDICATOR_FIELDS,
     *FLAG_KEYS,
 )
 
@@ -357,7 +356,7 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
             )
         bits = list(map(_fast_bit, raw_ticks))
         if None in bits:
-            for key, raw, bit in zip(INDICATOR_KEYS, raw_ticks, bits, strict=True):
+            for key, raw, bit in zip(INDICATOR_FIELDS, raw_ticks, bits, strict=True):
                 if bit is None:
                     error(
                         key,
@@ -702,7 +701,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 "is_urban": commune.is_urban,
                 "income_per_capita": row.income,
                 **dict(
-                    zip(INDICATOR_KEYS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
+                    zip(INDICATOR_FIELDS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
                 ),
                 "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
