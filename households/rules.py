@@ -59,6 +59,11 @@ def ancestor_paths(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
+def is_locked_area(path: str, locked_paths: set[str]) -> bool:
+    """Whether an area is locked by itself or by an ancestor (paths of locked areas given)."""
+    return not locked_paths.isdisjoint(ancestor_paths(path))
+
+
 # --- text -------------------------------------------------------------------------------------
 
 

@@ -229,14 +229,68 @@ def household_get_for_edit(user, *, pk: int) -> Household:
     return household
 
 
-def can_approve(user, review: HouseholdReview) -> bool:
-    """District (or higher) officers approve reviews of communes below them; provincial staff
-    approve anywhere in the province. A commune-level officer only submits."""
+def approves_area(user, area_path: str) -> bool:
+    """The approving level of an area: provincial staff anywhere, an officer of a node strictly
+    above it (a commune-level officer only submits)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    area_path = review.household.area_path
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
+
+
+def can_approve(user, review: HouseholdReview) -> bool:
+    """District (or higher) officers approve reviews of communes below them; provincial staff
+    approve anywhere in the province. A commune-level officer only submits."""
+    return approves_area(user, review.household.area_path)
+
+
+def locked_area_paths(year: int) -> set[str]:
+    """Paths of the areas whose `year` is locked (a locked round); an area is locked when one of
+    rules.ancestor_paths(its path) is among them."""
+    return set(
+        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
+            "area__path", flat=True
+        )
+    )
+
+
+def can_lock_year(user, commune: Area) -> bool:
+    """Who locks and reopens a commune's year: the level that recognises its results."""
+    return approves_area(user, commune.path)
+
+
+def year_lock_rows(user, *, year: int) -> list[dict]:
+    """The communes in the user's scope with, for `year`, their periodic round (if any), its
+    reviews approved out of all, the lock (who, when) and the reopenings with their reasons."""
+    from django.db.models import Count, Prefetch
+    from django.db.models import Q as _Q
+
+    from .models import ReviewReopening
+
+    communes = list(commune_list_for_user(user).select_related("parent").order_by("path"))
+    rounds = {
+        r.area_id: r
+        for r in ReviewRound.objects.filter(
+            area__in=communes, year=year, kind=ReviewRound.Kind.PERIODIC, month=0
+        )
+        .select_related("locked_by")
+        .annotate(
+            n_reviews=Count("reviews"),
+            n_approved=Count("reviews", filter=_Q(reviews__status=HouseholdReview.Status.APPROVED)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reopenings",
+                queryset=ReviewReopening.objects.select_related("reopened_by").order_by(
+                    "-reopened_at"
+                ),
+            )
+        )
+    }
+    return [
+        {"commune": c, "round": rounds.get(c.pk), "can_lock": can_lock_year(user, c)}
+        for c in communes
+    ]
 
 
 def can_approve_any(user) -> bool:

@@ -85,13 +85,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
             if selectors.can_see_identifiers(user, household)
             else rules.mask_identifier(household.head_citizen_id)
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
         "year": year,
-        "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "size": size,
         "can_create": roles.is_area_officer(user),
@@ -404,3 +401,73 @@ def population(request: HttpRequest) -> HttpResponse:
     return render(
         request, "households/population.html", {"rows": rows, "year": year, "members": Member}
     )
+
+
+# --- locking a year for an area --------------------------------------------------------------
+
+
+def _year_of(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year or selectors.latest_review_year() or 2023
+
+
+@login_required
+def year_locks(request: HttpRequest) -> HttpResponse:
+    """Each commune's year: how far its reviews are approved, locked or not, the reopenings."""
+    if not selectors.commune_list_for_user(request.user).exists():
+        raise Http404
+    year = _year_of(request)
+    rows = selectors.year_lock_rows(request.user, year=year)
+    context = {"rows": rows, "year": year, "form": ReasonForm()}
+    return render(request, "households/year_locks.html", context)
+
+
+def _lockable_commune(request: HttpRequest, code: str):
+    commune = selectors.area_get_for_user(request.user, code=code)
+    if commune.level != commune.Level.COMMUNE or not selectors.can_lock_year(request.user, commune):
+        raise Http404
+    return commune
+
+
+def _back_to_locks(year: int) -> HttpResponse:
+    return redirect(f"{reverse('households:year-locks')}?year={year}")
+
+
+@login_required
+@require_POST
+def year_lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    commune = _lockable_commune(request, code)
+    try:
+        services.year_lock(commune=commune, year=year, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(
+            request,
+            _("Đã khóa số liệu năm %(year)s của %(area)s.") % {"year": year, "area": commune},
+        )
+    return _back_to_locks(year)
+
+
+@login_required
+@require_POST
+def year_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    commune = _lockable_commune(request, code)
+    form = ReasonForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Hãy ghi lý do mở lại kỳ rà soát."))
+        services.year_reopen(
+            commune=commune, year=year, user=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(
+            request,
+            _("Đã mở lại số liệu năm %(year)s của %(area)s.") % {"year": year, "area": commune},
+        )
+    return _back_to_locks(year)

@@ -256,7 +256,9 @@ def manual_target_list_for_user(user) -> QuerySet[Target]:
 
 
 def manual_figure_list_for_user(user) -> QuerySet[ManualFigure]:
-    queryset = ManualFigure.objects.select_related("target", "area", "agency", "entered_by")
+    queryset = ManualFigure.objects.select_related(
+        "target", "area", "agency", "entered_by"
+    ).order_by(*ManualFigure._meta.ordering, "-pk")  # a total order: pages never overlap
     return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(agency=agency))
 
 

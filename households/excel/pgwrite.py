@@ -20,6 +20,7 @@ from django.db.models import JSONField
 from psycopg import sql
 
 from households import rules
+from households.audit import require_user
 from households.models import Household, HouseholdReview, Member
 
 from . import validation as v
@@ -113,7 +114,8 @@ def history_insert(cursor, table: Table, where: sql.Composable, params: list, *,
         table=sql.Identifier(table.name),
         where=where,
     )
-    cursor.execute(statement, [now, kind, user.id if user else None, *params])
+    require_user(user)
+    cursor.execute(statement, [now, kind, user.id, *params])
 
 
 def insert(cursor, table: Table, rows: list[list], ids: list[int], *, now, user) -> None:

@@ -18,12 +18,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households import rules
+from households.audit import bulk_create_audited, bulk_update_audited
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
 from households.selectors import (
     MEMBER_FACT_FIELDS,
+    locked_area_paths,
     member_facts_from,
     scope_paths,
     standard_for_year,
@@ -118,11 +119,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
     codes = {h.commune_code for h in parsed.households}
     communes: dict[str, v.CommuneRef] = {}
     areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
-    locked_paths = set(
-        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
-            "area__path", flat=True
-        )
-    )
+    locked_paths = locked_area_paths(year)
     for area in areas:
         communes[area.code] = v.CommuneRef(
             id=area.id,
@@ -131,7 +128,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             path=area.path,
             in_scope=_in_scope(user, area.path),
             is_urban=area.is_urban_on(on),
-            locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
+            locked=rules.is_locked_area(area.path, locked_paths),
         )
     hamlets = {
         (parent_id, search_name): pk
@@ -293,7 +290,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             to_update.append(obj)
     written = 0
     for chunk in _chunks(to_create):
-        created = bulk_create_with_history(chunk, Household, default_user=user, default_date=now)
+        created = bulk_create_audited(chunk, Household, user=user, default_date=now)
         for obj in created:
             by_code[obj.code] = obj.id
         written += len(chunk)
@@ -306,9 +303,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
     update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at", "version"]
     for chunk in _chunks(to_update):
         loaded = _loaded(Household, chunk, update_fields, now)
-        bulk_update_with_history(
-            loaded, Household, update_fields, default_user=user, default_date=now
-        )
+        bulk_update_audited(loaded, Household, update_fields, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
@@ -336,13 +331,13 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             )
             changed_members.append(obj)
     for chunk in _chunks(new_members):
-        bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
+        bulk_create_audited(chunk, Member, user=user, default_date=now)
     for chunk in _chunks(changed_members):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(Member, chunk, v.MEMBER_FIELDS, now),
             Member,
             list(v.MEMBER_FIELDS),
-            default_user=user,
+            user=user,
             default_date=now,
         )
     # Reviews
@@ -368,17 +363,17 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             obj.id = p.review.id
             reviews_changed.append(obj)
     for chunk in _chunks(reviews_new):
-        bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
+        bulk_create_audited(chunk, HouseholdReview, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
     review_update_fields = [*v.REVIEW_FIELDS, "status", "version", "updated_at", "entered_by"]
     for chunk in _chunks(reviews_changed):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(HouseholdReview, chunk, review_update_fields, now),
             HouseholdReview,
             review_update_fields,
-            default_user=user,
+            user=user,
             default_date=now,
         )
         written += len(chunk)
