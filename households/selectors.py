@@ -98,10 +98,6 @@ def review_list_for_user(user) -> QuerySet[HouseholdReview]:
     return scoped(user, HouseholdReview.objects.all(), "household__area_path")
 
 
-def round_list_for_user(user) -> QuerySet[ReviewRound]:
-    return scoped(user, ReviewRound.objects.all(), "area__path")
-
-
 def agency_of(user) -> Agency | None:
     if not user.is_authenticated:
         return None
@@ -162,19 +158,6 @@ def member_facts_from(values):
 def member_facts(household: Household) -> list:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
-
-
-def review_facts(review: HouseholdReview):
-    from .rules import HouseholdFacts
-
-    return HouseholdFacts(
-        nondurable_parts=review.nondurable_parts,
-        floor_area_m2=review.floor_area_m2,
-        water_source=review.water_source,
-        latrine=review.latrine,
-        uses_internet=review.uses_internet,
-        has_information_device=review.has_information_device,
-    )
 
 
 # --- pages of the households app ----------------------------------------------------------------

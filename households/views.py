@@ -270,15 +270,6 @@ def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         },
         request=request,
     )
-    if request.headers.get("Accept", "").startswith("application/json"):
-        payload = {"html": html, "errors": form.errors}
-        if evaluation is not None:
-            payload |= {
-                "classification": evaluation.classification,
-                "count": evaluation.count,
-                "conflicts": list(evaluation.conflicts),
-            }
-        return JsonResponse(payload)
     return HttpResponse(html)
 
 

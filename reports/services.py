@@ -149,3 +149,18 @@ def dirty_years() -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+@transaction.atomic
+def snapshot_rebuild_request(*, years: list[int]) -> list[RebuildJob]:
+    """The manual "rebuild now": one job row per year, each rebuilt by a task started once the
+    rows are committed (the task reads its job)."""
+    from .tasks import snapshot_rebuild_task
+
+    manual = RebuildJob.Trigger.MANUAL
+    jobs = [RebuildJob.objects.create(year=year, trigger=manual) for year in years]
+    for job in jobs:
+        transaction.on_commit(
+            lambda y=job.year, j=job.pk: snapshot_rebuild_task.delay(y, manual, j)
+        )
+    return jobs

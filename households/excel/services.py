@@ -430,16 +430,21 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
 
 
 def import_job_create(*, user, upload, year: int) -> ImportJob:
-    """Store the uploaded workbook privately and record the job (validation runs in a task)."""
+    """Store the uploaded workbook privately, record the job, and queue its validation once the
+    job row is committed (the task reads it)."""
+    from .tasks import import_job_validate_task
+
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.xlsx"
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         user=user, file_path=str(path), original_name=upload.name[:255], year=year
     )
+    transaction.on_commit(lambda: import_job_validate_task.delay(job.id))
+    return job
 
 
 def _finish(job: ImportJob, status: str, **fields) -> None:
@@ -491,12 +496,16 @@ def import_job_validate(*, job_id: int) -> ImportJob:
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
-    """Queue the write of a validated job; False when it is not ready."""
-    return bool(
-        ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.QUEUED
-        )
+    """Queue the write of a validated job (the task starts on commit); False when it is not
+    ready."""
+    from .tasks import import_job_run_task
+
+    queued = ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.QUEUED
     )
+    if queued:
+        transaction.on_commit(lambda: import_job_run_task.delay(job.id))
+    return bool(queued)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
