@@ -221,3 +221,43 @@ def test_admin_refuses(client, locked_2023, admin_user):
     round_ = ReviewRound.objects.get(status="locked")
     page = client.get(reverse("admin:households_reviewround_change", args=[round_.pk]))
     assert "status" not in page.context["adminform"].form.fields
+
+
+@pytest.mark.parametrize("locked_communes", [("29173",), ("29173", "29182", "29185")])
+def test_the_lock_page_reads_a_fixed_number_of_times(
+    client, programmes, pat, django_assert_num_queries, locked_communes
+):
+    for i, code in enumerate(locked_communes):
+        household = make_household(f"L{i}", commune=code)
+        services.year_lock(commune=household.commune, year=2023, user=pat)
+        services.round_reopen(
+            round_=ReviewRound.objects.get(area__code=code), user=pat, reason=f"lý do {i}"
+        )
+        services.year_lock(commune=household.commune, year=2023, user=pat)
+    login(client, pat)
+    with django_assert_num_queries(QUERIES_LOCK_PAGE):
+        response = client.get(f"{LOCKS}?year=2023")
+    assert response.status_code == 200
+    assert response.content.decode().count("Đã khóa</strong>") == len(locked_communes)
+
+
+QUERIES_LOCK_PAGE = 7
+
+
+@pytest.mark.parametrize("n", [1, 5])
+def test_review_approve_writes_a_fixed_number_of_queries(
+    programmes, alice, bob, django_assert_num_queries, n
+):
+    for i in range(n):
+        make_household(f"A{i}", classification=None)
+    from tests.households.test_services import DATA
+
+    household = make_household("Z", classification=None)
+    review = services.review_save_submit(household=household, year=2023, data=DATA, user=alice)
+    with django_assert_num_queries(QUERIES_APPROVE):
+        approved = services.review_approve(review=review, user=bob)
+    assert approved.status == "approved"
+    assert HouseholdReview.objects.get(pk=review.pk).is_current
+
+
+QUERIES_APPROVE = 9
