@@ -423,42 +423,39 @@ def _lockable_commune(request: HttpRequest, code: str):
     return commune
 
 
-def _back_to_locks(year: int) -> HttpResponse:
+def _lock_action(request: HttpRequest, code: str, year: int, write, done: str) -> HttpResponse:
+    """Run a lock service for a commune the user may lock; its refusal or `done` as a message."""
+    commune = _lockable_commune(request, code)
+    try:
+        write(commune)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, done % {"year": year, "area": commune})
     return redirect(f"{reverse('households:year-locks')}?year={year}")
 
 
 @login_required
 @require_POST
 def year_lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    commune = _lockable_commune(request, code)
-    try:
-        services.year_lock(commune=commune, year=year, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(_messages_of(exc)))
-    else:
-        messages.success(
-            request,
-            _("Đã khóa số liệu năm %(year)s của %(area)s.") % {"year": year, "area": commune},
-        )
-    return _back_to_locks(year)
+    return _lock_action(
+        request,
+        code,
+        year,
+        lambda commune: services.year_lock(commune=commune, year=year, user=request.user),
+        _("Đã khóa số liệu năm %(year)s của %(area)s."),
+    )
 
 
 @login_required
 @require_POST
 def year_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
-    commune = _lockable_commune(request, code)
     form = ReasonForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Hãy ghi lý do mở lại kỳ rà soát."))
-        services.year_reopen(
-            commune=commune, year=year, user=request.user, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(_messages_of(exc)))
-    else:
-        messages.success(
-            request,
-            _("Đã mở lại số liệu năm %(year)s của %(area)s.") % {"year": year, "area": commune},
-        )
-    return _back_to_locks(year)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def reopen(commune) -> None:
+        services.year_reopen(commune=commune, year=year, user=request.user, reason=reason)
+
+    return _lock_action(
+        request, code, year, reopen, _("Đã mở lại số liệu năm %(year)s của %(area)s.")
+    )

@@ -11,6 +11,7 @@ from households.models.reviews import INDICATOR_FIELDS
 from households.rules import mask_identifier
 
 from .columns import label_for
+from .validation import MEMBER_FIELDS
 from .writer import CLASSIFICATION_LABELS
 
 CHUNK = 2000
@@ -105,13 +106,7 @@ def export_member_rows(
             "household__code",
             "full_name",
             "date_of_birth",
-            "sex",
-            "relationship",
-            "citizen_id",
-            "has_health_insurance",
-            "school_level",
-            "education",
-            "work_status",
+            *MEMBER_FIELDS,
             "household__area_path",
         )
         .iterator(chunk_size=CHUNK)

@@ -62,34 +62,29 @@ def _sprinkle_support(seed: int) -> None:
     for member_id in Member.objects.order_by("pk").values_list("pk", flat=True):
         if rng.random() < 0.2:
             Member.objects.filter(pk=member_id).update(**rng.choice(edges))
+
+    def record(kind, household, member=None) -> SupportRecord:
+        on, until = rng.choice(dates), rng.choice(terms)
+        return SupportRecord(
+            programme=by_kind[kind],
+            household=household,
+            member=member,
+            date=on,
+            valid_until=until if until is None or until >= on else None,
+        )
+
     for household in Household.objects.prefetch_related("members").order_by("pk"):
-        members = list(household.members.all())
-        for kind in (Programme.Kind.CREDIT, Programme.Kind.HOUSING):
-            if rng.random() < 0.4:
-                on = rng.choice(dates)
-                until = rng.choice(terms)
-                records.append(
-                    SupportRecord(
-                        programme=by_kind[kind],
-                        household=household,
-                        date=on,
-                        valid_until=until if until is None or until >= on else None,
-                    )
-                )
-        for member in members:
-            for kind in (Programme.Kind.HEALTH_CARD, Programme.Kind.TUITION):
-                if rng.random() < 0.6:
-                    on = rng.choice(dates)
-                    until = rng.choice(terms)
-                    records.append(
-                        SupportRecord(
-                            programme=by_kind[kind],
-                            household=household,
-                            member=member,
-                            date=on,
-                            valid_until=until if until is None or until >= on else None,
-                        )
-                    )
+        records.extend(
+            record(kind, household)
+            for kind in (Programme.Kind.CREDIT, Programme.Kind.HOUSING)
+            if rng.random() < 0.4
+        )
+        for member in household.members.all():
+            records.extend(
+                record(kind, household, member)
+                for kind in (Programme.Kind.HEALTH_CARD, Programme.Kind.TUITION)
+                if rng.random() < 0.6
+            )
     SupportRecord.objects.bulk_create(records)
 
 
