@@ -19,5 +19,5 @@ urlpatterns = [
     path("khoa-so-lieu/", views.year_locks, name="year-locks"),
     path("khoa-so-lieu/<str:code>/<int:year>/khoa/", views.year_lock, name="year-lock"),
     path("khoa-so-lieu/<str:code>/<int:year>/mo-lai/", views.year_reopen, name="year-reopen"),
-    path("excel/", include("households.urls_excel")),
+    path("excel/", include("households.excel.urls")),
 ]

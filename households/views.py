@@ -4,15 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from . import roles, rules, selectors, services
+from households.organisation import roles
+from households.organisation.selectors import (
+    area_get_for_user,
+    commune_list_for_user,
+    identifier_masker,
+)
+
+from . import rules, selectors, services
 from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
@@ -27,27 +33,6 @@ from .models.reviews import INDICATOR_NAMES
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "role": roles.primary_role(user),
-        "is_provincial": roles.is_provincial(user),
-        "is_area_officer": roles.is_area_officer(user),
-        "is_agency_staff": roles.is_agency_staff(user),
-        "root_areas": selectors.root_areas_for_user(user),
-        "agency": selectors.agency_of(user),
-    }
-    return render(request, "home.html", context)
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -79,12 +64,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "code"
         )
     )
+    shown = identifier_masker(user)
     for household in page:
-        household.shown_citizen_id = (
-            household.head_citizen_id
-            if selectors.can_see_identifiers(user, household)
-            else rules.mask_identifier(household.head_citizen_id)
-        )
+        household.shown_citizen_id = shown(household, household.head_citizen_id)
     context = {
         "filter": filterset,
         "page": page,
@@ -125,7 +107,7 @@ def _household_form_page(request, household: Household | None) -> HttpResponse:
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not roles.is_area_officer(request.user) and not roles.is_provincial(request.user):
+    if not roles.works_with_areas(request.user):
         raise Http404
     return _household_form_page(request, None)
 
@@ -145,17 +127,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
-    show_ids = selectors.can_see_identifiers(user, household)
+    shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
-        member.shown_citizen_id = (
-            member.citizen_id if show_ids else rules.mask_identifier(member.citizen_id)
-        )
+        member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
-        "head_citizen_id": household.head_citizen_id
-        if show_ids
-        else rules.mask_identifier(household.head_citizen_id),
+        "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
         "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
         "history": selectors.household_history(household),
@@ -364,7 +342,7 @@ def population(request: HttpRequest) -> HttpResponse:
     from .models import AreaPopulation
 
     user = request.user
-    communes = list(selectors.commune_list_for_user(user).select_related("parent"))
+    communes = list(commune_list_for_user(user).select_related("parent"))
     if not communes:
         raise Http404
     try:
@@ -408,7 +386,7 @@ def _year_of(request: HttpRequest) -> int:
 @login_required
 def year_locks(request: HttpRequest) -> HttpResponse:
     """Each commune's year: how far its reviews are approved, locked or not, the reopenings."""
-    if not selectors.commune_list_for_user(request.user).exists():
+    if not commune_list_for_user(request.user).exists():
         raise Http404
     year = _year_of(request)
     rows = selectors.year_lock_rows(request.user, year=year)
@@ -417,7 +395,7 @@ def year_locks(request: HttpRequest) -> HttpResponse:
 
 
 def _lockable_commune(request: HttpRequest, code: str):
-    commune = selectors.area_get_for_user(request.user, code=code)
+    commune = area_get_for_user(request.user, code=code)
     if commune.level != commune.Level.COMMUNE or not selectors.can_lock_year(request.user, commune):
         raise Http404
     return commune

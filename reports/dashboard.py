@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Area
 from households.models.reviews import INDICATOR_NAMES
+from households.organisation.selectors import area_in_scope
 from households.rules import INDICATORS
-from households.selectors import area_in_scope
 
 from . import charts, rules, selectors
 from .targets_view import target_rows, target_specs

@@ -22,6 +22,7 @@ from psycopg import sql
 from households import rules
 from households.audit import require_user
 from households.models import Household, HouseholdReview, Member
+from households.workbook import normalize
 
 from . import validation as v
 
@@ -249,7 +250,7 @@ def write(
                     "id": pk,
                     "household_id": hid,
                     "full_name": m.full_name,
-                    "search_name": v.normalize(m.full_name),
+                    "search_name": normalize(m.full_name),
                     "date_of_birth": m.date_of_birth,
                 }
             )
@@ -313,4 +314,4 @@ def write(
 
 
 def _search_text(p: v.RowPlan) -> str:
-    return rules.household_search_text(p.household_values["head_name"], p.row.code, v.normalize)
+    return rules.household_search_text(p.household_values["head_name"], p.row.code, normalize)
