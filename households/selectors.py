@@ -132,15 +132,20 @@ def can_lock_year(user, commune: Area) -> bool:
     return approves_area(user, commune.path)
 
 
-def year_lock_rows(user, *, year: int) -> list[dict]:
-    """The communes in the user's scope with, for `year`, their periodic round (if any), its
-    reviews approved out of all, the lock (who, when) and the reopenings with their reasons."""
+def year_lock_communes(user) -> QuerySet[Area]:
+    """The communes of the lock page, in the area tree's order."""
+    return commune_list_for_user(user).select_related("parent").order_by("path")
+
+
+def year_lock_rows(user, communes, *, year: int) -> list[dict]:
+    """`communes` (a page of year_lock_communes) with, for `year`, their periodic round (if
+    any), its reviews approved out of all, the lock (who, when) and the reopenings."""
     from django.db.models import Count, Prefetch
     from django.db.models import Q as _Q
 
     from .models import ReviewReopening
 
-    communes = list(commune_list_for_user(user).select_related("parent").order_by("path"))
+    communes = list(communes)
     rounds = {
         r.area_id: r
         for r in ReviewRound.objects.filter(

@@ -389,8 +389,10 @@ def year_locks(request: HttpRequest) -> HttpResponse:
     if not commune_list_for_user(request.user).exists():
         raise Http404
     year = _year_of(request)
-    rows = selectors.year_lock_rows(request.user, year=year)
-    context = {"rows": rows, "year": year, "form": ReasonForm()}
+    communes = selectors.year_lock_communes(request.user)
+    page = Paginator(communes, 50).get_page(request.GET.get("page"))
+    rows = selectors.year_lock_rows(request.user, page.object_list, year=year)
+    context = {"rows": rows, "page": page, "year": year, "form": ReasonForm()}
     return render(request, "households/year_locks.html", context)
 
 
@@ -410,7 +412,9 @@ def _lock_action(request: HttpRequest, code: str, year: int, write, done: str) -
         messages.error(request, " ".join(_messages_of(exc)))
     else:
         messages.success(request, done % {"year": year, "area": commune})
-    return redirect(f"{reverse('households:year-locks')}?year={year}")
+    number = request.POST.get("page", "")
+    page = f"&page={number}" if number.isdigit() else ""  # back to the page the row is on
+    return redirect(f"{reverse('households:year-locks')}?year={year}{page}")
 
 
 @login_required
