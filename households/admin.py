@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -15,6 +17,7 @@ from .models import (
     StaffProfile,
 )
 from .models.reviews import INDICATOR_FIELDS
+from .services import LockedYearError, ensure_year_open
 
 
 @admin.register(Area)
@@ -62,11 +65,52 @@ class PovertyCauseAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "order")
 
 
+class LockedYearAdminForm(forms.ModelForm):
+    """The admin obeys the year lock as every other write path: a change to a record of a
+    locked year for its commune is refused with the lock's message, nothing saved.
+    Subclasses say where the commune and the year are (`lock_key`)."""
+
+    def lock_key(self, instance):  # -> (commune, year) or None
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        keys = {self.lock_key(self.instance)} if self.instance.pk else set()
+        for key in keys | {self.lock_key_of(cleaned)}:
+            if key is None:
+                continue
+            try:
+                ensure_year_open(commune=key[0], year=key[1])
+            except LockedYearError as exc:
+                raise ValidationError(exc.messages) from exc
+        return cleaned
+
+    def lock_key_of(self, cleaned):
+        raise NotImplementedError
+
+
+class ReviewAdminForm(LockedYearAdminForm):
+    class Meta:
+        model = HouseholdReview
+        fields = "__all__"  # noqa: DJ007 - the admin edits every field
+
+    def lock_key(self, instance):
+        return (instance.household.commune, instance.year)
+
+    def lock_key_of(self, cleaned):
+        household, year = cleaned.get("household"), cleaned.get("year")
+        return (household.commune, year) if household and year else None
+
+
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(SimpleHistoryAdmin):
+    """A year is locked and reopened on the "Khóa số liệu" page (households:year-locks), which
+    records who locked it and each reopening's reason: the admin shows the lock, never sets it."""
+
     list_display = ("year", "kind", "month", "area", "reference_date", "status")
     list_filter = ("year", "kind", "status")
     raw_id_fields = ("area",)
+    readonly_fields = ("status", "locked_at", "locked_by")
 
 
 @admin.register(AreaPopulation)
@@ -92,6 +136,7 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 @admin.register(HouseholdReview)
 class HouseholdReviewAdmin(SimpleHistoryAdmin):
+    form = ReviewAdminForm
     list_display = ("household", "year", "classification", "status")
     list_filter = ("year", "classification", "status")
     # The results follow from the facts and the recorded overrides (rules.resolve_deprivations,

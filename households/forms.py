@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
 
 from . import rules
-from .filters import INDICATOR_NAMES
 from .models import Household, HouseholdReview, Member, PovertyCause
+from .models.reviews import INDICATOR_NAMES
 from .services import ReviewInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]

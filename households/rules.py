@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -60,6 +60,11 @@ def ancestor_paths(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
+def is_locked_area(path: str, locked_paths: set[str]) -> bool:
+    """Whether an area is locked by itself or by an ancestor (paths of locked areas given)."""
+    return not locked_paths.isdisjoint(ancestor_paths(path))
+
+
 # --- text -------------------------------------------------------------------------------------
 
 
@@ -69,6 +74,15 @@ def normalize_text(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def household_search_text(
+    head_name: str, code: str, normalize: Callable[[str], str] = normalize_text
+) -> str:
+    """What the household list's search box matches: the head's name then the code, normalised
+    (the head first, so that a prefix match uses the index). `normalize` lets the import pass
+    its cached equivalent of normalize_text."""
+    return normalize(f"{head_name} {code}")[:255]
 
 
 _NUMBER_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,_']")
@@ -203,6 +217,15 @@ def is_working_age(date_of_birth: date, *, is_female: bool, on: date) -> bool:
     return 15 * 12 <= months < retirement_age_months(is_female=is_female, on=on)
 
 
+# Urban (thành thị): phường, thị trấn and their khu phố; rural (nông thôn): xã and its ấp.
+# The values of households.models.Area.Kind.
+URBAN_KINDS = frozenset({"phuong", "thi_tran", "khu_pho"})
+
+
+def is_urban_kind(kind: str) -> bool:
+    return kind in URBAN_KINDS
+
+
 def is_urban_on(
     kind: str, *, former_kind: str = "", kind_changed_on: date | None = None, on: date
 ) -> bool:
@@ -211,7 +234,7 @@ def is_urban_on(
     A commune that became a town (thị trấn) counts as urban only from the change onwards.
     """
     in_force = former_kind if (former_kind and kind_changed_on and on < kind_changed_on) else kind
-    return in_force in {"phuong", "thi_tran", "khu_pho"}
+    return is_urban_kind(in_force)
 
 
 # --- the standard -----------------------------------------------------------------------------
@@ -332,13 +355,17 @@ class HealthCard(Protocol):
 StayT = TypeVar("StayT", bound=Stay)
 
 
+def lives_there_on(member: Stay, on: date) -> bool:
+    """Joined on or before the date (or always there) and not left by it.
+    SQL sibling: households.queries.living_on_q."""
+    return (member.joined_on is None or member.joined_on <= on) and (
+        member.left_on is None or member.left_on > on
+    )
+
+
 def members_on(members: Iterable[StayT], on: date) -> list[StayT]:
     """Members living in the household on the reference date."""
-    return [
-        m
-        for m in members
-        if (m.joined_on is None or m.joined_on <= on) and (m.left_on is None or m.left_on > on)
-    ]
+    return [m for m in members if lives_there_on(m, on)]
 
 
 def _who(member: MemberFacts, on: date) -> str:
@@ -422,10 +449,25 @@ def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
     return _finding(reasons, missing)
 
 
+HEALTH_CARD_MIN_AGE = 6  # CS04: members aged 6 or over need a valid card.
+
+
+def card_valid_on(*, has_card: bool, expiry: date | None, on: date) -> bool:
+    """A health-insurance card is valid on a date when held and not expired before it (no
+    expiry recorded = valid). SQL sibling: households.queries.valid_health_card_q."""
+    return has_card and (expiry is None or expiry >= on)
+
+
 def has_valid_health_card(member: HealthCard, on: date) -> bool:
-    if not member.has_health_insurance:
-        return False
-    return member.health_insurance_expiry is None or member.health_insurance_expiry >= on
+    return card_valid_on(
+        has_card=bool(member.has_health_insurance), expiry=member.health_insurance_expiry, on=on
+    )
+
+
+def latest_birth_date_for_age(age: int, on: date) -> date:
+    """The latest date of birth of a person aged `age` or more on `on` (29 February -> 28)."""
+    day = 28 if (on.month, on.day) == (2, 29) else on.day
+    return date(on.year - age, on.month, day)
 
 
 def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
@@ -434,7 +476,7 @@ def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
         return Finding(None)
     reasons, missing = [], []
     for m in members:
-        if age_on(m.date_of_birth, on) < 6 or has_valid_health_card(m, on):
+        if age_on(m.date_of_birth, on) < HEALTH_CARD_MIN_AGE or has_valid_health_card(m, on):
             continue
         if m.has_health_insurance is None:
             missing.append(_not_recorded(_who(m, on), _("thẻ BHYT")))

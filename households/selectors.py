@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from households.organisation import roles
 from households.organisation.selectors import (
     EVERYTHING,
+    commune_list_for_user,
     scope_paths,
     scoped,
 )
@@ -23,7 +24,7 @@ from .types import AnyUser
 
 if TYPE_CHECKING:
     from .models import PovertyStandard
-    from .rules import HouseholdFacts, MemberFacts
+    from .rules import MemberFacts
 
 
 def household_list_for_user(user: AnyUser) -> QuerySet[Household]:
@@ -39,10 +40,6 @@ def household_get_for_user(user: AnyUser, *, pk: int) -> Household:
 
 def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return scoped(user, HouseholdReview.objects.all(), "household__area_path")
-
-
-def round_list_for_user(user: AnyUser) -> QuerySet[ReviewRound]:
-    return scoped(user, ReviewRound.objects.all(), "area__path")
 
 
 def standard_for_year(year: int) -> PovertyStandard:
@@ -100,19 +97,6 @@ def member_facts(household: Household) -> list[MemberFacts]:
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
 
 
-def review_facts(review: HouseholdReview) -> HouseholdFacts:
-    from .rules import HouseholdFacts
-
-    return HouseholdFacts(
-        nondurable_parts=review.nondurable_parts,
-        floor_area_m2=review.floor_area_m2,
-        water_source=review.water_source,
-        latrine=review.latrine,
-        uses_internet=review.uses_internet,
-        has_information_device=review.has_information_device,
-    )
-
-
 # --- pages of the households app ----------------------------------------------------------------
 
 
@@ -127,14 +111,73 @@ def household_get_for_edit(user: AnyUser, *, pk: int) -> Household:
     return household
 
 
-def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
-    """District (or higher) officers approve reviews of communes below them; provincial staff
-    approve anywhere in the province. A commune-level officer only submits."""
+def approves_area(user: AnyUser, area_path: str) -> bool:
+    """The approving level of an area: provincial staff anywhere, an officer of a node strictly
+    above it (a commune-level officer only submits)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    area_path = review.household.area_path
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
+
+
+def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
+    """District (or higher) officers approve reviews of communes below them; provincial staff
+    approve anywhere in the province. A commune-level officer only submits."""
+    return approves_area(user, review.household.area_path)
+
+
+def locked_area_paths(year: int) -> set[str]:
+    """Paths of the areas whose `year` is locked (a locked round); an area is locked when one of
+    rules.ancestor_paths(its path) is among them."""
+    return set(
+        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
+            "area__path", flat=True
+        )
+    )
+
+
+def can_lock_year(user: AnyUser, commune: Area) -> bool:
+    """Who locks and reopens a commune's year: the level that recognises its results."""
+    return approves_area(user, commune.path)
+
+
+def year_lock_communes(user: AnyUser) -> QuerySet[Area]:
+    """The communes of the lock page, in the area tree's order."""
+    return commune_list_for_user(user).select_related("parent").order_by("path")
+
+
+def year_lock_rows(user: AnyUser, communes: Iterable[Area], *, year: int) -> list[dict]:
+    """`communes` (a page of year_lock_communes) with, for `year`, their periodic round (if
+    any), its reviews approved out of all, the lock (who, when) and the reopenings."""
+    from django.db.models import Count, Prefetch
+    from django.db.models import Q as _Q
+
+    from .models import ReviewReopening
+
+    communes = list(communes)
+    rounds = {
+        r.area_id: r
+        for r in ReviewRound.objects.filter(
+            area__in=communes, year=year, kind=ReviewRound.Kind.PERIODIC, month=0
+        )
+        .select_related("locked_by")
+        .annotate(
+            n_reviews=Count("reviews"),
+            n_approved=Count("reviews", filter=_Q(reviews__status=HouseholdReview.Status.APPROVED)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reopenings",
+                queryset=ReviewReopening.objects.select_related("reopened_by").order_by(
+                    "-reopened_at"
+                ),
+            )
+        )
+    }
+    return [
+        {"commune": c, "round": rounds.get(c.pk), "can_lock": can_lock_year(user, c)}
+        for c in communes
+    ]
 
 
 def can_approve_any(user: AnyUser) -> bool:

@@ -1,6 +1,6 @@
 """Writes of the households app. Each service owns its transaction and audits through
-django-simple-history (the request's user is recorded by HistoryRequestMiddleware; services
-called outside a request set `_history_user`)."""
+households.audit (save_audited and its bulk siblings): every history row carries the user,
+whether the service runs in a request, a command or a task."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import rules
+from .audit import save_audited
 from .models import (
     Area,
     Household,
@@ -52,11 +53,23 @@ def default_reference_date(year: int) -> date:
 
 
 def is_year_locked(*, commune: Area, year: int) -> bool:
-    """A year is locked for a commune when a locked round exists for it or an ancestor."""
+    """A year is locked for a commune when a locked round exists for it or an ancestor
+    (rules.is_locked_area, in one indexed query)."""
     ancestors = rules.ancestor_paths(commune.path)
     return ReviewRound.objects.filter(
         year=year, status=ReviewRound.Status.LOCKED, area__path__in=ancestors
     ).exists()
+
+
+def locked_year_message(year: int) -> str:
+    return _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
+
+
+def ensure_year_open(*, commune: Area, year: int) -> None:
+    """Every write of a year's data for a commune (review form, transitions, import, support
+    records, the admin) asks here first: a locked year refuses, nothing is written."""
+    if is_year_locked(commune=commune, year=year):
+        raise LockedYearError(locked_year_message(year))
 
 
 def review_round_get_or_create(
@@ -70,15 +83,6 @@ def review_round_get_or_create(
         defaults={"reference_date": default_reference_date(year)},
     )
     return round_
-
-
-def is_urban_for(commune: Area, on: date) -> bool:
-    return rules.is_urban_on(
-        commune.kind,
-        former_kind=commune.former_kind,
-        kind_changed_on=commune.kind_changed_on,
-        on=on,
-    )
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> ru
         facts=data.facts,
         ticks=data.ticks,
         income_per_capita=data.income_per_capita,
-        is_urban=is_urban_for(household.commune, on),
+        is_urban=household.commune.is_urban_on(on),
         lines=standard.lines(),
         on=on,
         declared_size=household.declared_size,
@@ -217,10 +221,7 @@ def review_save(
     """
     if data.income_per_capita < 0:
         raise ValidationError({"income_per_capita": _("Thu nhập không được âm.")})
-    if is_year_locked(commune=household.commune, year=year):
-        raise LockedYearError(
-            _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
-        )
+    ensure_year_open(commune=household.commune, year=year)
     round_ = review_round_get_or_create(commune=household.commune, year=year)
     review = (
         HouseholdReview.objects.select_for_update()
@@ -264,7 +265,7 @@ def review_save(
     else:
         review.version += 1
     review.standard = standard
-    review.is_urban = is_urban_for(household.commune, round_.reference_date)
+    review.is_urban = household.commune.is_urban_on(round_.reference_date)
     review.income_per_capita = data.income_per_capita
     review.nondurable_parts = data.facts.nondurable_parts
     review.floor_area_m2 = data.facts.floor_area_m2
@@ -286,9 +287,7 @@ def review_save(
         previous=review.overrides or {},
     )
     _apply_evaluation(review, evaluation)
-    review._history_user = user  # type: ignore[attr-defined]
-    review.save()
-    review.refresh_from_db()
+    save_audited(review, user=user)
     return review
 
 
@@ -305,12 +304,7 @@ def _transition(
             _("Phiếu đang ở trạng thái “%(status)s”, không thực hiện được thao tác này.")
             % {"status": locked.get_status_display()}
         )
-    if is_year_locked(commune=locked.household.commune, year=locked.year):
-        raise LockedYearError(
-            _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.")
-            % {"year": locked.year}
-        )
-    locked._history_user = user  # type: ignore[attr-defined]
+    ensure_year_open(commune=locked.household.commune, year=locked.year)
     return locked
 
 
@@ -333,8 +327,9 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review.submitted_at = timezone.now()
     review.return_reason = ""
     review.version += 1
-    review.save()
-    review.refresh_from_db()
+    save_audited(
+        review, user=user, update_fields=["status", "submitted_at", "return_reason", "version"]
+    )
     return review
 
 
@@ -351,8 +346,7 @@ def review_return(*, review: HouseholdReview, user: User, reason: str) -> Househ
     review.status = HouseholdReview.Status.RETURNED
     review.return_reason = reason.strip()
     review.version += 1
-    review.save()
-    review.refresh_from_db()
+    save_audited(review, user=user, update_fields=["status", "return_reason", "version"])
     return review
 
 
@@ -363,12 +357,22 @@ def review_approve(*, review: HouseholdReview, user: User) -> HouseholdReview:
     review.approved_by = user
     review.approved_at = timezone.now()
     review.version += 1
-    review.save()
+    save_audited(
+        review,
+        user=user,
+        update_fields=[
+            "status",
+            "approved_by",
+            "approved_at",
+            "previous_classification",
+            "movement",
+            "version",
+        ],
+    )
     _mark_current(review)
     announce_review_data_changed(
         years={review.year, review.year + 1}, area_paths=[review.household.area_path]
     )
-    review.refresh_from_db()
     return review
 
 
@@ -377,6 +381,7 @@ def _mark_current(review: HouseholdReview) -> None:
     same_year = HouseholdReview.objects.filter(household=review.household, year=review.year)
     same_year.exclude(pk=review.pk).update(is_current=False)
     same_year.filter(pk=review.pk).update(is_current=True)
+    review.is_current = True
 
 
 @transaction.atomic
@@ -390,34 +395,70 @@ def review_reopen(*, review: HouseholdReview, user: User, reason: str) -> Househ
     review.approved_by = None
     review.approved_at = None
     review.version += 1
-    review.save()
+    save_audited(
+        review, user=user, update_fields=["status", "approved_by", "approved_at", "version"]
+    )
     announce_review_data_changed(
         years={review.year, review.year + 1}, area_paths=[review.household.area_path]
     )
-    review.refresh_from_db()
     return review
 
 
 @transaction.atomic
 def round_lock(*, round_: ReviewRound, user: User) -> ReviewRound:
-    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    """Lock a round's year for its area once its results are recognised: every review of the
+    round approved. From then on every write of that year's data in the area refuses
+    (ensure_year_open) until the round is reopened with a reason."""
+    round_ = ReviewRound.objects.select_for_update().select_related("area").get(pk=round_.pk)
+    if round_.status == ReviewRound.Status.LOCKED:
+        raise ValidationError(_("Năm %(year)s của %(area)s đã được khóa.") % _round_names(round_))
+    pending = round_.reviews.exclude(status=HouseholdReview.Status.APPROVED).count()
+    if pending:
+        raise ValidationError(
+            _("Chưa khóa được năm %(year)s của %(area)s: còn %(n)s phiếu chưa được phê duyệt.")
+            % {**_round_names(round_), "n": pending}
+        )
     round_.status = ReviewRound.Status.LOCKED
     round_.locked_by = user
     round_.locked_at = timezone.now()
-    round_._history_user = user  # type: ignore[attr-defined]
-    round_.save()
+    save_audited(round_, user=user, update_fields=["status", "locked_by", "locked_at"])
     return round_
+
+
+def year_lock(*, commune: Area, year: int, user: User) -> ReviewRound:
+    """Lock a commune's year (its periodic round, created if the year has none yet)."""
+    return round_lock(round_=review_round_get_or_create(commune=commune, year=year), user=user)
+
+
+def year_reopen(*, commune: Area, year: int, user: User, reason: str) -> ReviewRound:
+    round_ = ReviewRound.objects.filter(
+        area=commune, year=year, kind=ReviewRound.Kind.PERIODIC, month=0
+    ).first()
+    if round_ is None:
+        raise ValidationError(
+            _("Năm %(year)s của %(area)s chưa bị khóa, không cần mở lại.")
+            % {"year": year, "area": commune.name}
+        )
+    return round_reopen(round_=round_, user=user, reason=reason)
+
+
+def _round_names(round_: ReviewRound) -> dict:
+    return {"year": round_.year, "area": round_.area.name}
 
 
 @transaction.atomic
 def round_reopen(*, round_: ReviewRound, user: User, reason: str) -> ReviewRound:
+    """Reopen a locked year with a recorded reason (who, why, when: ReviewReopening)."""
     if not reason.strip():
         raise ValidationError({"reason": _("Hãy ghi lý do mở lại kỳ rà soát.")})
-    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    round_ = ReviewRound.objects.select_for_update().select_related("area").get(pk=round_.pk)
+    if round_.status != ReviewRound.Status.LOCKED:
+        raise ValidationError(
+            _("Năm %(year)s của %(area)s chưa bị khóa, không cần mở lại.") % _round_names(round_)
+        )
     ReviewReopening.objects.create(round=round_, reason=reason.strip(), reopened_by=user)
     round_.status = ReviewRound.Status.OPEN
-    round_._history_user = user  # type: ignore[attr-defined]
-    round_.save()
+    save_audited(round_, user=user, update_fields=["status"])
     return round_
 
 
@@ -469,8 +510,7 @@ def household_save(
     elif household.created_by_id is None:
         household.created_by = user
     household.area_path = household.commune.path
-    household._history_user = user  # type: ignore[attr-defined]
-    household.save()
+    save_audited(household, user=user)
     if causes is not None:
         household.poverty_causes.set(causes)
     errors: dict[int, ValidationError] = {}
@@ -484,10 +524,9 @@ def household_save(
         raise MemberRowsError(errors)
     for member in members:
         member.household = household
-        member._history_user = user  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                member.save()
+                save_audited(member, user=user)
         except IntegrityError as exc:  # a concurrent insert of the same citizen ID
             transaction.set_rollback(True)
             raise MemberRowsError(
@@ -547,7 +586,6 @@ def population_save(
     population.households = households
     population.persons = persons
     population.updated_by = user
-    population._history_user = user  # type: ignore[attr-defined]
-    population.save()
+    save_audited(population, user=user)
     announce_review_data_changed(years={year}, area_paths=[area.path])
     return population

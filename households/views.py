@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -12,10 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households.organisation import roles
-from households.organisation.selectors import commune_list_for_user, identifier_masker
+from households.organisation.selectors import (
+    area_get_for_user,
+    commune_list_for_user,
+    identifier_masker,
+)
 
 from . import rules, selectors, services
-from .filters import INDICATOR_NAMES, HouseholdFilter
+from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
     MemberFormSet,
@@ -25,6 +29,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Classification, Household, HouseholdReview, Member, Movement
+from .models.reviews import INDICATOR_NAMES
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -62,13 +67,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     shown = identifier_masker(user)
     for household in page:
         household.shown_citizen_id = shown(household, household.head_citizen_id)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
         "year": year,
-        "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "size": size,
         "can_create": roles.is_area_officer(user),
@@ -275,15 +277,6 @@ def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         },
         request=request,
     )
-    if request.headers.get("Accept", "").startswith("application/json"):
-        payload = {"html": html, "errors": form.errors}
-        if evaluation is not None:
-            payload |= {
-                "classification": evaluation.classification,
-                "count": evaluation.count,
-                "conflicts": list(evaluation.conflicts),
-            }
-        return JsonResponse(payload)
     return HttpResponse(html)
 
 
@@ -405,4 +398,75 @@ def population(request: HttpRequest) -> HttpResponse:
     rows = [(c, figures.get(c.pk)) for c in communes]
     return render(
         request, "households/population.html", {"rows": rows, "year": year, "members": Member}
+    )
+
+
+# --- locking a year for an area --------------------------------------------------------------
+
+
+def _year_of(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year or selectors.latest_review_year() or 2023
+
+
+@login_required
+def year_locks(request: HttpRequest) -> HttpResponse:
+    """Each commune's year: how far its reviews are approved, locked or not, the reopenings."""
+    if not commune_list_for_user(request.user).exists():
+        raise Http404
+    year = _year_of(request)
+    communes = selectors.year_lock_communes(request.user)
+    page = Paginator(communes, 50).get_page(request.GET.get("page"))
+    rows = selectors.year_lock_rows(request.user, page.object_list, year=year)
+    context = {"rows": rows, "page": page, "year": year, "form": ReasonForm()}
+    return render(request, "households/year_locks.html", context)
+
+
+def _lockable_commune(request: HttpRequest, code: str):
+    commune = area_get_for_user(request.user, code=code)
+    if commune.level != commune.Level.COMMUNE or not selectors.can_lock_year(request.user, commune):
+        raise Http404
+    return commune
+
+
+def _lock_action(request: HttpRequest, code: str, year: int, write, done: str) -> HttpResponse:
+    """Run a lock service for a commune the user may lock; its refusal or `done` as a message."""
+    commune = _lockable_commune(request, code)
+    try:
+        write(commune)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, done % {"year": year, "area": commune})
+    number = request.POST.get("page", "")
+    page = f"&page={number}" if number.isdigit() else ""  # back to the page the row is on
+    return redirect(f"{reverse('households:year-locks')}?year={year}{page}")
+
+
+@login_required
+@require_POST
+def year_lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _lock_action(
+        request,
+        code,
+        year,
+        lambda commune: services.year_lock(commune=commune, year=year, user=request.user),
+        _("Đã khóa số liệu năm %(year)s của %(area)s."),
+    )
+
+
+@login_required
+@require_POST
+def year_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def reopen(commune) -> None:
+        services.year_reopen(commune=commune, year=year, user=request.user, reason=reason)
+
+    return _lock_action(
+        request, code, year, reopen, _("Đã mở lại số liệu năm %(year)s của %(area)s.")
     )

@@ -26,6 +26,7 @@ from households.models import Household, HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
+from households.queries import aged_at_least_q, living_on_q, valid_health_card_q
 from households.rules import has_valid_health_card, members_on
 from households.types import AnyUser
 
@@ -222,23 +223,13 @@ def household_panel(household: Household, on: date) -> dict:
 
 def _lacking_card_members(on: date) -> QuerySet[Member]:
     """Members living in the household on `on`, aged 6+, without a valid card on `on`."""
-    six = date(
-        on.year - rules.HEALTH_CARD_MIN_AGE,
-        on.month,
-        28 if (on.month, on.day) == (2, 29) else on.day,
-    )
     card_record = SupportRecord.objects.filter(
         member=OuterRef("pk"), programme__kind=Programme.Kind.HEALTH_CARD, date__lte=on
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    valid_fact = Q(has_health_insurance=True) & (
-        Q(health_insurance_expiry__isnull=True) | Q(health_insurance_expiry__gte=on)
-    )
     return (
-        Member.objects.filter(date_of_birth__lte=six)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        Member.objects.filter(aged_at_least_q(rules.HEALTH_CARD_MIN_AGE, on), living_on_q(on))
         .annotate(_has_record=Exists(card_record))
-        .exclude(valid_fact)
+        .exclude(valid_health_card_q(on))
         .filter(_has_record=False)
     )
 
@@ -273,7 +264,8 @@ def reference_date(year: int) -> date:
 
 
 def _active_in_year(year: int, prefix: str = "") -> Q:
-    """A record dated in the year, or started before and still running in it (loan, card)."""
+    """rules.is_active_in_year: a record dated in the year, or started before and still running
+    in it (loan, card)."""
     start, end = date(year, 1, 1), reference_date(year)
     return Q(**{f"{prefix}date__lte": end}) & (
         Q(**{f"{prefix}date__gte": start}) | Q(**{f"{prefix}valid_until__gte": start})
@@ -359,12 +351,12 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         # listed_this_year already keeps only poor and near-poor households of the year.
         Member.objects.filter(household_id__in=listed_this_year)
         .annotate(_exempted=Exists(tuition))
+        # rules.is_school_age on R
         .filter(
-            date_of_birth__lte=date(year - rules.SCHOOL_AGE_FROM, 12, 31),
-            date_of_birth__gt=date(year - rules.SCHOOL_AGE_TO, 12, 31),
+            aged_at_least_q(rules.SCHOOL_AGE_FROM, end),
+            ~aged_at_least_q(rules.SCHOOL_AGE_TO, end),
         )
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
+        .filter(living_on_q(end))
         .values("household__commune_id")
         .annotate(den=Count("pk"), num=Count("pk", filter=Q(_exempted=True)))
         .order_by()

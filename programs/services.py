@@ -12,10 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from households.audit import bulk_create_audited, bulk_update_audited, save_audited
 from households.models import Household, Member
-from households.rules import has_valid_health_card, members_on
+from households.rules import has_valid_health_card, is_locked_area, members_on
+from households.selectors import locked_area_paths
+from households.services import LockedYearError, ensure_year_open, locked_year_message
 from households.types import User
 
 from . import rules, selectors
@@ -166,7 +168,6 @@ def _update_card_facts(
             continue  # already a card without end
         m.has_health_insurance = True
         m.health_insurance_expiry = new_expiry
-        m._history_user = user  # type: ignore[attr-defined]
         changed.append(m)
     return changed
 
@@ -177,6 +178,10 @@ def support_record_create(*, household: Household, data: SupportInput, user: Use
     errors = support_errors(household=household, data=data)
     if errors:
         raise ValidationError(errors)
+    try:
+        ensure_year_open(commune=household.commune, year=data.date.year)
+    except LockedYearError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     record = SupportRecord(
         programme=data.programme,
         household=household,
@@ -190,17 +195,18 @@ def support_record_create(*, household: Household, data: SupportInput, user: Use
         override_note=data.override_note.strip() if data.override else "",
         entered_by=user,
     )
-    record._history_user = user  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
-            record.save()
+            save_audited(record, user=user)
     except IntegrityError as exc:
         raise ValidationError(
             {"date": [_("Đã có hỗ trợ của chương trình này cho cùng đối tượng vào ngày này.")]}
         ) from exc
     if data.programme.kind == Programme.Kind.HEALTH_CARD and data.member is not None:
         for m in _update_card_facts([data.member], data.valid_until, user):
-            m.save(update_fields=["has_health_insurance", "health_insurance_expiry"])
+            save_audited(
+                m, user=user, update_fields=["has_health_insurance", "health_insurance_expiry"]
+            )
     return record
 
 
@@ -237,6 +243,15 @@ def support_bulk_create(
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))
+    locked = locked_area_paths(on.year)
+    if locked:
+        refused = sorted(h.code for h in household_list if is_locked_area(h.area_path, locked))
+        if refused:
+            # All or nothing, as for bad common input: the officer narrows the selection.
+            raise ValidationError(
+                _("%(message)s Các hộ thuộc địa bàn đã khóa: %(codes)s.")
+                % {"message": locked_year_message(on.year), "codes": ", ".join(refused[:20])}
+            )
     classifications = selectors.approved_classifications(h.pk for h in household_list)
     end = valid_until or on
     existing = SupportRecord.objects.filter(
@@ -308,14 +323,11 @@ def support_bulk_create(
             if member is not None and programme.kind == Programme.Kind.HEALTH_CARD:
                 card_members.append(member)
     if records:
-        bulk_create_with_history(records, SupportRecord, default_user=user)
+        bulk_create_audited(records, SupportRecord, user=user)
     changed = _update_card_facts(card_members, valid_until, user)
     if changed:
-        bulk_update_with_history(
-            changed,
-            Member,
-            ["has_health_insurance", "health_insurance_expiry"],
-            default_user=user,
+        bulk_update_audited(
+            changed, Member, ["has_health_insurance", "health_insurance_expiry"], user=user
         )
     result.created = len(records)
     return result

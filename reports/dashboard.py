@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from households.models import Area
-from households.models.reviews import INDICATOR_NUMBERS
+from households.models.reviews import INDICATOR_NAMES
 from households.organisation.selectors import area_in_scope
+from households.rules import INDICATORS
 
 from . import charts, rules, selectors
-from .indicators.households import DEPRIVATION_NAMES
 from .targets_view import target_rows, target_specs
 
 SUMMARY_CODES = (
@@ -40,7 +40,7 @@ MOVEMENT_COLUMNS = (
 )
 MOVEMENT_CODES = tuple(code for col in MOVEMENT_COLUMNS for code in col[1:] if code)
 DEPRIVATION_CODES = tuple(
-    f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in INDICATOR_NUMBERS for s in ("", "_rate")
+    f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in INDICATORS for s in ("", "_rate")
 )
 CHILD_CODES = (
     "population_households", "poor_households", "poor_rate", "near_poor_households",
@@ -109,9 +109,9 @@ def _deprivation_table(values, area) -> Table:
         [(_("Chỉ số"), "text"), (_("Hộ nghèo thiếu hụt"), "int"), (_("% hộ nghèo"), "pct"),
          (_("Hộ cận nghèo thiếu hụt"), "int"), (_("% hộ cận nghèo"), "pct")],
     )  # fmt: skip
-    for n in INDICATOR_NUMBERS:
+    for n in INDICATORS:
         table.rows.append(
-            [f"{n}. {DEPRIVATION_NAMES[n]}"]
+            [f"{n}. {INDICATOR_NAMES[n]}"]
             + [
                 _v(values, area, f"{p}_d{n:02d}{s}")
                 for p in ("poor", "near")
@@ -230,7 +230,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
             ],
         ),
         "deprivations": charts.bar_chart(
-            [str(DEPRIVATION_NAMES[n]) for n in INDICATOR_NUMBERS],
+            [str(INDICATOR_NAMES[n]) for n in INDICATORS],
             [
                 charts.Series(_("% hộ nghèo"), "bar-poor", [r[2] for r in tables["deprivations"].rows]),
                 charts.Series(_("% hộ cận nghèo"), "bar-near", [r[4] for r in tables["deprivations"].rows]),

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
-from households.models.reviews import INDICATOR_NUMBERS
+from households.models.reviews import INDICATOR_NAMES
+from households.rules import INDICATORS
 
 from . import selectors
-from .indicators.households import DEPRIVATION_NAMES, GROUPS
+from .indicators.households import GROUPS
 from .xlsx import official_workbook
 
 
@@ -28,8 +29,8 @@ class OfficialTable:
 
 def _deprivation_columns(prefix: str, total: str, label: str):
     cols = [(label, "int", total)]
-    for n in INDICATOR_NUMBERS:
-        name = DEPRIVATION_NAMES[n]
+    for n in INDICATORS:
+        name = INDICATOR_NAMES[n]
         cols.append((f"CS{n:02d} {name}: {_('số hộ')}", "int", f"{prefix}_d{n:02d}"))
         cols.append((f"CS{n:02d}: %", "pct", f"{prefix}_d{n:02d}_rate"))
     return tuple(cols)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from functools import partial
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -150,3 +151,16 @@ def dirty_years() -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+@transaction.atomic
+def snapshot_rebuild_request(*, years: list[int]) -> list[RebuildJob]:
+    """The manual "rebuild now": one job row per year, each rebuilt by a task started once the
+    rows are committed (the task reads its job)."""
+    from .tasks import snapshot_rebuild_task
+
+    manual = RebuildJob.Trigger.MANUAL
+    jobs = [RebuildJob.objects.create(year=year, trigger=manual) for year in years]
+    for job in jobs:
+        transaction.on_commit(partial(snapshot_rebuild_task.delay, job.year, manual, job.pk))
+    return jobs

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,10 +8,9 @@ from django.views.decorators.http import require_http_methods
 from households.organisation import roles
 from households.organisation.selectors import agency_of
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .dashboard import dashboard_get
 from .forms import OfficialTableForm, RebuildForm
-from .models import RebuildJob
 from .official import official_preview, official_workbook_build
 from .xlsx import table_workbook
 
@@ -94,12 +92,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         years = [year] if year else with_data
-        manual = RebuildJob.Trigger.MANUAL
-        for year in years:
-            job = RebuildJob.objects.create(year=year, trigger=manual)
-            transaction.on_commit(
-                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, manual, j)
-            )
+        services.snapshot_rebuild_request(years=years)
         messages.success(request, _("Đã yêu cầu tính lại số liệu năm %(years)s.") % {
             "years": ", ".join(str(y) for y in years)})  # fmt: skip
         return redirect("reports:jobs")

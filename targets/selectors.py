@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from typing import TypeVar
 
 from django.db.models import BooleanField as BoolField
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
-from households.models import Agency, Area
+from households.models import Agency
 from households.organisation import roles
 from households.organisation.selectors import agency_of
 from households.types import AnyUser
@@ -246,17 +245,6 @@ def target_list(*, plan: Plan | None = None, year: int | None = None) -> QuerySe
     return queryset.order_by("plan", "order", "code")
 
 
-def target_value_for(target: Target, *, area: Area, year: int) -> Decimal | None:
-    """The target figure for an area and year: its breakdown row, else the target's own value
-    for the province (an area without a parent), else None."""
-    for breakdown in target.breakdowns.all():
-        if breakdown.area_id == area.pk and breakdown.year == year:
-            return breakdown.value
-    if area.parent_id is None:
-        return target.target_value
-    return None
-
-
 def manual_target_list_for_user(user: AnyUser) -> QuerySet[Target]:
     """Manually measured targets the user may enter figures for."""
     queryset = Target.objects.filter(indicator_code=MANUAL).select_related("plan")
@@ -264,7 +252,9 @@ def manual_target_list_for_user(user: AnyUser) -> QuerySet[Target]:
 
 
 def manual_figure_list_for_user(user: AnyUser) -> QuerySet[ManualFigure]:
-    queryset = ManualFigure.objects.select_related("target", "area", "agency", "entered_by")
+    queryset = ManualFigure.objects.select_related(
+        "target", "area", "agency", "entered_by"
+    ).order_by(*(ManualFigure._meta.ordering or []), "-pk")  # a total order: pages never overlap
     return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(agency=agency))
 
 
@@ -273,29 +263,6 @@ def manual_figure_get_for_user(user: AnyUser, *, pk: int) -> ManualFigure:
         return manual_figure_list_for_user(user).get(pk=pk)
     except ManualFigure.DoesNotExist as exc:
         raise Http404 from exc
-
-
-def manual_figure_list(
-    *, indicator_code: str | None = None, target: Target | None = None, year: int | None = None
-) -> QuerySet[ManualFigure]:
-    """Unscoped read for the reports app: manual figures by target or indicator and year."""
-    queryset = ManualFigure.objects.select_related("target", "area", "agency")
-    if target is not None:
-        queryset = queryset.filter(target=target)
-    if indicator_code is not None:
-        queryset = queryset.filter(target__indicator_code=indicator_code)
-    if year is not None:
-        queryset = queryset.filter(year=year)
-    return queryset.order_by("area__path", "period_end")
-
-
-def manual_figure_latest(*, target: Target, area: Area, year: int) -> ManualFigure | None:
-    """The figure of the latest period reported for a target, area and year (cumulative)."""
-    return (
-        ManualFigure.objects.filter(target=target, area=area, year=year)
-        .order_by("-period_end", "-id")
-        .first()
-    )
 
 
 def task_status_counts(*, plan: Plan | None = None, today: date) -> dict[str, int]:

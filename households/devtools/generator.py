@@ -183,7 +183,7 @@ class Generator:
         for commune in communes:
             if commune.pk in existing:
                 continue
-            urban = commune.kind in (Area.Kind.WARD, Area.Kind.TOWNSHIP)
+            urban = commune.is_urban
             for i in range(1, self.rng.randint(5, 10) + 1):
                 name = f"Khu phố {i}" if urban else f"Ấp {i}"
                 code = f"{commune.code}-{i:02d}"
@@ -459,15 +459,7 @@ class Generator:
         household_id, member_id, review_id = ids["household"], ids["member"], ids["review"]
         for commune in communes:
             poor_rate = DISTRICT_POOR_RATE.get(commune.parent.code, DEFAULT_POOR_RATE)
-            urban = {
-                y: rules.is_urban_on(
-                    commune.kind,
-                    former_kind=commune.former_kind,
-                    kind_changed_on=commune.kind_changed_on,
-                    on=dates[y],
-                )
-                for y in years
-            }
+            urban = {y: commune.is_urban_on(dates[y]) for y in years}
             submitted_left = 5 if (self.demo and commune.code == DEMO_COMMUNE) else 0
             commune_hamlets = hamlets.get(commune.pk)
             round_ids = {y: rounds[commune.pk, y] for y in years}
@@ -499,7 +491,7 @@ class Generator:
                     f"{hamlet.name if hamlet else ''}, {commune.name}",
                     head[0],
                     head[5],
-                    rules.normalize_text(f"{head[0]} {code}")[:255],
+                    rules.household_search_text(head[0], code),
                     f"09{rng.randint(10000000, 99999999)}",
                     None,
                     random_() < 0.03,

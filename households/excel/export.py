@@ -12,6 +12,7 @@ from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
 
 from .columns import FACT_KEYS, label_for
+from .validation import MEMBER_FIELDS
 from .writer import CLASSIFICATION_LABELS
 
 CHUNK = 2000
@@ -140,13 +141,7 @@ def export_member_rows(queryset: QuerySet, *, shown: Shown | None = None) -> Ite
             "household__code",
             "full_name",
             "date_of_birth",
-            "sex",
-            "relationship",
-            "citizen_id",
-            "has_health_insurance",
-            "school_level",
-            "education",
-            "work_status",
+            *MEMBER_FIELDS,
             "household__area_path",
             "health_insurance_expiry",
             "has_disability",

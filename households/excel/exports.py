@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -72,9 +73,14 @@ def _counted(rows: Iterable[list], progress) -> Iterator[list]:
 
 
 def export_job_create(*, user, params: QueryDict, year: int, total: int) -> ExportJob:
+    """Record the job and start the background export once the row is committed."""
+    from .tasks import export_job_run_task
+
     kept = params.copy()
     kept.pop("csrfmiddlewaretoken", None)  # the filters only: the job's address shows them
-    return ExportJob.objects.create(user=user, year=year, params=kept.urlencode(), rows_total=total)
+    job = ExportJob.objects.create(user=user, year=year, params=kept.urlencode(), rows_total=total)
+    transaction.on_commit(lambda: export_job_run_task.delay(job.id))
+    return job
 
 
 def export_job_run(*, job_id: int) -> ExportJob:

@@ -22,9 +22,9 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households import rules
+from households.audit import bulk_create_audited, bulk_update_audited
 from households.models import (
     Area,
     ExportJob,
@@ -37,12 +37,12 @@ from households.models import (
 from households.organisation.selectors import area_in_scope
 from households.selectors import (
     MEMBER_FACT_FIELDS,
+    locked_area_paths,
     member_facts_from,
     standard_for_year,
 )
 from households.services import (
     default_reference_date,
-    is_urban_for,
     review_round_get_or_create,
 )
 from households.signals import announce_review_data_changed
@@ -128,11 +128,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     codes = {h.commune_code for h in parsed.households} | {c for _r, c in parsed.commune_checks}
     communes: dict[str, v.CommuneRef] = {}
     areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
-    locked_paths = set(
-        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
-            "area__path", flat=True
-        )
-    )
+    locked_paths = locked_area_paths(year)
     for area in areas:
         communes[area.code] = v.CommuneRef(
             id=area.id,
@@ -140,8 +136,8 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
             name=area.name,
             path=area.path,
             in_scope=area_in_scope(user, area),
-            is_urban=is_urban_for(area, on),
-            locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
+            is_urban=area.is_urban_on(on),
+            locked=rules.is_locked_area(area.path, locked_paths),
         )
     hamlets = {
         (parent_id, search_name): pk
@@ -316,7 +312,7 @@ def _write_orm(
         obj = Household(
             code=p.row.code,
             area_path=p.commune.path,
-            search_text=normalize(f"{values['head_name']} {p.row.code}")[:255],
+            search_text=rules.household_search_text(values["head_name"], p.row.code, normalize),
             created_by=user if p.household is None else None,
             **values,
         )
@@ -327,7 +323,7 @@ def _write_orm(
             to_update.append(obj)
     written = 0
     for chunk in _chunks(to_create):
-        created = bulk_create_with_history(chunk, Household, default_user=user, default_date=now)
+        created = bulk_create_audited(chunk, Household, user=user, default_date=now)
         for obj in created:
             by_code[obj.code] = obj.id
         written += len(chunk)
@@ -340,9 +336,7 @@ def _write_orm(
     update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at", "version"]
     for chunk in _chunks(to_update):
         loaded = _loaded(Household, chunk, update_fields, now)
-        bulk_update_with_history(
-            loaded, Household, update_fields, default_user=user, default_date=now
-        )
+        bulk_update_audited(loaded, Household, update_fields, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
@@ -372,13 +366,13 @@ def _write_orm(
             for existing, m in p.members_changed
         )
     for chunk in _chunks(new_members):
-        bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
+        bulk_create_audited(chunk, Member, user=user, default_date=now)
     for chunk in _chunks(changed_members):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(Member, chunk, v.MEMBER_FIELDS, now),
             Member,
             list(v.MEMBER_FIELDS),
-            default_user=user,
+            user=user,
             default_date=now,
         )
     # Reviews
@@ -405,17 +399,17 @@ def _write_orm(
             review.id = p.review.id
             reviews_changed.append(review)
     for chunk in _chunks(reviews_new):
-        bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
+        bulk_create_audited(chunk, HouseholdReview, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
     review_update_fields = [*v.REVIEW_FIELDS, "status", "version", "updated_at", "entered_by"]
     for chunk in _chunks(reviews_changed):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(HouseholdReview, chunk, review_update_fields, now),
             HouseholdReview,
             review_update_fields,
-            default_user=user,
+            user=user,
             default_date=now,
         )
         written += len(chunk)
@@ -474,16 +468,21 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
 
 
 def import_job_create(*, user: User, upload: UploadedFile, year: int) -> ImportJob:
-    """Store the uploaded workbook privately and record the job (validation runs in a task)."""
+    """Store the uploaded workbook privately, record the job, and queue its validation once the
+    job row is committed (the task reads it)."""
+    from .tasks import import_job_validate_task
+
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.xlsx"
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    return ImportJob.objects.create(
+    job = ImportJob.objects.create(
         user=user, file_path=str(path), original_name=(upload.name or "")[:255], year=year
     )
+    transaction.on_commit(lambda: import_job_validate_task.delay(job.id))
+    return job
 
 
 def _finish(job: ImportJob, status: str, **fields: Any) -> None:
@@ -549,12 +548,16 @@ def import_job_time_out(*, job_id: int) -> ImportJob:
 
 
 def import_job_confirm(*, job: ImportJob) -> bool:
-    """Queue the write of a validated job; False when it is not ready."""
-    return bool(
-        ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.QUEUED
-        )
+    """Queue the write of a validated job (the task starts on commit); False when it is not
+    ready."""
+    from .tasks import import_job_run_task
+
+    queued = ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.QUEUED
     )
+    if queued:
+        transaction.on_commit(lambda: import_job_run_task.delay(job.id))
+    return bool(queued)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

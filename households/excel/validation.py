@@ -42,7 +42,6 @@ from .columns import (
     choice_lookup,
 )
 
-INDICATOR_KEYS = INDICATOR_FIELDS  # the sheet's keys are the model's field names
 FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
 HOUSEHOLD_FIELDS = (
     "commune_id",
@@ -58,7 +57,7 @@ REVIEW_FIELDS = (
     "is_urban",
     "income_per_capita",
     *FACT_KEYS,
-    *INDICATOR_KEYS,
+    *INDICATOR_FIELDS,
     "sources",
     "reasons",
     "overrides",
@@ -221,7 +220,7 @@ HOUSEHOLD_KEYS = (
     "head_citizen_id",
     "declared_size",
     "income",
-    *INDICATOR_KEYS,
+    *INDICATOR_FIELDS,
     *FLAG_KEYS,
     "phone",
     *FACT_KEYS,
@@ -320,7 +319,7 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
         # A blank tick is "from the facts"; only 1 or 0 is a person's choice.
         bits = [None if _blank(raw) else _fast_bit(raw) for raw in raw_ticks]
         if None in bits:
-            for key, raw, bit in zip(INDICATOR_KEYS, raw_ticks, bits, strict=True):
+            for key, raw, bit in zip(INDICATOR_FIELDS, raw_ticks, bits, strict=True):
                 if bit is None and not _blank(raw):
                     error(
                         key,
@@ -776,7 +775,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 "income_per_capita": row.income,
                 **dwelling,
                 **dict(
-                    zip(INDICATOR_KEYS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
+                    zip(INDICATOR_FIELDS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
                 ),
                 "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
@@ -863,7 +862,7 @@ def _contradiction(
         "result": _("không thiếu hụt") if tick else _("thiếu hụt"),
         "facts": facts,
     }
-    key = INDICATOR_KEYS[n - 1]
+    key = INDICATOR_FIELDS[n - 1]
     return _at(parsed, row.row, key, f"CS{n:02d}", message)
 
 

@@ -104,9 +104,9 @@ class Household(models.Model):
         return f"{self.code} – {self.head_name}"
 
     def save(self, *args, **kwargs) -> None:
-        from households.rules import normalize_text
+        from households.rules import household_search_text
 
-        self.search_text = normalize_text(f"{self.head_name} {self.code}")[:255]
+        self.search_text = household_search_text(self.head_name, self.code)
         if self.commune_id and not self.area_path:
             self.area_path = self.commune.path
         super().save(*args, **kwargs)

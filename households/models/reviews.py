@@ -7,11 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from households.organisation.models import Area
 
+from ..rules import INDICATORS
 from .households import Household
 from .standards import PovertyStandard
 
-INDICATOR_NUMBERS = tuple(range(1, 13))
-INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATOR_NUMBERS)
+# The model's field of each indicator number (rules.INDICATORS): d01 ... d12.
+INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATORS)
 # Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
 # reference data: PovertyIndicator).
 INDICATOR_NAMES = {
@@ -265,9 +266,7 @@ class HouseholdReview(models.Model):
         return f"{self.household.code} {self.year}"
 
     def deprivation_flags(self) -> dict[int, bool]:
-        return {
-            n: getattr(self, f) for n, f in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True)
-        }
+        return {n: getattr(self, f) for n, f in zip(INDICATORS, INDICATOR_FIELDS, strict=True)}
 
 
 class ReviewReopening(models.Model):

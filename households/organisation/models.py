@@ -1,5 +1,7 @@
 """The administrative area tree, agencies, and who works where."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +30,6 @@ class Area(models.Model):
         COMMUNE = "xa", _("Xã")
         HAMLET = "ap", _("Ấp")
         QUARTER = "khu_pho", _("Khu phố")
-
-    URBAN_KINDS = frozenset({Kind.WARD, Kind.TOWNSHIP, Kind.QUARTER})
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=200)
@@ -87,7 +87,17 @@ class Area(models.Model):
 
     @property
     def is_urban(self) -> bool:
-        return self.kind in self.URBAN_KINDS
+        from households.rules import is_urban_kind
+
+        return is_urban_kind(self.kind)
+
+    def is_urban_on(self, on: date) -> bool:
+        """The kind in force on a date decides (households.rules.is_urban_on)."""
+        from households.rules import is_urban_on
+
+        return is_urban_on(
+            self.kind, former_kind=self.former_kind, kind_changed_on=self.kind_changed_on, on=on
+        )
 
 
 class Agency(models.Model):

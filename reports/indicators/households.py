@@ -27,13 +27,12 @@ from django.utils.translation import gettext_lazy as _
 
 from households import rules
 from households.models import AreaPopulation, Household, HouseholdReview
-from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES, INDICATOR_NUMBERS
+from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
 
 from .base import Counts, Good, Indicator, Kind, Unit
 
 POOR, NEAR = rules.POOR, rules.NEAR_POOR
 NOT_POOR_NOR_NEAR = (rules.AVERAGE, rules.ABOVE)
-DEPRIVATION_NAMES = INDICATOR_NAMES
 GROUPS = {
     "meritorious": ("is_meritorious", _("hộ người có công")),
     "ethnic": ("is_ethnic_minority", _("hộ dân tộc thiểu số")),
@@ -121,9 +120,9 @@ def _indicators() -> tuple[Indicator, ...]:
         ("poor", _("Hộ nghèo"), "poor_households"),
         ("near", _("Hộ cận nghèo"), "near_poor_households"),
     ):
-        for n in INDICATOR_NUMBERS:
+        for n in rules.INDICATORS:
             code = f"{prefix}_d{n:02d}"
-            name = DEPRIVATION_NAMES[n]
+            name = INDICATOR_NAMES[n]
             items.append(Indicator(code, format_lazy(_("{} thiếu hụt {}"), among, name), H))
             items.append(Indicator(f"{code}_rate", name, PCT, Good.DOWN, Kind.RATIO, code, total))
         for group, (_field, label) in GROUPS.items():
@@ -146,7 +145,7 @@ def _aggregates(year: int) -> dict:
         "prev_poor_households": Count("id", filter=prev & poor),
     }
     for prefix, klass in (("poor", poor), ("near", near)):
-        for n, field in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True):
+        for n, field in zip(rules.INDICATORS, INDICATOR_FIELDS, strict=True):
             aggs[f"{prefix}_d{n:02d}"] = Count("id", filter=cur & klass & Q(**{field: True}))
         for group, (field, _label) in GROUPS.items():
             aggs[f"{prefix}_{group}"] = Count(
