@@ -65,12 +65,10 @@ def review_round_get_or_create(
 
 
 def is_urban_for(commune: Area, on: date) -> bool:
-    return rules.is_urban_on(
-        commune.kind,
-        former_kind=commune.former_kind,
-        kind_changed_on=commune.kind_changed_on,
-        on=on,
-    )
+    """The unit's type in force on `on` (its dated type changes, AreaKindChange)."""
+    from .area_selectors import is_urban_on_date
+
+    return is_urban_on_date(commune, on)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ reviews, so that the identity holds exactly for every area:
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,30 @@ def _aggregates(year: int) -> dict:
     return aggs
 
 
+# Last year's figures of a unit closed since are counted in the unit it went into, so a new
+# unit's "change from last year" compares like with like.
+PREVIOUS_YEAR_CODES = ("prev_poor_households", "prev_population_households")
+
+
+def _filed_in():
+    """The unit a review was filed in (kept when its household moves on), else the household's."""
+    return Coalesce(F("area_id"), F("household__commune_id"))
+
+
+def _carry_previous(counts: Counts, year: int) -> Counts:
+    from households.area_rules import tree_date_for_year
+    from households.area_selectors import area_tree_for_year, final_successor_map
+
+    in_tree = set(area_tree_for_year(year).values_list("id", flat=True))
+    successor = final_successor_map(tree_date_for_year(year))
+    out: Counts = {}
+    for (code, area_id), value in counts.items():
+        if code in PREVIOUS_YEAR_CODES and area_id not in in_tree and area_id in successor:
+            area_id = successor[area_id]
+        out[(code, area_id)] = out.get((code, area_id), 0) + value
+    return out
+
+
 def compute(year: int) -> Counts:
     """Every count of the family per commune: one grouped query over the reviews of two years."""
     counts: Counts = {}
@@ -159,12 +184,12 @@ def compute(year: int) -> Counts:
         HouseholdReview.objects.filter(
             year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(**_aggregates(year))
         .order_by()
     )
     for row in rows:
-        commune = row.pop("household__commune_id")
+        commune = row.pop("unit")
         for code, value in row.items():
             counts[(code, commune)] = value or 0
         counts[("poor_near_households", commune)] = (
@@ -174,12 +199,12 @@ def compute(year: int) -> Counts:
         HouseholdReview.objects.filter(
             year=year, is_current=True, status=HouseholdReview.Status.SUBMITTED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in pending:
-        counts[("pending_reviews", row["household__commune_id"])] = row["n"]
+        counts[("pending_reviews", row["unit"])] = row["n"]
     populations = AreaPopulation.objects.filter(year__in=(year, year - 1)).values_list(
         "area_id", "year", "households", "persons"
     )
@@ -189,4 +214,4 @@ def compute(year: int) -> Counts:
             counts[("population_persons", area_id)] = persons
         else:
             counts[("prev_population_households", area_id)] = households
-    return counts
+    return _carry_previous(counts, year)
