@@ -76,6 +76,11 @@ def _mapping_steps() -> tuple[list[StepInput], list[StepInput]]:
     return steps_2024, steps_2025
 
 
+class Results(dict):
+    def __str__(self) -> str:
+        return "; ".join(f"{key}: {value}" for key, value in self.items())
+
+
 def reorganisations_load() -> dict[str, object]:
     steps_2024, steps_2025 = _mapping_steps()
     districts = Area.objects.filter(level=Area.Level.DISTRICT, parent__code="83")
@@ -100,7 +105,7 @@ def reorganisations_load() -> dict[str, object]:
         steps=steps_2025 + tree_steps,
         source="households/reference/ben-tre-2023-to-2025.csv, vinh-long-2025-units.csv",
     )
-    return {"2024-12-01": first, "2025-07-01": second}
+    return Results({"2024-12-01": first, "2025-07-01": second})
 
 
 def reorganisation_file_read(path: Path) -> list[StepInput]:

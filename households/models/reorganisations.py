@@ -117,18 +117,31 @@ class TransferRun(models.Model):
 class HouseholdTransfer(models.Model):
     """Audit row: a household carried from a closed unit to its successor (written set-based)."""
 
-    run = models.ForeignKey(TransferRun, on_delete=models.CASCADE, related_name="transfers")
-    household = models.ForeignKey(
-        "households.Household", on_delete=models.CASCADE, related_name="transfers", db_index=False
+    # No database constraints: an audit table written a million rows at a time (as
+    # simple_history's tables are), whose rows outlive what they point at.
+    run = models.ForeignKey(
+        TransferRun, on_delete=models.CASCADE, related_name="transfers", db_index=False
     )
-    from_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
-    to_area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
+    household = models.ForeignKey(
+        "households.Household",
+        on_delete=models.DO_NOTHING,
+        related_name="transfers",
+        db_index=False,
+        db_constraint=False,
+    )
+    from_area = models.ForeignKey(
+        Area, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
+    to_area = models.ForeignKey(
+        Area, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False
+    )
 
     class Meta:
         verbose_name = _("hộ chuyển đơn vị")
         verbose_name_plural = _("hộ chuyển đơn vị")
         indexes = [
             models.Index(fields=["household", "run"], name="transfer_household"),
+            models.Index(fields=["run"], name="transfer_run"),
             models.Index(fields=["from_area"], name="transfer_from_area"),
         ]
 
