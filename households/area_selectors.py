@@ -52,9 +52,24 @@ def approving_level_default(on: date | None = None) -> str:
     return ReviewRound.ApprovingLevel.COMMUNE
 
 
-def round_approving_level(round_) -> str:
-    """The round's own setting, else the default of the tree on its reference date."""
-    return round_.approving_level or approving_level_default(round_.reference_date)
+def approving_level_for_path(path: str) -> str:
+    """The default for a commune of a given path: under a district ("83/836/29173/") the
+    district approves; directly under the province ("86/29110-2025/") the commune recognises.
+    No query: the path is the parent chain."""
+    from .models import ReviewRound
+
+    if len([p for p in path.split("/") if p]) >= 3:
+        return ReviewRound.ApprovingLevel.DISTRICT
+    return ReviewRound.ApprovingLevel.COMMUNE
+
+
+def round_approving_level(round_, *, path: str = "") -> str:
+    """The round's own setting (data), else the default of the tree its unit is in."""
+    if round_.approving_level:
+        return round_.approving_level
+    if path:
+        return approving_level_for_path(path)
+    return approving_level_default(round_.reference_date)
 
 
 def area_kind_on(area: Area, on: date) -> str:
@@ -124,3 +139,52 @@ def households_under_closed_units(on: date | None = None):
         .annotate(n=Count("id"))
         .order_by("commune__code")
     )
+
+
+def area_chains(paths) -> dict[str, str]:
+    """{area path: "Tỉnh Bến Tre / Huyện Ba Tri / Xã An Đức"}: the parent chain a path records
+    (a review's path is the chain in force when it was made), in one query."""
+    from .rules import ancestor_paths
+
+    paths = {p for p in paths if p}
+    wanted = {a for p in paths for a in ancestor_paths(p)}
+    names = dict(Area.objects.filter(path__in=wanted).values_list("path", "name"))
+    return {p: " / ".join(names.get(a, "?") for a in ancestor_paths(p)) for p in paths}
+
+
+def lead_agency_on(on: date | None = None):
+    """The department leading poverty reduction on `on` (2025: Sở Nông nghiệp và Môi trường)."""
+    from .models import Agency
+
+    return Agency.objects.filter(valid_on_q(on or today()), is_lead=True).order_by("code").first()
+
+
+HEADER_CACHE_SECONDS = 600
+
+
+def organisation_header(on: date | None = None) -> dict[str, str]:
+    """{"province": "Tỉnh Vĩnh Long", "lead": "Sở Nông nghiệp và Môi trường"} in force on `on`,
+    for the page header, printed tables and e-mails: names come from data, never from code.
+    Cached (cleared when an area or agency is saved)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    on = on or today()
+    key = f"org-header:{settings.DATABASES['default']['NAME']}:{on.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        province, lead = province_on(on), lead_agency_on(on)
+        found = {
+            "province": province.name if province else "",
+            "lead": lead.name if lead else "",
+            "lead_short": (lead.short_name or lead.name) if lead else "",
+        }
+        cache.set(key, found, HEADER_CACHE_SECONDS)
+    return found
+
+
+def organisation_header_clear(**_kwargs) -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.delete(f"org-header:{settings.DATABASES['default']['NAME']}:{today().isoformat()}")

@@ -211,8 +211,8 @@ def reorganisation_step_correct(
 def _years_changed(years) -> None:
     from .signals import announce_review_data_changed
 
-    for year in sorted(years):
-        transaction.on_commit(lambda y=year: announce_review_data_changed(year=y))
+    if years:
+        announce_review_data_changed(years=years)
 
 
 # --- households follow their unit ---------------------------------------------------------------

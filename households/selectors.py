@@ -95,7 +95,15 @@ def household_get_for_user(user, *, pk: int) -> Household:
 
 
 def review_list_for_user(user) -> QuerySet[HouseholdReview]:
-    return scoped(user, HouseholdReview.objects.all(), "household__area_path")
+    """Reviews of the user's households, and the reviews filed in the user's units when they
+    were made: an officer of a unit closed since keeps read access to its history (and gets
+    nothing of the new tree until given a new scope)."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING:
+        return HouseholdReview.objects.all()
+    return HouseholdReview.objects.filter(
+        scope_q(user, "household__area_path") | scope_q(user, "area_path")
+    )
 
 
 def round_list_for_user(user) -> QuerySet[ReviewRound]:
@@ -230,12 +238,19 @@ def household_get_for_edit(user, *, pk: int) -> Household:
 
 
 def can_approve(user, review: HouseholdReview) -> bool:
-    """District (or higher) officers approve reviews of communes below them; provincial staff
-    approve anywhere in the province. A commune-level officer only submits."""
+    """Who approves follows the round's approving level (data, households.area_selectors):
+    with districts, officers above the commune approve and a commune officer only submits; in
+    the two-tier tree the commune (its People's Committee) recognises its own list. Provincial
+    staff approve (consolidate) anywhere."""
+    from .area_selectors import round_approving_level
+
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
     area_path = review.household.area_path
+    level = round_approving_level(review.round, path=review.area_path or area_path)
+    if level == ReviewRound.ApprovingLevel.COMMUNE:
+        return any(area_path.startswith(p) for p in paths or ())
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
@@ -244,14 +259,29 @@ def can_approve_any(user) -> bool:
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    return Area.objects.filter(
-        path__in=paths or (), level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
-    ).exists()
+    if not paths:
+        return False
+    if Area.objects.filter(
+        path__in=paths, level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
+    ).exists():
+        return True
+    # A commune officer recognises the list where the round's approving level is the commune
+    # (set on the round, or by default in the two-tier tree).
+    from .area_selectors import approving_level_for_path
+
+    commune = ReviewRound.ApprovingLevel.COMMUNE
+    if ReviewRound.objects.filter(area__path__in=paths, approving_level=commune).exists():
+        return True
+    return any(
+        approving_level_for_path(p) == commune
+        and not ReviewRound.objects.filter(area__path=p).exclude(approving_level="").exists()
+        for p in paths
+    )
 
 
 def review_get_for_user(user, *, pk: int) -> HouseholdReview:
     try:
-        return review_list_for_user(user).select_related("household__commune").get(pk=pk)
+        return review_list_for_user(user).select_related("household__commune", "round").get(pk=pk)
     except HouseholdReview.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -260,7 +290,7 @@ def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
     return (
         review_list_for_user(user)
         .filter(status=HouseholdReview.Status.SUBMITTED)
-        .select_related("household__commune", "household__hamlet", "entered_by")
+        .select_related("household__commune", "household__hamlet", "entered_by", "round")
         .order_by("submitted_at", "pk")
     )
 

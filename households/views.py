@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import roles, rules, selectors, services
+from .area_selectors import area_chains
 from .filters import INDICATOR_NAMES, HouseholdFilter
 from .forms import (
     HouseholdForm,
@@ -143,10 +144,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get_for_user(user, pk=pk)
     reviews = list(
-        household.reviews.select_related("standard", "entered_by", "approved_by")
+        household.reviews.select_related("standard", "entered_by", "approved_by", "area", "round")
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
+    chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
+    for review in reviews:
+        review.filed_under = chains.get(review.area_path or household.area_path, "")
     show_ids = selectors.can_see_identifiers(user, household)
     members = list(household.members.all())
     for member in members:
@@ -155,6 +159,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     context = {
         "household": household,
+        "unit_chain": chains.get(household.area_path, ""),
         "head_citizen_id": household.head_citizen_id
         if show_ids
         else rules.mask_identifier(household.head_citizen_id),

@@ -273,6 +273,19 @@ def plan_document_create(*, plan: Plan, title: str, file, user) -> PlanDocument:
     return document
 
 
+def _sender() -> str:
+    """The From header names the lead department and the province in force (data)."""
+    from email.utils import formataddr, parseaddr
+
+    from households.area_selectors import organisation_header
+
+    header = organisation_header()
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if header["lead"]:
+        name = " – ".join(n for n in (header["lead"], header["province"]) if n)
+    return formataddr((name, address)) if name else address
+
+
 def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) -> str:
     lines = [_("Kính gửi %(agency)s,") % {"agency": agency.name}, ""]
     if overdue:
@@ -284,6 +297,11 @@ def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) ->
         lines += [f"- {t.title} ({_('hạn')} {date_format(t.due_date, 'd/m/Y')})" for t in due_soon]
         lines.append("")
     lines.append(_("Vui lòng cập nhật tiến độ trên hệ thống quản lý giảm nghèo bền vững."))
+    from households.area_selectors import organisation_header
+
+    header = organisation_header()
+    if header["lead"]:
+        lines += ["", f"{header['lead']} – {header['province']}"]
     return "\n".join(lines)
 
 
@@ -332,7 +350,7 @@ def task_reminders_send(*, today: date) -> int:
                     _("[Giảm nghèo] Nhắc việc ngày %(day)s: %(n)s nhiệm vụ")
                     % {"day": date_format(today, "d/m/Y"), "n": len(agency_tasks)},
                     _reminder_body(agency, due_soon, overdue),
-                    settings.DEFAULT_FROM_EMAIL,
+                    _sender(),
                     recipients,
                 )
         except IntegrityError:
