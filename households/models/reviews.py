@@ -287,8 +287,10 @@ class HouseholdReview(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         if self.area_id is None and self.household_id:
-            household = self.household
-            self.area_id, self.area_path = household.commune_id, household.area_path
+            # From the database, not a possibly stale instance: households move set-based.
+            self.area_id, self.area_path = Household.objects.values_list(
+                "commune_id", "area_path"
+            ).get(pk=self.household_id)
         elif self.area_id and not self.area_path:
             self.area_path = self.area.path
         super().save(*args, **kwargs)

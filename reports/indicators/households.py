@@ -13,7 +13,7 @@ reviews, so that the identity holds exactly for every area:
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +160,7 @@ PREVIOUS_YEAR_CODES = ("prev_poor_households", "prev_population_households")
 
 def _filed_in():
     """The unit a review was filed in (kept when its household moves on), else the household's."""
-    return Coalesce(F("area_id"), F("household__commune_id"))
+    return Coalesce(F("area_id"), F("household__commune_id"), output_field=BigIntegerField())
 
 
 def _carry_previous(counts: Counts, year: int) -> Counts:
