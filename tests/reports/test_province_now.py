@@ -60,13 +60,15 @@ def test_the_2023_table_keeps_the_old_districts_and_the_2026_table_has_none(merg
     assert names_2023[0] == "Tỉnh Bến Tre"
     assert names_2023.count("Huyện Ba Tri") == 1
     assert names_2023.index("Xã An Đức") > names_2023.index("Huyện Ba Tri")
-    assert sum(1 for r in rows_2023 if r[1].startswith("Huyện") or r[1].startswith("Thành phố")) == 9
+    assert (
+        sum(1 for r in rows_2023 if r[1].startswith("Huyện") or r[1].startswith("Thành phố")) == 9
+    )
     assert len(rows_2023) == 1 + 9 + 157
     poor = [c[2] for c in table.columns].index("poor_households") + 2
     by_name = {r[1]: r for r in rows_2023}
     assert (by_name["Tỉnh Bến Tre"][poor], by_name["Xã An Đức"][poor]) == (4, 2)
 
-    cols, rows_2026, _b, indents = official_rows(
+    _cols, rows_2026, _b, indents = official_rows(
         table, area=Area.objects.get(code="86"), snapshot=_snapshot(2026)
     )
     assert rows_2026[0][1] == "Tỉnh Vĩnh Long"
@@ -135,7 +137,9 @@ def test_ba_tri_town_households_use_the_rural_line_from_2025(alice, pat):
         code="TT1", commune=town, head_name="Phan Văn Thị", declared_size=3
     )
     data = services.ReviewInput(
-        income_per_capita=1_800_000, facts=rules.HouseholdFacts(), ticks=dict.fromkeys(range(1, 13), False)
+        income_per_capita=1_800_000,
+        facts=rules.HouseholdFacts(),
+        ticks=dict.fromkeys(range(1, 13), False),
     )
     r2024 = services.review_save(household=household, year=2024, data=data, user=pat)
     assert (r2024.is_urban, r2024.classification) == (True, "near_poor")  # urban line 2,000,000
