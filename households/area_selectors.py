@@ -188,3 +188,26 @@ def organisation_header_clear(**_kwargs) -> None:
     from django.core.cache import cache
 
     cache.delete(f"org-header:{settings.DATABASES['default']['NAME']}:{today().isoformat()}")
+
+
+def officers_without_current_scope(on: date | None = None):
+    """Area officers none of whose units is valid on `on`: they keep read access to the history
+    of their closed units and get nothing of the new tree until given a new scope."""
+    from django.db.models import Exists, OuterRef
+
+    from . import roles
+    from .models import StaffProfile
+
+    on = on or today()
+    current = StaffProfile.areas.through.objects.filter(staffprofile_id=OuterRef("pk")).filter(
+        valid_on_q(on, "area__")
+    )
+    profiles = (
+        StaffProfile.objects.filter(user__groups__name=roles.AREA_OFFICER, user__is_active=True)
+        .annotate(has_current=Exists(current))
+        .filter(has_current=False)
+        .select_related("user")
+        .prefetch_related("areas")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+    return profiles

@@ -315,3 +315,21 @@ def households_carry(
         )
         cursor.execute("DROP TABLE carry_map")
     return plan
+
+
+@transaction.atomic
+def officer_rescope(*, profile, areas: Sequence[Area], by) -> None:
+    """Give an officer units of the tree in force; the closed ones stay (their history stays
+    readable). Audited in the admin's change log."""
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    closed = [a for a in profile.areas.all() if not a.is_valid_on(area_selectors.today())]
+    profile.areas.set([*closed, *areas])
+    LogEntry.objects.log_actions(
+        user_id=by.pk,
+        queryset=[profile],
+        action_flag=CHANGE,
+        change_message=_("Phân công địa bàn mới: %(areas)s")
+        % {"areas": ", ".join(a.name for a in areas)},
+        single_object=True,
+    )

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_officers
 
 app_name = "households"
 urlpatterns = [
@@ -16,5 +16,6 @@ urlpatterns = [
     path("phieu/<int:pk>/mo-lai/", views.review_reopen, name="review-reopen"),
     path("duyet/", views.review_queue, name="review-queue"),
     path("dan-so/", views.population, name="population"),
+    path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
     path("excel/", include("households.urls_excel")),
 ]

@@ -377,17 +377,24 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def population(request: HttpRequest) -> HttpResponse:
+    from .area_rules import tree_date_for_year
+    from .area_selectors import valid_on_q
     from .models import AreaPopulation
 
     user = request.user
-    communes = list(selectors.commune_list_for_user(user).select_related("parent"))
-    if not communes:
-        raise Http404
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         year = 0
     year = year or selectors.latest_review_year() or 2023
+    # The communes of that year's tree (2023: Bến Tre's 157; 2026: Vĩnh Long's 124).
+    communes = list(
+        selectors.commune_list_for_user(user)
+        .filter(valid_on_q(tree_date_for_year(year)))
+        .select_related("parent")
+    )
+    if not communes:
+        raise Http404
     if request.method == "POST":
         area = next((c for c in communes if c.code == request.POST.get("area")), None)
         if area is None:

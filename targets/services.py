@@ -28,6 +28,7 @@ from .models import (
     Target,
     Task,
     TaskEvidence,
+    TaskStatus,
     TaskUpdate,
 )
 
@@ -376,3 +377,36 @@ __all__ = [
     "task_reminders_send",
     "task_update_create",
 ]
+
+
+@transaction.atomic
+def agency_tasks_hand_over(*, agency: Agency, user, to: Agency | None = None) -> int:
+    """Hand a closed agency's unfinished tasks to its successor (or `to`) in one action: the
+    lead and the supporting roles. Finished tasks and every progress report stay as they were
+    (readable under the old agency). Returns the tasks handed over."""
+    from django.core.exceptions import ValidationError
+
+    successor = to or agency.successor
+    if successor is None:
+        raise ValidationError(_("Cơ quan này chưa có cơ quan kế thừa."))
+    if successor.pk == agency.pk:
+        raise ValidationError(_("Không thể giao nhiệm vụ cho chính cơ quan đó."))
+    open_tasks = Task.objects.filter(lead_agency=agency).exclude(status=TaskStatus.DONE)
+    moved = open_tasks.update(lead_agency=successor)
+    through = Task.supporting_agencies.through
+    supporting = through.objects.filter(agency=agency).exclude(task__status=TaskStatus.DONE)
+    task_ids = list(supporting.values_list("task_id", flat=True))
+    supporting.delete()
+    already = set(
+        through.objects.filter(agency=successor, task_id__in=task_ids).values_list(
+            "task_id", flat=True
+        )
+    )
+    through.objects.bulk_create(
+        [through(task_id=t, agency_id=successor.pk) for t in task_ids if t not in already]
+    )
+    logger.info(
+        "tasks of %s handed to %s by %s: %s lead, %s supporting",
+        agency.code, successor.code, getattr(user, "pk", None), moved, len(task_ids),
+    )  # fmt: skip
+    return moved + len(task_ids)

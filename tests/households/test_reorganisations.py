@@ -271,3 +271,38 @@ def test_correcting_an_assumed_step_flows_through(old_households, pat):
     # the loader does not undo an administrator's correction
     all_reference_data_load()
     assert ReorganisationStep.objects.get(old_area__code="29113").new_area.code == "29143"
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+def test_provincial_staff_see_officers_without_a_current_scope_and_rescope_them(
+    client, alice, bob, pat
+):
+    from django.urls import reverse
+
+    from households.models import StaffProfile
+
+    client.force_login(pat)
+    page = client.get(reverse("households:officers-unscoped")).content.decode()
+    assert "alice" in page
+    assert "bob" in page
+    assert "Xã An Đức (đến 30/06/2025)" in page
+    response = client.post(
+        reverse("households:officers-unscoped"),
+        {f"p{alice.profile.pk}-area": "29110-2025", f"p{bob.profile.pk}-area": ""},
+        follow=True,
+    )
+    assert "Đã phân công địa bàn mới cho 1 cán bộ." in response.content.decode()
+    codes = set(StaffProfile.objects.get(user=alice).areas.values_list("code", flat=True))
+    assert codes == {"29173", "29110-2025"}  # the history stays readable
+    page = client.get(reverse("households:officers-unscoped")).content.decode()
+    assert "alice" not in page
+    assert "bob" in page
+
+
+def test_the_officers_page_is_provincial_only(client, alice):
+    from django.urls import reverse
+
+    client.force_login(alice)
+    assert client.get(reverse("households:officers-unscoped")).status_code == 404
