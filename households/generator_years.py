@@ -19,6 +19,7 @@ from households.generator import (
     BATCH,
     DEFAULT_POOR_RATE,
     DEMO_COMMUNE,
+    REVIEW_COLUMNS,
     SUBMITTED,
     BulkWriter,
     CopyWriter,
@@ -116,17 +117,24 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                 )
                 review_id += 1
                 batch.append(
-                    (
-                        review_id, values["household_id"], rounds[commune.pk, year], commune.pk,
-                        commune.path, year, on, standard.pk, is_urban, income,
-                        values["nondurable_parts"], values["floor_area_m2"],
-                        values["water_source"], values["latrine"], values["uses_internet"],
-                        values["has_information_device"],
-                        *(values[f] for f in INDICATOR_FIELDS),
-                        dumps(values["sources"]), dumps(values["reasons"]),
-                        values["deprivation_count"], classification, values["member_count"],
-                        status, "", previous if move else "", move, True, None, now, None,
-                        now if status == APPROVED else None, 1, now, now,
+                    _row(
+                        {
+                            "id": review_id, "household_id": values["household_id"],
+                            "round_id": rounds[commune.pk, year], "area_id": commune.pk,
+                            "area_path": commune.path, "year": year, "reference_date": on,
+                            "standard_id": standard.pk, "is_urban": is_urban,
+                            "income_per_capita": income,
+                            **{f: values[f] for f in CARRIED[4:-1] if f not in ("sources", "reasons")},
+                            "sources": dumps(values["sources"]),
+                            "reasons": dumps(values["reasons"]),
+                            "deprivation_count": values["deprivation_count"],
+                            "classification": classification,
+                            "member_count": values["member_count"], "status": status,
+                            "return_reason": "", "previous_classification": previous if move else "",
+                            "movement": move, "is_current": True, "submitted_at": now,
+                            "approved_at": now if status == APPROVED else None, "version": 1,
+                            "created_at": now, "updated_at": now,
+                        }
                     )
                 )  # fmt: skip
                 if len(batch) >= BATCH:
@@ -145,6 +153,22 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
     writer.analyze()
     out.write(f"  {year}: {written} phiếu ({time.monotonic() - started:.1f} s)")
     return written
+
+
+def _defaults() -> dict[str, object]:
+    """Each review column's model default (the generator's column list may grow)."""
+    out = {}
+    for column in REVIEW_COLUMNS:
+        field = next(f for f in HouseholdReview._meta.concrete_fields if f.attname == column)
+        out[column] = None if field.null or not field.has_default() else field.get_default()
+    return out
+
+
+DEFAULTS = _defaults()
+
+
+def _row(values: dict) -> tuple:
+    return tuple(values.get(c, DEFAULTS[c]) for c in REVIEW_COLUMNS)
 
 
 def _demo_unit(communes) -> int | None:

@@ -306,3 +306,30 @@ def test_the_officers_page_is_provincial_only(client, alice):
 
     client.force_login(alice)
     assert client.get(reverse("households:officers-unscoped")).status_code == 404
+
+
+def test_generate_province_builds_the_merged_province_year_by_year():
+    from households.area_selectors import area_tree_for_year
+    from households.models import HouseholdReview
+
+    call_command(
+        "generate_province", households=40, year=2023, seed=3, until=2026, new_households=9,
+        new_units=3,
+    )  # fmt: skip
+    assert Household.objects.count() == 49
+    assert not Household.objects.filter(commune__valid_to__isnull=False).exists()
+    for year in range(2022, 2027):
+        tree = set(area_tree_for_year(year).values_list("id", flat=True))
+        filed = set(HouseholdReview.objects.filter(year=year).values_list("area_id", flat=True))
+        assert filed <= tree, year
+    assert HouseholdReview.objects.filter(year=2023).count() == 40
+    assert HouseholdReview.objects.filter(year=2026).count() == 49
+    # the new units' households start in 2025
+    fresh = Household.objects.exclude(transfers__isnull=False)
+    assert fresh.count() == 9
+    assert set(
+        HouseholdReview.objects.filter(household__in=fresh).values_list("year", flat=True)
+    ) == {
+        2025,
+        2026,
+    }
