@@ -126,7 +126,6 @@ def agencies_load() -> LoadResult:
                 "email": row["email"],
                 "valid_from": _date(row["valid_from"]),
                 "valid_to": _date(row["valid_to"]),
-                "is_active": not row["valid_to"],
                 "source": row["source"][:300],
             },
             result,
@@ -148,7 +147,6 @@ def agencies_load() -> LoadResult:
                 "kind": Agency.Kind.DISTRICT_COMMITTEE,
                 "area": district,
                 "valid_to": district.valid_to,
-                "is_active": district.valid_to is None,
             },
             result,
         )
@@ -164,7 +162,6 @@ def agencies_load() -> LoadResult:
                 "area": commune,
                 "valid_from": commune.valid_from,
                 "valid_to": commune.valid_to,
-                "is_active": commune.valid_to is None,
             },
             result,
         )

@@ -242,13 +242,18 @@ def can_approve(user, review: HouseholdReview) -> bool:
     with districts, officers above the commune approve and a commune officer only submits; in
     the two-tier tree the commune (its People's Committee) recognises its own list. Provincial
     staff approve (consolidate) anywhere."""
-    from .area_selectors import round_approving_level
+    from .area_selectors import approving_level_for_path, round_approving_level
 
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
     area_path = review.household.area_path
-    level = round_approving_level(review.round, path=review.area_path or area_path)
+    round_ = review.round if review.round_id else None
+    level = (
+        round_approving_level(round_, path=review.area_path or area_path)
+        if round_ is not None
+        else approving_level_for_path(review.area_path or area_path)
+    )
     if level == ReviewRound.ApprovingLevel.COMMUNE:
         return any(area_path.startswith(p) for p in paths or ())
     return any(area_path.startswith(p) and area_path != p for p in paths or ())

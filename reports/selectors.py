@@ -83,7 +83,8 @@ def trend_points(area: Area, codes: Iterable[str], years: Iterable[int]) -> list
     from households.rules import rate
 
     codes = list(codes)
-    predecessors = area_predecessor_ids(area)
+    # Only a unit created by a reorganisation (valid_from set) has former units to sum.
+    predecessors = area_predecessor_ids(area) if area.valid_from else set()
     rows = IndicatorValue.objects.filter(
         snapshot__status=Snapshot.Status.ACTIVE,
         area_id__in=[area.pk, *predecessors],
@@ -173,7 +174,7 @@ def dashboard_area_get(user, *, code: str | None, year: int | None = None) -> Ar
     from households.area_rules import tree_date_for_year
     from households.area_selectors import province_on, valid_on_q
 
-    if year is None:
+    if year is None and not code:
         year = Snapshot.objects.filter(status=Snapshot.Status.ACTIVE).aggregate(
             y=models.Max("year")
         )["y"]
