@@ -195,8 +195,8 @@ def officers_without_current_scope(on: date | None = None):
     of their closed units and get nothing of the new tree until given a new scope."""
     from django.db.models import Exists, OuterRef
 
-    from . import roles
     from .models import StaffProfile
+    from .organisation import roles
 
     on = on or today()
     current = StaffProfile.areas.through.objects.filter(staffprofile_id=OuterRef("pk")).filter(

@@ -14,7 +14,9 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, selectors
+from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
+
+from . import rules
 from .models import Area, Classification, Household, HouseholdReview, Member
 from .models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
 
@@ -68,12 +70,12 @@ class HouseholdFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.user = user
         self.year = year
-        self.filters["commune"].queryset = selectors.commune_list_for_user(user)
-        self.filters["hamlet"].queryset = selectors.hamlet_list_for_user(user)
+        self.filters["commune"].queryset = commune_list_for_user(user)
+        self.filters["hamlet"].queryset = hamlet_list_for_user(user)
         # Offer only the chosen commune's hamlets (a province has thousands); validation
         # still accepts any hamlet in the user's scope.
         commune = (data or {}).get("commune")
-        hamlets = selectors.hamlet_list_for_user(user).filter(
+        hamlets = hamlet_list_for_user(user).filter(
             parent__pk=commune if str(commune or "").isdigit() else None
         )
         self.form.fields["hamlet"].widget.choices = [

@@ -17,5 +17,5 @@ urlpatterns = [
     path("duyet/", views.review_queue, name="review-queue"),
     path("dan-so/", views.population, name="population"),
     path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
-    path("excel/", include("households.urls_excel")),
+    path("excel/", include("households.excel.urls")),
 ]

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from . import roles, rules, selectors, services
+from households.organisation import roles
+from households.organisation.selectors import commune_list_for_user, identifier_masker
+
+from . import rules, selectors, services
 from .area_selectors import area_chains
 from .filters import INDICATOR_NAMES, HouseholdFilter
 from .forms import (
@@ -27,27 +29,6 @@ from .models import Household, HouseholdReview, Member
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "role": roles.primary_role(user),
-        "is_provincial": roles.is_provincial(user),
-        "is_area_officer": roles.is_area_officer(user),
-        "is_agency_staff": roles.is_agency_staff(user),
-        "root_areas": selectors.root_areas_for_user(user),
-        "agency": selectors.agency_of(user),
-    }
-    return render(request, "home.html", context)
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -79,12 +60,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "code"
         )
     )
+    shown = identifier_masker(user)
     for household in page:
-        household.shown_citizen_id = (
-            household.head_citizen_id
-            if selectors.can_see_identifiers(user, household)
-            else rules.mask_identifier(household.head_citizen_id)
-        )
+        household.shown_citizen_id = shown(household, household.head_citizen_id)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -128,7 +106,7 @@ def _household_form_page(request, household: Household | None) -> HttpResponse:
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not roles.is_area_officer(request.user) and not roles.is_provincial(request.user):
+    if not roles.works_with_areas(request.user):
         raise Http404
     return _household_form_page(request, None)
 
@@ -151,18 +129,14 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
     for review in reviews:
         review.filed_under = chains.get(review.area_path or household.area_path, "")
-    show_ids = selectors.can_see_identifiers(user, household)
+    shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
-        member.shown_citizen_id = (
-            member.citizen_id if show_ids else rules.mask_identifier(member.citizen_id)
-        )
+        member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
         "unit_chain": chains.get(household.area_path, ""),
-        "head_citizen_id": household.head_citizen_id
-        if show_ids
-        else rules.mask_identifier(household.head_citizen_id),
+        "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
         "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
         "history": selectors.household_history(household),
@@ -389,7 +363,7 @@ def population(request: HttpRequest) -> HttpResponse:
     year = year or selectors.latest_review_year() or 2023
     # The communes of that year's tree (2023: Bến Tre's 157; 2026: Vĩnh Long's 124).
     communes = list(
-        selectors.commune_list_for_user(user)
+        commune_list_for_user(user)
         .filter(valid_on_q(tree_date_for_year(year)))
         .select_related("parent")
     )

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .areas import Area
+from households.organisation.models import Area
 
 
 class Reorganisation(models.Model):

@@ -14,7 +14,7 @@ from households import rules
 from households.area_rules import tree_date_for_year
 from households.area_selectors import area_tree_for_year, is_urban_on_date
 from households.area_services import households_carry
-from households.generator import (
+from households.devtools.generator import (
     APPROVED,
     BATCH,
     DEFAULT_POOR_RATE,

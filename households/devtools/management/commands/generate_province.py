@@ -1,11 +1,11 @@
-"""Generate a realistic province in bulk: see households.generator (and generator_years for
-the years after, through the reorganisations)."""
+"""Generate a realistic province in bulk: see households.devtools.generator (and
+generator_years for the years after, through the reorganisations)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.generator import Generator
+from households.devtools.generator import Generator
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         )
         if until == year and not options["new_households"]:
             return
-        from households.generator_years import new_unit_codes, year_extend
+        from households.devtools.generator_years import new_unit_codes, year_extend
 
         for later in range(year + 1, until + 1):
             year_extend(generator, year=later, out=self.stdout)

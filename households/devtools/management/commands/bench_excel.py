@@ -29,7 +29,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from openpyxl import Workbook, load_workbook
 
-from households import roles
 from households.excel import services
 from households.excel.columns import (
     EDUCATION_CHOICES,
@@ -41,6 +40,7 @@ from households.excel.columns import (
 )
 from households.excel.exports import export_file_write
 from households.models import Area, Household, Member
+from households.organisation import roles
 
 COMMUNES = ("29173", "29176", "29182", "29185")
 PHASES = ("baseline", "calamine", "openpyxl", "export", "validate", "import")
