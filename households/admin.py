@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Agency,
     Area,
+    AreaKindChange,
     AreaPopulation,
     Household,
     HouseholdReview,
@@ -13,8 +15,11 @@ from .models import (
     PovertyCause,
     PovertyIndicator,
     PovertyStandard,
+    Reorganisation,
+    ReorganisationStep,
     ReviewRound,
     StaffProfile,
+    TransferRun,
 )
 from .models.reviews import INDICATOR_FIELDS
 from .services import LockedYearError, ensure_year_open
@@ -22,16 +27,35 @@ from .services import LockedYearError, ensure_year_open
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "level", "kind", "parent", "is_coastal_difficult", "valid_to")
+    list_display = (
+        "code",
+        "gso_code",
+        "name",
+        "level",
+        "kind",
+        "parent",
+        "valid_from",
+        "valid_to",
+    )
     list_filter = ("level", "kind", "is_coastal_difficult")
-    search_fields = ("code", "name", "search_name")
+    search_fields = ("code", "gso_code", "name", "search_name")
     raw_id_fields = ("parent", "successor")
 
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "short_name", "kind", "is_lead", "email", "is_active")
-    list_filter = ("kind", "is_active")
+    list_display = (
+        "code",
+        "name",
+        "short_name",
+        "kind",
+        "is_lead",
+        "valid_from",
+        "valid_to",
+        "successor",
+    )
+    list_filter = ("kind", "is_active", "is_lead")
+    raw_id_fields = ("area", "successor")
     search_fields = ("code", "name")
 
 
@@ -152,3 +176,61 @@ class HouseholdReviewAdmin(SimpleHistoryAdmin):
         "member_count",
     )
     raw_id_fields = ("household", "round")
+
+
+class StepInline(admin.TabularInline):
+    model = ReorganisationStep
+    extra = 0
+    fields = ("old_area", "new_area", "share", "certainty", "note")
+    # Corrections go through the step's own page (the service carries households along).
+    readonly_fields = fields
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "legal_basis", "effective_date")
+    inlines = [StepInline]
+
+
+@admin.register(ReorganisationStep)
+class ReorganisationStepAdmin(admin.ModelAdmin):
+    """Correcting a step (e.g. an `assumed` row) goes through the service, so that the old
+    unit's successor and the households already carried follow the correction."""
+
+    list_display = ("old_area", "new_area", "share", "certainty", "reorganisation")
+    list_filter = ("certainty", "reorganisation")
+    search_fields = ("old_area__name", "old_area__code", "new_area__name")
+    raw_id_fields = ("old_area", "new_area")
+
+    def save_model(self, request, obj, form, change) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .area_services import reorganisation_step_correct
+
+        if change and "new_area" in form.changed_data:
+            new_area = obj.new_area
+            obj.new_area_id = form.initial["new_area"]
+            try:
+                moved = reorganisation_step_correct(
+                    step=obj, new_area=new_area, user=request.user, note=obj.note
+                )
+            except ValidationError as exc:
+                self.message_user(request, " ".join(exc.messages), level="error")
+                return
+            self.message_user(request, _("Đã sửa bước; %(n)s hộ chuyển theo.") % {"n": moved})
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AreaKindChange)
+class AreaKindChangeAdmin(admin.ModelAdmin):
+    list_display = ("area", "from_kind", "to_kind", "effective_date", "legal_basis")
+    raw_id_fields = ("area",)
+
+
+@admin.register(TransferRun)
+class TransferRunAdmin(admin.ModelAdmin):
+    list_display = ("on", "started_at", "user", "households", "hamlets", "reason")
+    readonly_fields = ("on", "started_at", "user", "households", "hamlets", "summary", "reason")

@@ -15,6 +15,7 @@ from households.organisation.selectors import (
     EVERYTHING,
     commune_list_for_user,
     scope_paths,
+    scope_q,
     scoped,
 )
 
@@ -39,7 +40,15 @@ def household_get_for_user(user: AnyUser, *, pk: int) -> Household:
 
 
 def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
-    return scoped(user, HouseholdReview.objects.all(), "household__area_path")
+    """Reviews of the user's households, and the reviews filed in the user's units when they
+    were made: an officer of a unit closed since keeps read access to its history (and gets
+    nothing of the new tree until given a new scope)."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING:
+        return HouseholdReview.objects.all()
+    return HouseholdReview.objects.filter(
+        scope_q(user, "household__area_path") | scope_q(user, "area_path")
+    )
 
 
 def standard_for_year(year: int) -> PovertyStandard:
@@ -111,19 +120,40 @@ def household_get_for_edit(user: AnyUser, *, pk: int) -> Household:
     return household
 
 
-def approves_area(user: AnyUser, area_path: str) -> bool:
-    """The approving level of an area: provincial staff anywhere, an officer of a node strictly
-    above it (a commune-level officer only submits)."""
+def approves_area(
+    user: AnyUser,
+    area_path: str,
+    *,
+    round_: ReviewRound | None = None,
+    filed_path: str = "",
+) -> bool:
+    """Who approves (and locks) an area's reviews follows the round's approving level (data,
+    households.area_selectors): with districts, officers above the commune approve and a commune
+    officer only submits; in the two-tier tree the commune (its People's Committee) recognises
+    its own list. Provincial staff approve (consolidate) anywhere."""
+    from .area_selectors import approving_level_for_path, round_approving_level
+
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
+    where = filed_path or area_path
+    level = (
+        round_approving_level(round_, path=where)
+        if round_ is not None
+        else approving_level_for_path(where)
+    )
+    if level == ReviewRound.ApprovingLevel.COMMUNE:
+        return any(area_path.startswith(p) for p in paths or ())
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
 def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
-    """District (or higher) officers approve reviews of communes below them; provincial staff
-    approve anywhere in the province. A commune-level officer only submits."""
-    return approves_area(user, review.household.area_path)
+    return approves_area(
+        user,
+        review.household.area_path,
+        round_=review.round if review.round_id else None,
+        filed_path=review.area_path or "",
+    )
 
 
 def locked_area_paths(year: int) -> set[str]:
@@ -185,14 +215,29 @@ def can_approve_any(user: AnyUser) -> bool:
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    return Area.objects.filter(
-        path__in=paths or (), level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
-    ).exists()
+    if not paths:
+        return False
+    if Area.objects.filter(
+        path__in=paths, level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
+    ).exists():
+        return True
+    # A commune officer recognises the list where the round's approving level is the commune
+    # (set on the round, or by default in the two-tier tree).
+    from .area_selectors import approving_level_for_path
+
+    commune = ReviewRound.ApprovingLevel.COMMUNE
+    if ReviewRound.objects.filter(area__path__in=paths, approving_level=commune).exists():
+        return True
+    return any(
+        approving_level_for_path(p) == commune
+        and not ReviewRound.objects.filter(area__path=p).exclude(approving_level="").exists()
+        for p in paths
+    )
 
 
 def review_get_for_user(user: AnyUser, *, pk: int) -> HouseholdReview:
     try:
-        return review_list_for_user(user).select_related("household__commune").get(pk=pk)
+        return review_list_for_user(user).select_related("household__commune", "round").get(pk=pk)
     except HouseholdReview.DoesNotExist as exc:
         raise Http404 from exc
 
@@ -201,7 +246,7 @@ def review_queue_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return (
         review_list_for_user(user)
         .filter(status=HouseholdReview.Status.SUBMITTED)
-        .select_related("household__commune", "household__hamlet", "entered_by")
+        .select_related("household__commune", "household__hamlet", "entered_by", "round")
         .order_by("submitted_at", "pk")
     )
 

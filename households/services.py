@@ -85,6 +85,13 @@ def review_round_get_or_create(
     return round_
 
 
+def is_urban_for(commune: Area, on: date) -> bool:
+    """The unit's type in force on `on` (its dated type changes, AreaKindChange)."""
+    from .area_selectors import is_urban_on_date
+
+    return is_urban_on_date(commune, on)
+
+
 @dataclass(frozen=True)
 class ReviewInput:
     """What the reviewer enters on Phiếu B besides the members.

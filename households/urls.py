@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_officers
 
 app_name = "households"
 urlpatterns = [
@@ -19,5 +19,6 @@ urlpatterns = [
     path("khoa-so-lieu/", views.year_locks, name="year-locks"),
     path("khoa-so-lieu/<str:code>/<int:year>/khoa/", views.year_lock, name="year-lock"),
     path("khoa-so-lieu/<str:code>/<int:year>/mo-lai/", views.year_reopen, name="year-reopen"),
+    path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
     path("excel/", include("households.excel.urls")),
 ]

@@ -19,6 +19,7 @@ from households.organisation.selectors import (
 )
 
 from . import rules, selectors, services
+from .area_selectors import area_chains
 from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
@@ -123,19 +124,23 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get_for_user(user, pk=pk)
     reviews = list(
-        household.reviews.select_related("standard", "entered_by", "approved_by")
+        household.reviews.select_related("standard", "entered_by", "approved_by", "area", "round")
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
     movements = selectors.household_movements(household)
     for review in reviews:
         review.unknown_codes = [f"CS{n:02d}" for n in services.review_unknown_indicators(review)]
+    chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
+    for review in reviews:
+        review.filed_under = chains.get(review.area_path or household.area_path, "")
     shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
         member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
+        "unit_chain": chains.get(household.area_path, ""),
         "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
         "reviews": [
@@ -368,17 +373,24 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def population(request: HttpRequest) -> HttpResponse:
+    from .area_rules import tree_date_for_year
+    from .area_selectors import valid_on_q
     from .models import AreaPopulation
 
     user = request.user
-    communes = list(commune_list_for_user(user).select_related("parent"))
-    if not communes:
-        raise Http404
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         year = 0
     year = year or selectors.latest_review_year() or 2023
+    # The communes of that year's tree (2023: Bến Tre's 157; 2026: Vĩnh Long's 124).
+    communes = list(
+        commune_list_for_user(user)
+        .filter(valid_on_q(tree_date_for_year(year)))
+        .select_related("parent")
+    )
+    if not communes:
+        raise Http404
     if request.method == "POST":
         area = next((c for c in communes if c.code == request.POST.get("area")), None)
         if area is None:

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -17,8 +18,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from households.filters import HouseholdFilter
@@ -272,6 +275,15 @@ def _active_in_year(year: int, prefix: str = "") -> Q:
     )
 
 
+def _filed_unit(year: int) -> Coalesce:
+    """The unit the household's review of `year` was filed in, else its present unit: a
+    year's figures stay in that year's tree after the household moves on."""
+    filed = HouseholdReview.objects.filter(
+        household=OuterRef("household_id"), year=year, is_current=True
+    ).values("area_id")[:1]
+    return Coalesce(Subquery(filed), "household__commune_id", output_field=BigIntegerField())
+
+
 def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]]]:
     """Coverage numerators and denominators per commune (Area id) for a year, set-based.
 
@@ -330,7 +342,9 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
             _credit=Exists(credit),
             _support=Exists(any_support),
         )
-        .values("commune_id")
+        # Counted in the unit the year's review was filed in (the tree of that year), else
+        # the household's present unit.
+        .values(unit=Coalesce("this_year__area_id", "commune_id", output_field=BigIntegerField()))
         .annotate(
             hi_den=Count("pk", filter=Q(cls__in=on_list)),
             hi_num=Count("pk", filter=Q(cls__in=on_list, _covered=True)),
@@ -357,13 +371,13 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
             ~aged_at_least_q(rules.SCHOOL_AGE_TO, end),
         )
         .filter(living_on_q(end))
-        .values("household__commune_id")
+        .values(unit=_filed_unit(year))
         .annotate(den=Count("pk"), num=Count("pk", filter=Q(_exempted=True)))
         .order_by()
     )
     worker_rows = (
         SupportRecord.objects.filter(member__isnull=False, date__gte=start, date__lte=end)
-        .values("household__commune_id")
+        .values(unit=_filed_unit(year))
         .annotate(
             trained=Count("member", distinct=True, filter=Q(programme__kind__in=TRAINING_KINDS)),
             placed=Count("member", distinct=True, filter=Q(programme__kind=Programme.Kind.JOB)),
@@ -377,14 +391,14 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         return result.setdefault(commune_id, dict.fromkeys(COVERAGE_CODES, (0, 0)))
 
     for r in household_rows:
-        counts = row(r["commune_id"])
+        counts = row(r["unit"])
         counts["health_insurance_coverage"] = (r["hi_num"], r["hi_den"])
         counts["credit_coverage"] = (r["cr_num"], r["cr_den"])
         counts["meritorious_poor_supported"] = (r["me_num"], r["me_den"])
     for c in child_rows:
-        row(c["household__commune_id"])["tuition_exemption_coverage"] = (c["num"], c["den"])
+        row(c["unit"])["tuition_exemption_coverage"] = (c["num"], c["den"])
     for w in worker_rows:
-        counts = row(w["household__commune_id"])
+        counts = row(w["unit"])
         counts["workers_trained"] = (w["trained"], 0)
         counts["workers_placed"] = (w["placed"], 0)
         counts["workers_abroad"] = (w["abroad"], 0)

@@ -90,15 +90,32 @@ def _areas_table(values, areas) -> Table:
     return table
 
 
-def _trend_table(trend, years) -> Table:
+TREND_NOTES = {
+    selectors.FORMER_UNITS: _("tổng các đơn vị cũ"),
+    selectors.NO_DATA_BEFORE: _("chưa có số liệu trước %(year)s"),
+}
+
+
+def _trend_note(point, area) -> str:
+    note = TREND_NOTES.get(point.source, "")
+    if point.source == selectors.NO_DATA_BEFORE:
+        return note % {"year": area.valid_from.year}
+    return str(note)
+
+
+def _trend_table(points, area) -> Table:
     table = Table(
         "trend",
         _("Diễn biến qua các năm"),
         [(_("Năm"), "text"), (_("Hộ nghèo"), "int"), (_("Tỷ lệ hộ nghèo (%)"), "pct"),
-         (_("Hộ cận nghèo"), "int"), (_("Tỷ lệ hộ cận nghèo (%)"), "pct")],
+         (_("Hộ cận nghèo"), "int"), (_("Tỷ lệ hộ cận nghèo (%)"), "pct"),
+         (_("Ghi chú"), "text")],
     )  # fmt: skip
-    for year in years:
-        table.rows.append([str(year)] + [trend.get((year, c)) for c in TREND_CODES])
+    for point in points:
+        table.rows.append(
+            [str(point.year)] + [point.values.get(c) for c in TREND_CODES]
+            + [_trend_note(point, area)]
+        )  # fmt: skip
     return table
 
 
@@ -171,7 +188,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     }  # fmt: skip
     if snapshot is None:
         return context
-    children = [] if context["only_targets"] else selectors.child_areas(area)
+    children = [] if context["only_targets"] else selectors.child_areas(area, snapshot)
     areas = [area, *children]
     specs = target_specs(user=user, year=snapshot.year)
     target_codes = {s.indicator_code for s in specs if s.indicator_code}
@@ -208,9 +225,10 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
         )
         if area_in_scope(user, a)
     ]
-    trend = selectors.trend_map(area, TREND_CODES)
+    points = selectors.trend_points(area, TREND_CODES, context["years"])
+    trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
-    tables["trend"] = _trend_table(trend, context["years"])
+    tables["trend"] = _trend_table(points, area)
     tables["deprivations"] = _deprivation_table(values, area)
     tables["movements"] = _movement_table(values, area)
     poor, near = _("Tỷ lệ hộ nghèo"), _("Tỷ lệ hộ cận nghèo")

@@ -96,7 +96,7 @@ def official_rows(
     table: OfficialTable, *, area: Area, snapshot
 ) -> tuple[list, list[list], set[int]]:
     """(columns, rows, indices of bold rows) of one table for `area` and everything below."""
-    areas = selectors.area_tree_below(area)
+    areas = selectors.area_tree_below(area, snapshot)
     values = selectors.value_map(snapshot, areas, [c[2] for c in table.columns])
     columns = [(_("STT"), "text"), (_("Đơn vị"), "text")] + [(c[0], c[1]) for c in table.columns]
     rows, bold, indents = [], set(), []

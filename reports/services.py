@@ -14,6 +14,7 @@ from households.models import Area, HouseholdReview
 
 from . import rules
 from .indicators import families, registry
+from .indicators.base import Counts
 from .models import IndicatorValue, RebuildJob, Snapshot, YearState
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,20 @@ def _lock_year(year: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, year])
 
 
-def _areas() -> dict[int, str]:
-    return dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
+def _areas(year: int, counts: Counts) -> dict[int, str]:
+    """The units a year's snapshot holds: the tree of that year (households.area_selectors),
+    plus any unit a review of the year was filed in, with their ancestors. A unit that did not
+    exist that year gets no row (no zeros for Xã Ba Tri in 2023)."""
+    from households.area_selectors import area_tree_for_year
+    from households.rules import ancestor_paths
+
+    every = dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
+    keep = set(
+        area_tree_for_year(year).exclude(level=Area.Level.HAMLET).values_list("id", flat=True)
+    )
+    keep |= {area_id for (_code, area_id), value in counts.items() if value and area_id in every}
+    wanted = {p for area_id in keep for p in ancestor_paths(every[area_id])}
+    return {area_id: path for area_id, path in every.items() if path in wanted}
 
 
 ValueRow = tuple[str, int, float | None, int | None, int | None]
@@ -46,7 +59,7 @@ def snapshot_values_compute(*, year: int) -> list[ValueRow]:
     counts: dict = {}
     for family in families():
         counts.update(family.compute(year))
-    totals = rules.roll_up(counts, _areas())
+    totals = rules.roll_up(counts, _areas(year, counts))
     indicators = list(registry().values())
     return [
         (code, area_id, value, num, den)

@@ -29,7 +29,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
-    area = selectors.dashboard_area_get(request.user, code=code)
+    area = selectors.dashboard_area_get(request.user, code=code, year=_year(request))
     context = dashboard_get(request.user, area=area, year=_year(request))
     return render(request, "reports/dashboard.html", context)
 

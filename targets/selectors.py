@@ -194,8 +194,10 @@ def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[A
         filter=base & overdue_q(today, "lead_tasks__"),
     )
     counts["n_total"] = Count("lead_tasks", filter=base)
+    # Agencies in force, and closed ones whose tasks stay readable (until handed over).
+    has_tasks = Exists(Task.objects.filter(lead_agency=OuterRef("pk")))
     return (
-        Agency.objects.filter(is_active=True)
+        Agency.objects.filter(Q(is_active=True) | has_tasks)
         .annotate(**counts)
         .order_by("kind", "-is_lead", "name")
     )

@@ -108,6 +108,8 @@ REVIEW_COLUMNS = (
     "id",
     "household_id",
     "round_id",
+    "area_id",
+    "area_path",
     "year",
     "reference_date",
     "standard_id",
@@ -157,8 +159,20 @@ EDUCATION_WEIGHTS = {True: [5, 6, 2], False: [2, 6, 2]}
 
 
 class Generator:
-    def __init__(self, *, households: int, year: int, seed: int, demo: bool, out) -> None:
+    def __init__(
+        self,
+        *,
+        households: int,
+        year: int,
+        seed: int,
+        demo: bool,
+        out,
+        communes: list[str] | None = None,
+    ) -> None:
         self.n = households
+        self.until = year
+        # Unit codes to fill (default: every commune of the year's tree).
+        self.commune_codes = communes
         self.year = year
         self.rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
         self.demo = demo
@@ -525,6 +539,8 @@ class Generator:
                             review_id,
                             household_id,
                             round_ids[y],
+                            commune.pk,
+                            commune.path,
                             y,
                             dates[y],
                             standard_ids[y],
@@ -574,9 +590,13 @@ class Generator:
 
     def run(self) -> dict:
         started = time.monotonic()
-        communes = list(
-            Area.objects.filter(level=Area.Level.COMMUNE).select_related("parent").order_by("code")
-        )
+        from households.area_selectors import area_tree_for_year
+
+        # The units of the year's tree (the 2023 tree for a 2023 province).
+        units = area_tree_for_year(self.year).filter(level=Area.Level.COMMUNE)
+        if self.commune_codes is not None:
+            units = Area.objects.filter(level=Area.Level.COMMUNE, code__in=self.commune_codes)
+        communes = list(units.select_related("parent").order_by("code"))
         if not communes:
             raise CommandError("Chưa có cây địa bàn: chạy load_reference_data trước.")
         years = (self.year - 1, self.year)

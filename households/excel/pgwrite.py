@@ -273,6 +273,8 @@ def write(
                         "id": pk,
                         "household_id": by_code[p.row.code],
                         "round_id": round_.id,
+                        "area_id": p.commune.id,
+                        "area_path": p.commune.path,
                         "year": year,
                         "reference_date": round_.reference_date,
                         "status": HouseholdReview.Status.DRAFT.value,

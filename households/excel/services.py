@@ -127,10 +127,21 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     standard = standard_for_year(year)
     codes = {h.commune_code for h in parsed.households} | {c for _r, c in parsed.commune_checks}
     communes: dict[str, v.CommuneRef] = {}
-    areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
+    # Only the units of the tree in force on the review date: in 2026 "29110" is Xã Ba Tri
+    # (its GSO code), not the Thị trấn Ba Tri of 2023 that had it before.
+    from django.db.models import Q
+
+    from households.area_selectors import area_tree_on
+
+    code_list = list(codes)
+    areas = list(
+        area_tree_on(on).filter(
+            Q(code__in=code_list) | Q(gso_code__in=code_list), level=Area.Level.COMMUNE
+        )
+    )
     locked_paths = locked_area_paths(year)
     for area in areas:
-        communes[area.code] = v.CommuneRef(
+        communes[area.gso_code] = communes[area.code] = v.CommuneRef(
             id=area.id,
             code=area.code,
             name=area.name,
@@ -385,6 +396,8 @@ def _write_orm(
         review = HouseholdReview(
             household_id=by_code[p.row.code],
             round=round_,
+            area_id=p.commune.id,
+            area_path=p.commune.path,
             year=year,
             reference_date=round_.reference_date,
             status=HouseholdReview.Status.DRAFT,

@@ -75,6 +75,18 @@ class ReviewRound(models.Model):
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN
     )
+
+    # Who approves the round's reviews (data, not code): the district in a tree with districts;
+    # in the two-tier tree (from 1 July 2025) the commune People's Committee recognises the
+    # list and the province consolidates. Blank = the default of the tree in force
+    # (households.area_selectors.approving_level_default).
+    class ApprovingLevel(models.TextChoices):
+        DISTRICT = "district", _("UBND cấp huyện phê duyệt")
+        COMMUNE = "commune", _("UBND cấp xã công nhận, tỉnh tổng hợp")
+
+    approving_level = models.CharField(
+        _("cấp phê duyệt"), max_length=16, choices=ApprovingLevel.choices, blank=True
+    )
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -135,6 +147,18 @@ class HouseholdReview(models.Model):
         Household, on_delete=models.CASCADE, related_name="reviews", db_index=False
     )
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
+    # The unit the review was made in and its path then (the parent chain in force): a review
+    # stays filed there when its household later moves on to a successor unit (domain §5).
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị rà soát"),
+        db_index=False,
+    )
+    area_path = models.CharField(max_length=255, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("năm"))
     reference_date = models.DateField(_("thời điểm rà soát"))
     standard = models.ForeignKey(
@@ -231,6 +255,7 @@ class HouseholdReview(models.Model):
             "is_current",
             "entered_by",
             "approved_by",
+            "area",
         ],
         user_db_constraint=False,
     )
@@ -245,6 +270,7 @@ class HouseholdReview(models.Model):
         indexes = [
             models.Index(fields=["year", "is_current", "classification"], name="review_year_class"),
             models.Index(fields=["household", "year"], name="review_household_year"),
+            models.Index(fields=["area", "year"], name="review_area_year"),
             # The district's approval queue (status "submitted"): few rows, a small partial index.
             models.Index(
                 fields=["submitted_at"],
@@ -264,6 +290,16 @@ class HouseholdReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.code} {self.year}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.area_id is None and self.household_id:
+            # From the database, not a possibly stale instance: households move set-based.
+            self.area_id, self.area_path = Household.objects.values_list(
+                "commune_id", "area_path"
+            ).get(pk=self.household_id)
+        elif self.area_id and not self.area_path:
+            self.area_path = self.area.path
+        super().save(*args, **kwargs)
 
     def deprivation_flags(self) -> dict[int, bool]:
         return {n: getattr(self, f) for n, f in zip(INDICATORS, INDICATOR_FIELDS, strict=True)}

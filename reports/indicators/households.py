@@ -21,7 +21,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -154,15 +155,15 @@ def _aggregates(year: int) -> dict:
     return aggs
 
 
-# Where a review counts: the household's commune. Both years use the same attribution, so a
-# household that moves is counted where it is now in both (the rebuild of each year follows).
-# A tree whose units change between years maps the previous year's unit to its successor here.
-AREA_SQL = "h.commune_id"
-
+# Where a household's pair of years counts: the unit its review of this year was filed in,
+# else (it left the lists or was not reviewed) the unit of last year's review carried to that
+# unit's successor in this year's tree (_carry_to_tree), else its present commune. The same
+# attribution as the other counts of the family (_filed_in), so start - out + in = end holds in
+# every unit of the year's tree, across a reorganisation too.
 MATRIX_SQL = """
-SELECT area_id, p, c, ever, COUNT(*)
+SELECT COALESCE(a_cur, a_prev) AS area_id, p, c, ever, COUNT(*)
 FROM (
-  SELECT area_id, p, c,
+  SELECT a_cur, a_prev, p, c,
     CASE
       WHEN c = 'poor' AND p IN ('near_poor', 'average', 'above') THEN
         CASE WHEN EXISTS (
@@ -177,9 +178,11 @@ FROM (
       ELSE 0
     END AS ever
   FROM (
-    SELECT {area} AS area_id, r.household_id,
+    SELECT r.household_id,
       MAX(CASE WHEN r.year = %s THEN r.classification END) AS p,
-      MAX(CASE WHEN r.year = %s THEN r.classification END) AS c
+      MAX(CASE WHEN r.year = %s THEN r.classification END) AS c,
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_prev,
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_cur
     FROM {review} r JOIN {household} h ON h.id = r.household_id
     WHERE r.year IN (%s, %s) AND r.is_current AND r.status = 'approved'
       -- Only households on a list in one of the two years (a few percent): found through the
@@ -188,11 +191,11 @@ FROM (
         SELECT l.household_id FROM {review} l
         WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
           AND l.classification IN ('poor', 'near_poor'))
-    GROUP BY {area}, r.household_id
+    GROUP BY r.household_id
   ) pairs
   WHERE p IN ('poor', 'near_poor') OR c IN ('poor', 'near_poor')
 ) flows
-GROUP BY area_id, p, c, ever
+GROUP BY COALESCE(a_cur, a_prev), p, c, ever
 """
 
 
@@ -201,11 +204,12 @@ def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, 
     year, households) for every pair that touches the poor or near-poor list: one grouped query
     over the approved reviews of the two years (set-based, PostgreSQL and SQLite)."""
     sql = MATRIX_SQL.format(
-        review=HouseholdReview._meta.db_table, household=Household._meta.db_table, area=AREA_SQL
+        review=HouseholdReview._meta.db_table, household=Household._meta.db_table
     )
     previous = year - 1
+    params = [previous, previous, previous, year, previous, year, previous, year, previous, year]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [previous, previous, previous, year, previous, year, previous, year])
+        cursor.execute(sql, params)
         return [(a, p, c, bool(ever), n) for a, p, c, ever, n in cursor.fetchall()]
 
 
@@ -216,7 +220,10 @@ ENDS = frozenset({"poor_households", "near_poor_households"})
 def movement_compute(year: int) -> Counts:
     """The movement counts per area: each cell of the matrix through the per-household rule."""
     counts: Counts = defaultdict(int)
+    in_tree, successor = _tree_and_successors(year)
     for area_id, previous, current, ever, n in movement_matrix(year):
+        if area_id not in in_tree:  # last year's unit, closed since: its successor now
+            area_id = successor.get(area_id, area_id)
         codes = rules.movement_counts(
             previous,
             current,
@@ -229,6 +236,35 @@ def movement_compute(year: int) -> Counts:
     return dict(counts)
 
 
+# Last year's figures of a unit closed since are counted in the unit it went into, so a new
+# unit's "change from last year" compares like with like.
+PREVIOUS_YEAR_CODES = ("prev_poor_households", "prev_population_households")
+
+
+def _filed_in():
+    """The unit a review was filed in (kept when its household moves on), else the household's."""
+    return Coalesce(F("area_id"), F("household__commune_id"), output_field=BigIntegerField())
+
+
+def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
+    """The units of the year's tree, and each closed unit's final successor in it."""
+    from households.area_rules import tree_date_for_year
+    from households.area_selectors import area_tree_for_year, final_successor_map
+
+    in_tree = set(area_tree_for_year(year).values_list("id", flat=True))
+    return in_tree, final_successor_map(tree_date_for_year(year))
+
+
+def _carry_previous(counts: Counts, year: int) -> Counts:
+    in_tree, successor = _tree_and_successors(year)
+    out: Counts = {}
+    for (code, area_id), value in counts.items():
+        if code in PREVIOUS_YEAR_CODES and area_id not in in_tree and area_id in successor:
+            area_id = successor[area_id]
+        out[(code, area_id)] = out.get((code, area_id), 0) + value
+    return out
+
+
 def compute(year: int) -> Counts:
     """Every count of the family per commune: one grouped query over the reviews of two years,
     and the movement matrix."""
@@ -237,12 +273,12 @@ def compute(year: int) -> Counts:
         HouseholdReview.objects.filter(
             year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(**_aggregates(year))
         .order_by()
     )
     for row in rows:
-        commune = row.pop("household__commune_id")
+        commune = row.pop("unit")
         for code, value in row.items():
             counts[(code, commune)] = value or 0
         counts[("poor_near_households", commune)] = (
@@ -252,12 +288,12 @@ def compute(year: int) -> Counts:
         HouseholdReview.objects.filter(
             year=year, is_current=True, status=HouseholdReview.Status.SUBMITTED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in pending:
-        counts[("pending_reviews", row["household__commune_id"])] = row["n"]
+        counts[("pending_reviews", row["unit"])] = row["n"]
     populations = AreaPopulation.objects.filter(year__in=(year, year - 1)).values_list(
         "area_id", "year", "households", "persons"
     )
@@ -267,4 +303,4 @@ def compute(year: int) -> Counts:
             counts[("population_persons", area_id)] = persons
         else:
             counts[("prev_population_households", area_id)] = households
-    return counts
+    return _carry_previous(counts, year)
