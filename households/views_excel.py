@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import roles
 from .excel import exports, services
 from .excel.forms import ImportForm
+from .excel.reader import annotate_workbook
 from .excel.tasks import export_job_run_task, import_job_run_task, import_job_validate_task
-from .excel.writer import annotate_errors, template_build
+from .excel.writer import template_build
 from .models import ExportJob, ImportJob
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,7 +95,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     try:
         return _temp_file_response(
-            lambda path: annotate_errors(job.file_path, path, job.errors),
+            lambda path: annotate_workbook(job.file_path, path, job.errors),
             f"loi-{job.pk}.xlsx",
         )
     except Exception as exc:  # an unreadable workbook has no cells to annotate

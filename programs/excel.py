@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households.excel.columns import Column
-from households.excel.reader import WorkbookError, read_workbook
+from households.excel.reader import WorkbookError, annotate_workbook, read_workbook
 from households.excel.validation import (
     ColumnMap,
     Issue,
@@ -32,7 +32,6 @@ from households.excel.validation import (
     cell_text,
     parse_citizen_id,
 )
-from households.excel.writer import annotate_errors
 from households.models import Household, Member
 from households.rules import parse_vietnamese_integer
 from households.uploads import private_path, store_private_file
@@ -109,7 +108,7 @@ def _general(message: str) -> Issue:
 def import_preview(path: str | Path, *, households: QuerySet[Household]) -> ImportPreview:
     """Validate every row against the user's households and the catalogue; write nothing."""
     try:
-        book = read_workbook(path, (SHEET,))
+        book = read_workbook(path, (SHEET,), max_rows=MAX_ROWS)
     except WorkbookError as exc:
         return ImportPreview([], [_general(str(exc))])
     sheet = book.sheets.get(SHEET)
@@ -250,7 +249,11 @@ def upload_discard(stored: str | None) -> None:
 
 def annotated_errors(stored: str, errors: list[dict]) -> BytesIO:
     """The uploaded workbook with the offending cells in red and a "Lỗi" column (households')."""
-    out = BytesIO()
-    annotate_errors(private_path(stored), out, errors)
-    out.seek(0)
+    path = private_path(stored)
+    target = path.with_suffix(".loi.xlsx")
+    try:
+        annotate_workbook(path, target, errors)
+        out = BytesIO(target.read_bytes())
+    finally:
+        target.unlink(missing_ok=True)
     return out

@@ -133,6 +133,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
+# Bounds of an uploaded workbook, checked before any reader allocates it (households.excel
+# .bounds), and the limits of the child process that reads it (households.excel.sandbox).
+WORKBOOK_MAX_COLUMNS = env.int("WORKBOOK_MAX_COLUMNS", default=256)
+WORKBOOK_MAX_CELLS = env.int("WORKBOOK_MAX_CELLS", default=20_000_000)
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = env.int(
+    "WORKBOOK_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024
+)
+WORKBOOK_READ_MEMORY_MB = env.int("WORKBOOK_READ_MEMORY_MB", default=2048)
+WORKBOOK_READ_SECONDS = env.int("WORKBOOK_READ_SECONDS", default=180)
 # A household list longer than this is exported by a background task (a district's list takes
 # longer to write than a web request may last); shorter lists download at once.
 EXPORT_DIRECT_MAX_HOUSEHOLDS = env.int("EXPORT_DIRECT_MAX_HOUSEHOLDS", default=10_000)
