@@ -8,3 +8,31 @@ class HouseholdsConfig(AppConfig):
 
     def ready(self) -> None:
         from households import lookups  # noqa: F401 - registers field__any_of
+
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    """Imports and exports fail visibly when their worker dies (households.jobs)."""
+    from celery.signals import task_failure
+
+    from households import jobs
+    from households.excel import exports, services, tasks
+
+    jobs.job_kind_register(
+        jobs.JobKind(
+            name="import",
+            tasks={tasks.import_job_validate_task.name: 0, tasks.import_job_run_task.name: 0},
+            fail=services.import_job_fail,
+            sweep=services.import_jobs_sweep,
+        )
+    )
+    jobs.job_kind_register(
+        jobs.JobKind(
+            name="export",
+            tasks={tasks.export_job_run_task.name: 0},
+            fail=exports.export_job_fail,
+            sweep=exports.export_jobs_sweep,
+        )
+    )
+    task_failure.connect(jobs.on_task_failure, weak=False, dispatch_uid="households-jobs")

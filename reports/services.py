@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -149,3 +150,26 @@ def dirty_years() -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+def rebuild_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished rebuild failed (its transaction died with it: the previous snapshot
+    is still the active one)."""
+    return bool(
+        RebuildJob.objects.filter(
+            pk=job_id, status__in=[RebuildJob.Status.QUEUED, RebuildJob.Status.RUNNING]
+        ).update(status=RebuildJob.Status.FAILED, error=message, finished_at=timezone.now())
+    )
+
+
+def rebuild_jobs_sweep(cutoff, message: str) -> int:
+    Status = RebuildJob.Status
+    ids = [
+        *RebuildJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        ),
+        *RebuildJob.objects.filter(
+            status=Status.QUEUED, created_at__lt=cutoff - timedelta(days=1)
+        ).values_list("pk", flat=True),
+    ]
+    return sum(rebuild_job_fail(job_id, message) for job_id in ids)

@@ -217,6 +217,13 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
     "schedule": 300.0,
 }
 
+# households: jobs whose worker died whole (no task_failure signal) are failed by this sweep.
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3600)
+CELERY_BEAT_SCHEDULE["households-jobs-stale-sweep"] = {
+    "task": "households.tasks.jobs_stale_sweep_task",
+    "schedule": 300.0,
+}
+
 # households: exported workbooks older than EXPORT_KEEP_HOURS removed every night.
 CELERY_BEAT_SCHEDULE["households-export-files-prune"] = {
     "task": "households.excel.tasks.export_files_prune_task",

@@ -125,3 +125,25 @@ def export_progress(job: ExportJob) -> dict:
         "rows_validated": job.rows_written,
         "rows_written": job.rows_written,
     }
+
+
+def export_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished export failed with `message` (shown on its page)."""
+    return bool(
+        ExportJob.objects.filter(id=job_id, status__in=ExportJob.RUNNING).update(
+            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+    )
+
+
+def export_jobs_sweep(cutoff, message: str) -> int:
+    Status = ExportJob.Status
+    ids = [
+        *ExportJob.objects.filter(status=Status.EXPORTING, started_at__lt=cutoff).values_list(
+            "id", flat=True
+        ),
+        *ExportJob.objects.filter(
+            status=Status.PENDING, created_at__lt=cutoff - timedelta(days=1)
+        ).values_list("id", flat=True),
+    ]
+    return sum(export_job_fail(job_id, message) for job_id in ids)

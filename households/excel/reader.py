@@ -38,7 +38,12 @@ class WorkbookError(Exception):
 def check_workbook_file(path: str | Path) -> None:
     """Refuse what is not an xlsx workbook, by content (the name is not trusted)."""
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise WorkbookError(
+            _("Không tìm thấy tệp đã tải lên (có thể đã bị xóa). Hãy tải tệp lên lại.")
+        ) from exc
     if size == 0:
         raise WorkbookError(_("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) có dữ liệu."))
     limit = settings.WORKBOOK_MAX_BYTES

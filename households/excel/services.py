@@ -11,6 +11,7 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -468,7 +469,9 @@ def _store_plan(job: ImportJob, plan: v.Plan) -> None:
 def job_claim(model, job_id: int, *, waiting: str, running: str):
     """(job, claimed): move a job from `waiting` to `running` in one UPDATE, so that a task
     delivered twice runs once; `claimed` is False when another run had it already."""
-    claimed = model.objects.filter(id=job_id, status=waiting).update(status=running)
+    claimed = model.objects.filter(id=job_id, status=waiting).update(
+        status=running, started_at=timezone.now()
+    )
     return model.objects.select_related("user").get(id=job_id), bool(claimed)
 
 
@@ -526,3 +529,32 @@ def import_job_run(*, job_id: int) -> ImportJob:
     counts = plan.counts
     _finish(job, ImportJob.Status.DONE, rows_written=counts["create"] + counts["update"])
     return job
+
+
+# --- a job whose worker died (households.jobs) ----------------------------------------------
+
+
+def import_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished import failed with `message` (shown on its page); False if it had
+    finished. Its write transaction, if any, died with the worker: nothing was half-written."""
+    failed = ImportJob.objects.filter(id=job_id, status__in=ImportJob.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        errors=[{"sheet": "", "row": None, "column": "", "col": None, "message": message}],
+        finished_at=timezone.now(),
+    )
+    if failed:
+        cache.delete(_progress_key(job_id))
+    return bool(failed)
+
+
+def import_jobs_sweep(cutoff, message: str) -> int:
+    """Fail the imports claimed before `cutoff` and still running, and those waiting a day."""
+    Status = ImportJob.Status
+    running = ImportJob.objects.filter(
+        status__in=[Status.VALIDATING, Status.IMPORTING], started_at__lt=cutoff
+    )
+    waiting = ImportJob.objects.filter(
+        status__in=[Status.PENDING, Status.QUEUED], created_at__lt=cutoff - timedelta(days=1)
+    )
+    ids = [*running.values_list("id", flat=True), *waiting.values_list("id", flat=True)]
+    return sum(import_job_fail(job_id, message) for job_id in ids)
