@@ -7,8 +7,13 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("Hộ gia đình và rà soát")
 
     def ready(self) -> None:
-        from households import lookups  # noqa: F401 - registers field__any_of
+        from households import (
+            lookups,  # noqa: F401 - registers field__any_of
+            outbox,
+            signals,
+        )
 
+        outbox.outbox_signal_register(signals.REVIEW_DATA_CHANGED, signals.review_data_changed)
         _register_jobs()
 
 
@@ -36,3 +41,12 @@ def _register_jobs() -> None:
         )
     )
     task_failure.connect(jobs.on_task_failure, weak=False, dispatch_uid="households-jobs")
+
+    from celery.signals import beat_init, before_task_publish
+
+    from households import health
+
+    beat_init.connect(health.on_beat_init, weak=False, dispatch_uid="households-beat-init")
+    before_task_publish.connect(
+        health.on_before_task_publish, weak=False, dispatch_uid="households-beat-heartbeat"
+    )

@@ -11,3 +11,20 @@ def jobs_stale_sweep_task() -> dict[str, int]:
     from households.jobs import jobs_stale_sweep
 
     return jobs_stale_sweep()
+
+
+@shared_task(name="households.tasks.outbox_relay_task")
+def outbox_relay_task() -> list[int]:
+    """Every 30 s (beat): send what writes owed while the broker was down (households.outbox)."""
+    from households.outbox import outbox_dispatch
+
+    sent, failed = outbox_dispatch()
+    return [sent, failed]
+
+
+@shared_task(name="households.tasks.heartbeat_task")
+def heartbeat_task() -> None:
+    """Every minute (beat): the worker that runs this is alive (the health page)."""
+    from households.health import heartbeat_record
+
+    heartbeat_record("worker")

@@ -21,6 +21,7 @@ from .excel.reader import annotate_workbook
 from .excel.tasks import export_job_run_task, import_job_run_task, import_job_validate_task
 from .excel.writer import template_build
 from .models import ExportJob, ImportJob
+from .outbox import outbox_task
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ERRORS = 200
@@ -52,10 +53,11 @@ def import_start(request: HttpRequest) -> HttpResponse:
     _require_officer(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = services.import_job_create(
-            user=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
-        )
-        transaction.on_commit(lambda: import_job_validate_task.delay(job.id))
+        with transaction.atomic():
+            job = services.import_job_create(
+                user=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
+            )
+            outbox_task(import_job_validate_task.name, args=[job.id])
         return redirect("households:import-job", pk=job.pk)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
     return render(request, "households/excel/import.html", {"form": form, "jobs": jobs})
@@ -106,9 +108,11 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    if services.import_job_confirm(job=job):
-        transaction.on_commit(lambda: import_job_run_task.delay(job.id))
-    else:
+    with transaction.atomic():
+        confirmed = services.import_job_confirm(job=job)
+        if confirmed:
+            outbox_task(import_job_run_task.name, args=[job.id])
+    if not confirmed:
         messages.error(request, _("Lần nhập này không ở trạng thái chờ xác nhận."))
     return redirect("households:import-job", pk=job.pk)
 
@@ -122,10 +126,11 @@ def export(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     queryset, year = exports.export_queryset(request.user, params)
     if request.method == "POST":
-        job = exports.export_job_create(
-            user=request.user, params=params, year=year, total=queryset.count()
-        )
-        transaction.on_commit(lambda: export_job_run_task.delay(job.id))
+        with transaction.atomic():
+            job = exports.export_job_create(
+                user=request.user, params=params, year=year, total=queryset.count()
+            )
+            outbox_task(export_job_run_task.name, args=[job.id])
         return redirect("households:export-job", pk=job.pk)
     total = queryset.count()
     if total > settings.EXPORT_DIRECT_MAX_HOUSEHOLDS:

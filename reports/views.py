@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from households import roles
+from households.outbox import outbox_task
 from households.selectors import agency_of
 
 from . import selectors, services, tasks
@@ -89,11 +90,10 @@ def jobs(request: HttpRequest) -> HttpResponse:
         year = form.cleaned_data["year"]
         years = [year] if year else with_data
         manual = RebuildJob.Trigger.MANUAL
-        for year in years:
-            job = RebuildJob.objects.create(year=year, trigger=manual)
-            transaction.on_commit(
-                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, manual, j)
-            )
+        with transaction.atomic():
+            for year in years:
+                job = RebuildJob.objects.create(year=year, trigger=manual)
+                outbox_task(tasks.snapshot_rebuild_task.name, args=[year, manual, job.pk])
         messages.success(request, _("Đã yêu cầu tính lại số liệu năm %(years)s.") % {
             "years": ", ".join(str(y) for y in years)})  # fmt: skip
         return redirect("reports:jobs")

@@ -42,6 +42,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: adds "số liệu sẽ được cập nhật" when work was deferred.
+    "config.middleware.DeferredWorkMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
@@ -81,6 +84,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # A persistent connection is checked before reuse: after a PostgreSQL restart the next
+    # request reconnects instead of failing on the dead socket (no app restart needed).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -225,6 +231,16 @@ CELERY_BEAT_SCHEDULE["households-jobs-stale-sweep"] = {
 }
 
 # households: exported workbooks older than EXPORT_KEEP_HOURS removed every night.
+# households: the outbox relay (work a write owed while the broker was down) and the
+# heartbeats the health page shows.
+CELERY_BEAT_SCHEDULE["households-outbox-relay"] = {
+    "task": "households.tasks.outbox_relay_task",
+    "schedule": 30.0,
+}
+CELERY_BEAT_SCHEDULE["households-heartbeat"] = {
+    "task": "households.tasks.heartbeat_task",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["households-export-files-prune"] = {
     "task": "households.excel.tasks.export_files_prune_task",
     "schedule": crontab(hour=3, minute=0),

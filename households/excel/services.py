@@ -15,7 +15,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
+from households.outbox import quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
     member_facts_from,
@@ -420,7 +420,7 @@ def job_progress(job: ImportJob) -> dict:
         "rows_validated": job.rows_validated,
         "rows_written": job.rows_written,
     }
-    live = cache.get(_progress_key(job.id))
+    live = quiet_cache("get", _progress_key(job.id))
     if live and job.is_running:
         data.update({k: v_ for k, v_ in live.items() if k != "status" or job.is_running})
     return data
@@ -431,7 +431,7 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
 
     def report(stage: str, count: int) -> None:
         state[f"rows_{stage}"] = count
-        cache.set(_progress_key(job.id), dict(state), 3600)
+        quiet_cache("set", _progress_key(job.id), dict(state), 3600)
 
     return report
 
@@ -455,7 +455,7 @@ def _finish(job: ImportJob, status: str, **fields) -> None:
     job.status = status
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(_progress_key(job.id))
+    quiet_cache("delete", _progress_key(job.id))
 
 
 def _store_plan(job: ImportJob, plan: v.Plan) -> None:
@@ -543,7 +543,7 @@ def import_job_fail(job_id: int, message: str) -> bool:
         finished_at=timezone.now(),
     )
     if failed:
-        cache.delete(_progress_key(job_id))
+        quiet_cache("delete", _progress_key(job_id))
     return bool(failed)
 
 

@@ -1,6 +1,7 @@
 from .areas import Agency, Area, StaffProfile
 from .households import AreaPopulation, Household, Member, PovertyCause
 from .imports import ExportJob, ImportJob
+from .outbox import Heartbeat, OutboxMessage
 from .reviews import Classification, HouseholdReview, Movement, ReviewReopening, ReviewRound
 from .standards import PovertyIndicator, PovertyStandard
 
@@ -10,11 +11,13 @@ __all__ = [
     "AreaPopulation",
     "Classification",
     "ExportJob",
+    "Heartbeat",
     "Household",
     "HouseholdReview",
     "ImportJob",
     "Member",
     "Movement",
+    "OutboxMessage",
     "PovertyCause",
     "PovertyIndicator",
     "PovertyStandard",
