@@ -1,0 +1,149 @@
+"""Redis stopped during approvals loses nothing (a real Redis of our own, stopped and started).
+
+The approvals commit and answer normally with "số liệu sẽ được cập nhật"; the rebuilds they owe
+wait in the outbox; when Redis is back the relay (as beat runs it) sends them to a real worker
+and the dashboard figures include the approvals.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from households.models import HouseholdReview, OutboxMessage
+
+pytestmark = [pytest.mark.faults]
+
+
+@pytest.fixture
+def broker_app(redis_up, settings, monkeypatch):
+    """The project's tasks on a real app whose broker and cache are the throw-away Redis."""
+    from celery import Celery
+
+    from config.celery_app import app as project_app
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = f"{redis_up.url}/0"
+    # Celery's conf prefers the CELERY_BROKER_URL environment variable to any setting.
+    monkeypatch.setenv("CELERY_BROKER_URL", f"{redis_up.url}/0")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"{redis_up.url}/1",
+        }
+    }
+    app = Celery("giamngheo-fault-broker", set_as_current=False)
+    app.config_from_object("django.conf:settings", namespace="CELERY")
+    app.conf.update(
+        broker_url=f"{redis_up.url}/0",
+        task_always_eager=False,
+        task_default_queue="fault-broker",
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=2,
+    )
+    app.autodiscover_tasks(["households", "reports"], force=True)
+    app.set_current()
+    app.set_default()
+    yield app
+    app.close()
+    project_app.set_current()
+    project_app.set_default()
+
+
+@pytest.fixture
+def worker_connections_closed():
+    import threading
+
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    def close(**_kwargs) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            connections.close_all()
+
+    task_postrun.connect(close, weak=False)
+    yield
+    task_postrun.disconnect(close)
+
+
+def _poor_households() -> float | None:
+    from reports.models import IndicatorValue
+
+    value = IndicatorValue.objects.filter(
+        snapshot__status="active", year=2023, indicator="poor_households", area__code="83"
+    ).first()
+    return value.value if value else None
+
+
+def test_approvals_while_redis_is_down_lose_nothing(
+    needs_postgres,
+    reference_reloaded,
+    transactional_db,
+    broker_app,
+    redis_up,
+    worker_connections_closed,
+    client,
+    bob,
+    monkeypatch,
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from households.tasks import outbox_relay_task
+    from reports import tasks as report_tasks
+    from reports.services import snapshot_rebuild
+    from tests.reports.conftest import build_province_data, make_review
+
+    monkeypatch.setattr(report_tasks, "REBUILD_DEBOUNCE_SECONDS", 1)
+    data = build_province_data()
+    # A second submitted review of Ba Tri (H8 of Tân Mỹ, near-poor in 2023 -> poor).
+    HouseholdReview.objects.filter(household=data["H8"], year=2023).delete()
+    make_review(data["H8"], 2023, "poor", status="submitted", deprivations=(1, 2, 3))
+    snapshot_rebuild(year=2023)
+    assert _poor_households() == 4
+    submitted = list(HouseholdReview.objects.filter(year=2023, status="submitted"))
+    assert len(submitted) == 2
+
+    redis_up.stop()
+    client.force_login(bob)
+    for review in submitted:
+        response = client.post(reverse("households:review-approve", args=[review.pk]))
+        assert response.status_code == 302
+        page = client.get(response["Location"]).content.decode()
+        assert "Số liệu sẽ được cập nhật" in page
+        assert "Đã duyệt phiếu" in page
+    assert (
+        HouseholdReview.objects.filter(pk__in=[r.pk for r in submitted])
+        .filter(status="approved")
+        .count()
+        == 2
+    )
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() >= 2
+    # The health page says the broker is down and work is waiting.
+    from households import roles
+    from tests.conftest import make_user
+
+    make_user("pat-health", roles.PROVINCIAL_STAFF)
+    client.force_login(type(bob).objects.get(username="pat-health"))
+    health = client.get(reverse("system-health")).content.decode()
+    assert "Không hoạt động" in health
+    assert "việc đang chờ gửi" in health
+    assert _poor_households() == 4  # nothing rebuilt yet, nothing lost either
+
+    redis_up.start()
+    with start_worker(broker_app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+        deadline = time.monotonic() + 90
+        relayed = 0.0
+        while time.monotonic() < deadline:
+            if time.monotonic() - relayed > 3:  # what beat sends every 30 seconds
+                outbox_relay_task.apply_async()
+                relayed = time.monotonic()
+            if (
+                _poor_households() == 6
+                and not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+            ):
+                break
+            time.sleep(0.3)
+    assert _poor_households() == 6
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
