@@ -4,6 +4,7 @@ scripts/services.sh's; a server that cannot be started makes its tests skip with
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -114,8 +115,6 @@ class PostgresServer:
         self._run("pg_ctl", "-D", f"{self.dir}/data", "-m", "fast", "-w", "stop")
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Unavailable):
             self.stop()
-        except Unavailable:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)

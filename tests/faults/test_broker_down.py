@@ -17,57 +17,6 @@ from households.models import HouseholdReview, OutboxMessage
 pytestmark = [pytest.mark.faults]
 
 
-@pytest.fixture
-def broker_app(redis_up, settings, monkeypatch):
-    """The project's tasks on a real app whose broker and cache are the throw-away Redis."""
-    from celery import Celery
-
-    from config.celery_app import app as project_app
-
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    settings.CELERY_BROKER_URL = f"{redis_up.url}/0"
-    # Celery's conf prefers the CELERY_BROKER_URL environment variable to any setting.
-    monkeypatch.setenv("CELERY_BROKER_URL", f"{redis_up.url}/0")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"{redis_up.url}/1",
-        }
-    }
-    app = Celery("giamngheo-fault-broker", set_as_current=False)
-    app.config_from_object("django.conf:settings", namespace="CELERY")
-    app.conf.update(
-        broker_url=f"{redis_up.url}/0",
-        task_always_eager=False,
-        task_default_queue="fault-broker",
-        broker_connection_retry_on_startup=True,
-        broker_connection_timeout=2,
-    )
-    app.autodiscover_tasks(["households", "reports"], force=True)
-    app.set_current()
-    app.set_default()
-    yield app
-    app.close()
-    project_app.set_current()
-    project_app.set_default()
-
-
-@pytest.fixture
-def worker_connections_closed():
-    import threading
-
-    from celery.signals import task_postrun
-    from django.db import connections
-
-    def close(**_kwargs) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            connections.close_all()
-
-    task_postrun.connect(close, weak=False)
-    yield
-    task_postrun.disconnect(close)
-
-
 def _poor_households() -> float | None:
     from reports.models import IndicatorValue
 

@@ -2,7 +2,7 @@
 
 Each file is refused with a clear Vietnamese message, nothing is written, and the process
 that read it (this one: the suite runs Celery eagerly, in-process) still answers afterwards.
-The real-worker case is in tests/security/test_faults.py.
+The real-worker case is in tests/faults/test_killed_workers.py.
 """
 
 from __future__ import annotations
