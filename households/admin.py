@@ -1,4 +1,11 @@
+import re
+from contextvars import ContextVar
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
@@ -14,6 +21,11 @@ from .models import (
     ReviewRound,
     StaffProfile,
 )
+from .selectors import identifier_for, identifier_paths, scoped
+
+# A citizen ID (12 digits), an old ID card (9) or a phone number (10-11): searched only as a
+# whole identifier, never as a substring.
+FULL_IDENTIFIER = re.compile(r"\d{9,12}")
 
 
 @admin.register(Area)
@@ -75,22 +87,123 @@ class AreaPopulationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("area",)
 
 
+# --- households, members, reviews: read-only, scoped, identifiers masked --------------------
+#
+# Chosen over taking provincial staff's admin rights away: they need to look households up
+# (a complaint, a duplicate) and the admin is where the history of a record is. So the admin
+# shows these records as the app does — within the user's areas, citizen IDs and phones in
+# full only to the officers of the household's own area (households.selectors.identifier_for,
+# the one masking path), everybody else masked, administrators included — and never edits
+# them: writes go through the services (locks, versions, audit, locked years) on the app's
+# own pages. A search by a full ID finds only the households whose IDs the user may see.
+
+_admin_user: ContextVar = ContextVar("households_admin_user", default=None)
+
+
+class PersonalDataAdmin(SimpleHistoryAdmin):
+    # Identifier fields, each shown through a `masked_<name>` read-only display.
+    identifier_fields: tuple[str, ...] = ()
+    # The area path of a row, for scoping (a lookup).
+    area_path_lookup = "area_path"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        _admin_user.set(request.user)
+        return scoped(request.user, super().get_queryset(request), self.area_path_lookup)
+
+    def get_fields(self, request, obj=None):
+        _admin_user.set(request.user)
+        fields = super().get_fields(request, obj)
+        shown = [f"masked_{f}" if f in self.identifier_fields else f for f in fields]
+        return list(dict.fromkeys(shown))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj),
+                *(f"masked_{f}" for f in self.identifier_fields))  # fmt: skip
+
+    def get_search_results(self, request, queryset, search_term):
+        digits = search_term.replace(" ", "").replace(".", "")
+        if FULL_IDENTIFIER.fullmatch(digits):
+            return self._identifier_search(request, queryset, digits), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def _identifier_search(self, request, queryset, digits: str):
+        """Rows holding this full ID, among those whose IDs the user may see; none else (a
+        match would confirm who holds an ID to someone who may not read it)."""
+        paths = identifier_paths(request.user)
+        if not paths:
+            return queryset.none()
+        within = Q()
+        for path in paths:
+            within |= Q(**{f"{self.area_path_lookup}__startswith": path})
+        holds = Q()
+        for field in self.identifier_search_lookups:
+            holds |= Q(**{field: digits})
+        return queryset.filter(within & holds)
+
+    identifier_search_lookups: tuple[str, ...] = ()
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":  # a revert would write around the services
+            raise PermissionDenied
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        """simple_history looks the object up itself: the user's areas are checked here."""
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def _masked(self, obj, field: str) -> str:
+        return identifier_for(_admin_user.get(), obj, getattr(obj, field, "")) or "–"
+
+
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(PersonalDataAdmin):
     list_display = ("code", "head_name", "commune")
     search_fields = ("code", "search_text")
     raw_id_fields = ("commune", "hamlet")
+    identifier_fields = ("head_citizen_id", "phone")
+    identifier_search_lookups = ("head_citizen_id", "phone", "members__citizen_id")
+
+    @admin.display(description=_("CCCD chủ hộ"))
+    def masked_head_citizen_id(self, obj) -> str:
+        return self._masked(obj, "head_citizen_id")
+
+    @admin.display(description=_("điện thoại"))
+    def masked_phone(self, obj) -> str:
+        return self._masked(obj, "phone")
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(PersonalDataAdmin):
     list_display = ("full_name", "household", "relationship", "date_of_birth")
     raw_id_fields = ("household",)
     search_fields = ("search_name",)
+    area_path_lookup = "household__area_path"
+    identifier_fields = ("citizen_id",)
+    identifier_search_lookups = ("citizen_id",)
+
+    @admin.display(description=_("số CCCD"))
+    def masked_citizen_id(self, obj) -> str:
+        return self._masked(obj, "citizen_id")
 
 
 @admin.register(HouseholdReview)
-class HouseholdReviewAdmin(SimpleHistoryAdmin):
+class HouseholdReviewAdmin(PersonalDataAdmin):
     list_display = ("household", "year", "classification", "status")
     list_filter = ("year", "classification", "status")
     raw_id_fields = ("household", "round")
+    area_path_lookup = "household__area_path"
