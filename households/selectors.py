@@ -199,6 +199,14 @@ def _area_path_of(obj) -> str:
     return getattr(household, "area_path", "") if household is not None else ""
 
 
+def paths_q(paths, field: str = "area_path") -> Q:
+    """Rows whose `field` lies under one of `paths` (none when `paths` is empty)."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field}__startswith": path})
+    return q
+
+
 def can_see_identifiers(user, obj) -> bool:
     """Full citizen IDs and phones only for officers of the household's own area (`obj`: a
     household, member, review or area); everybody else, provincial staff included, masked."""
