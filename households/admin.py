@@ -2,6 +2,8 @@ import re
 from contextvars import ContextVar
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -207,3 +209,28 @@ class HouseholdReviewAdmin(PersonalDataAdmin):
     list_filter = ("year", "classification", "status")
     raw_id_fields = ("household", "round")
     area_path_lookup = "household__area_path"
+
+
+# --- users: the administrators' reset of a locked login (django-axes) -------------------------
+
+
+@admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"))
+def unlock_login(modeladmin, request, queryset) -> None:
+    from axes.utils import reset
+
+    users = list(queryset.values_list("username", flat=True))
+    for username in users:
+        reset(username=username)
+    modeladmin.message_user(
+        request, _("Đã mở khóa đăng nhập cho %(n)s người dùng.") % {"n": len(users)}
+    )
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+
+
+@admin.register(_User)
+class UserAdmin(DjangoUserAdmin):
+    actions = [*DjangoUserAdmin.actions, unlock_login]

@@ -114,10 +114,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a username, and separately an address, after 5 failures.
+# Login throttling (django-axes): after 5 failures lock the username AT that address (the two
+# together), so that nobody can lock another person out by typing their username, and one
+# person's mistakes do not lock everybody behind a shared office address. Administrators
+# unlock from the admin (user list action "Mở khóa đăng nhập", or the access attempts list).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False

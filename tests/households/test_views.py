@@ -397,7 +397,9 @@ def test_return_and_reopen_with_reason(client, alice, bob, household):
     assert review.reopenings.get().reason == "Sai diện tích"
 
 
-def test_search_by_full_citizen_id_only_for_those_who_may_see_it(client, alice, bob, pat, household):
+def test_search_by_full_citizen_id_only_for_those_who_may_see_it(
+    client, alice, bob, pat, household
+):
     """Provincial staff see IDs masked: a search by a full ID must not confirm who holds it."""
     for user, found in ((alice, True), (bob, True), (pat, False)):
         login(client, user)
