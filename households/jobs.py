@@ -7,7 +7,7 @@ of the kind still running since before `cutoff`. Two paths use them:
 - Celery's `task_failure` signal, sent in the worker's main process when the child running a
   task was killed (WorkerLostError: out of memory, SIGKILL), hit its hard time limit, or
   raised: the job is failed at once;
-- a beat sweep (`households.tasks.jobs_stale_sweep_task`, every 5 minutes) for a worker that
+- a beat sweep (`households.jobs_stale_sweep_task`, every 5 minutes) for a worker that
   died whole (nobody left to send the signal).
 
 Higher apps register their kinds in their AppConfig.ready (households never imports them).

@@ -5,7 +5,7 @@ households.signals that higher apps listen to) as an `OutboxMessage` row in its 
 transaction. When the transaction commits the row is dispatched at once; if the broker (or the
 cache, or a receiver) fails, the write still stands, the user is told "số liệu sẽ được cập
 nhật" (config.middleware.DeferredWorkMiddleware), and the beat relay
-(`households.tasks.outbox_relay_task`, every 30 s) sends the row when the broker is back.
+(`households.outbox_relay_task`, every 30 s) sends the row when the broker is back.
 Delivery is at least once: every task we queue is safe to run twice (job_claim, idempotent
 rebuilds).
 

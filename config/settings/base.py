@@ -227,9 +227,10 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
 }
 
 # households: jobs whose worker died whole (no task_failure signal) are failed by this sweep.
-JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3600)
+# Longer than any task's hard time limit (the nightly all-years rebuild: 2 h).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3 * 3600)
 CELERY_BEAT_SCHEDULE["households-jobs-stale-sweep"] = {
-    "task": "households.tasks.jobs_stale_sweep_task",
+    "task": "households.jobs_stale_sweep_task",
     "schedule": 300.0,
 }
 
@@ -237,11 +238,11 @@ CELERY_BEAT_SCHEDULE["households-jobs-stale-sweep"] = {
 # households: the outbox relay (work a write owed while the broker was down) and the
 # heartbeats the health page shows.
 CELERY_BEAT_SCHEDULE["households-outbox-relay"] = {
-    "task": "households.tasks.outbox_relay_task",
+    "task": "households.outbox_relay_task",
     "schedule": 30.0,
 }
 CELERY_BEAT_SCHEDULE["households-heartbeat"] = {
-    "task": "households.tasks.heartbeat_task",
+    "task": "households.heartbeat_task",
     "schedule": 60.0,
 }
 CELERY_BEAT_SCHEDULE["households-export-files-prune"] = {

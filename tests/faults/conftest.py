@@ -13,13 +13,13 @@ from django.db import connection
 
 from households.reference_data import all_reference_data_load
 
-from .servers import PostgresServer, RedisServer, Unavailable
+from .servers import PostgresServer, RedisServer, Unavailable, port_for
 
 
 @pytest.fixture(scope="session")
 def fault_redis():
     try:
-        server = RedisServer(int(os.environ.get("FAULT_REDIS_PORT", "56390")))
+        server = RedisServer(port_for(int(os.environ.get("FAULT_REDIS_PORT", "56390"))))
         server.start()
     except Unavailable as exc:
         pytest.skip(f"no throw-away Redis: {exc}")
@@ -38,7 +38,7 @@ def redis_up(fault_redis):
 @pytest.fixture(scope="session")
 def fault_postgres():
     try:
-        server = PostgresServer(int(os.environ.get("FAULT_PG_PORT", "55490")))
+        server = PostgresServer(port_for(int(os.environ.get("FAULT_PG_PORT", "55490"))))
         server.start()
     except Unavailable as exc:
         pytest.skip(f"no throw-away PostgreSQL: {exc}")

@@ -33,6 +33,17 @@ class Unavailable(Exception):
     pass
 
 
+def port_for(base: int) -> int:
+    """A free port from `base` on, one range per xdist worker (gw0, gw1...), so that parallel
+    test processes each start their own servers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    start = base + 10 * int(worker[2:] or 0) if worker.startswith("gw") else base
+    for port in range(start, start + 10):
+        if _free(port):
+            return port
+    raise Unavailable(f"no free port in {start}-{start + 9}")
+
+
 class RedisServer:
     def __init__(self, port: int) -> None:
         self.port = port

@@ -83,3 +83,54 @@ def test_a_claimed_job_records_when_it_started(alice):
     job.refresh_from_db()
     assert job.started_at is not None
     assert job.status == ImportJob.Status.REFUSED  # the file is missing: refused, not stuck
+
+
+def test_each_job_kind_shows_its_failure_to_its_user(client, alice, pat, settings):
+    """Import, export and rebuild: once failed (here by the sweep), the page says so."""
+    settings.JOB_STALE_AFTER_SECONDS = 60
+    old = timezone.now() - timedelta(hours=1)
+    imported = _job(alice, ImportJob.Status.VALIDATING, started_at=old)
+    exported = ExportJob.objects.create(
+        user=alice, year=2024, status=ExportJob.Status.EXPORTING, started_at=old
+    )
+    RebuildJob.objects.create(year=2024, status="running", started_at=old)
+    jobs_stale_sweep_task.delay()
+    client.force_login(alice)
+    page = client.get(reverse("households:import-job", args=[imported.pk])).content.decode()
+    assert STALE in page
+    page = client.get(reverse("households:export-job", args=[exported.pk])).content.decode()
+    assert "Tạo tệp thất bại" in page
+    assert "Không tạo được tệp" in page
+    client.force_login(pat)
+    page = client.get(reverse("reports:jobs")).content.decode()
+    assert "Thất bại" in page
+    assert STALE in page
+    health = client.get(reverse("system-health")).content.decode()
+    assert "Nhập Excel: 1" in health
+    assert "Xuất Excel: 1" in health
+
+
+def test_health_page_is_for_provincial_staff_only(client, alice, pat):
+    client.force_login(alice)
+    assert client.get(reverse("system-health")).status_code == 404
+    client.force_login(pat)
+    page = client.get(reverse("system-health")).content.decode()
+    assert "Tình trạng hệ thống" in page
+
+
+def test_the_relay_sends_what_waits_in_the_outbox(db, django_capture_on_commit_callbacks):
+    """A row left pending (its dispatch failed when written) is sent by the beat relay."""
+    from households.models import OutboxMessage
+    from households.tasks import outbox_relay_task
+    from reports.models import YearState
+
+    OutboxMessage.objects.create(
+        kind="signal",
+        name="review_data_changed",
+        payload={"kwargs": {"years": [2031], "area_paths": ["83/"]}},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_relay_task.delay().get() == [1, 0]
+    assert not OutboxMessage.objects.filter(sent_at__isnull=True).exists()
+    # reports received it: the year was marked changed (and, eagerly, rebuilt).
+    assert YearState.objects.filter(year=2031).exists()
