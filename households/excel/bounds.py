@@ -39,9 +39,9 @@ class Refusal(Exception):
 
 _DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*?\bref=\"([^\"]*)\"")
-# A row or cell start tag (any namespace prefix); group 1 the tag, group 2 its attributes.
-_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
-_R_ATTR = re.compile(rb"\br=\"([A-Za-z]*)(\d*)\"")
+# A row or cell start tag (any namespace prefix): group 1 the tag, groups 2 and 3 the letters
+# and digits of its `r` attribute when it has one (one pass: this scan is the check's cost).
+_TAG = re.compile(rb"<(?:\w+:)?(row|c)\b(?:[^>]*?\sr=\"([A-Za-z]*)(\d*)\")?[^>]*>")
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d+)")
 
 
@@ -135,19 +135,19 @@ class _RangeScan:
                 self._check_declared(match[1].decode("ascii", "replace"))
             elif b"sheetData" in data:
                 self.dimension_seen = True
-        for match in _TAG.finditer(data):
-            attrs = match[2]
-            ref = _R_ATTR.search(attrs)
-            if match[1] == b"row":
-                self.row = int(ref[2]) if ref and ref[2] else self.row + 1
+        for tag, letters, digits in _TAG.findall(data):
+            if tag == b"row":
+                self.row = int(digits) if digits else self.row + 1
                 self.col = 0
                 self._bound_row(self.row)
                 continue
-            if ref and ref[1]:
-                self.col = column_number(ref[1])
-                if ref[2]:
-                    self.row = int(ref[2])
-                    self._bound_row(self.row)
+            if letters:
+                self.col = column_number(letters)
+                if digits:
+                    row = int(digits)
+                    if row != self.row:
+                        self.row = row
+                        self._bound_row(row)
             else:
                 self.col += 1
             if self.col > self.max_col:

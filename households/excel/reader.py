@@ -65,10 +65,21 @@ def check_workbook_file(path: str | Path) -> None:
         raise WorkbookError(
             _("Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.")
         )
+    # Even the zip directory is read in the limited child: 30 MB of directory entries would
+    # cost the web process hundreds of megabytes of ZipInfo objects.
+    run_reader(_check_zip, str(path))
+
+
+def _check_zip(path: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
+            infos = archive.infolist()
+            if len(infos) > Limits().members:
+                raise WorkbookError(
+                    _("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần), không đọc được.")
+                )
+            names = {info.filename for info in infos}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookError(
