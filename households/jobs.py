@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
@@ -47,7 +47,21 @@ def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
 
 
+# Stored on the job for whoever opens it later: in the site's language, as the worker's other
+# messages are, whatever language the failing process happens to have active.
+
+
 def lost_message() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _lost_message()
+
+
+def stale_message() -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return _stale_message()
+
+
+def _lost_message() -> str:
     return _(
         "Máy xử lý nền đã dừng đột ngột khi đang làm việc này (quá thời gian hoặc quá bộ nhớ "
         "cho phép). Không có dữ liệu nào bị ghi dở. Hãy thử lại; nếu lặp lại, hãy chia nhỏ tệp "
@@ -55,7 +69,7 @@ def lost_message() -> str:
     )
 
 
-def stale_message() -> str:
+def _stale_message() -> str:
     return _(
         "Việc này không hoàn thành trong thời gian cho phép (máy xử lý nền có thể đã dừng). "
         "Không có dữ liệu nào bị ghi dở. Hãy thử lại."
