@@ -1,4 +1,5 @@
-"""The navigation bar: each app lists its own entries in `<app>/navigation.py`.
+"""The navigation bar: each app lists its own entries in a navigation module (`<app>/navigation.py`;
+households' in `households/site/navigation.py`).
 
 `items(user)` there returns (url name, label) pairs the user may open; apps stay independent
 of one another and the bar fits the role.
@@ -9,16 +10,21 @@ from importlib import import_module
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from households import roles
+from households.organisation import roles
 
-APPS = ("households", "programs", "targets", "reports")
+MODULES = (
+    "households.site.navigation",
+    "programs.navigation",
+    "targets.navigation",
+    "reports.navigation",
+)
 
 
 def _entries(user) -> list[dict]:
     entries = []
-    for app in APPS:
+    for path in MODULES:
         try:
-            module = import_module(f"{app}.navigation")
+            module = import_module(path)
         except ModuleNotFoundError:
             continue
         for name, label in module.items(user):

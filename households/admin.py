@@ -23,7 +23,8 @@ from .models import (
     ReviewRound,
     StaffProfile,
 )
-from .selectors import identifier_for, identifier_paths, scoped
+from .organisation.roles import entry_paths
+from .organisation.selectors import identifier_for, scoped
 
 # A citizen ID (12 digits), an old ID card (9) or a phone number (10-11): searched only as a
 # whole identifier, never as a substring.
@@ -140,7 +141,7 @@ class PersonalDataAdmin(SimpleHistoryAdmin):
     def _identifier_search(self, request, queryset, digits: str):
         """Rows holding this full ID, among those whose IDs the user may see; none else (a
         match would confirm who holds an ID to someone who may not read it)."""
-        paths = identifier_paths(request.user)
+        paths = entry_paths(request.user)
         if not paths:
             return queryset.none()
         within = Q()

@@ -14,7 +14,10 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, selectors
+from households.organisation import roles
+from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
+
+from . import rules
 from .models import Area, Classification, Household, HouseholdReview, Member
 from .models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
 
@@ -68,12 +71,12 @@ class HouseholdFilter(django_filters.FilterSet):
         super().__init__(data, queryset, **kwargs)
         self.user = user
         self.year = year
-        self.filters["commune"].queryset = selectors.commune_list_for_user(user)
-        self.filters["hamlet"].queryset = selectors.hamlet_list_for_user(user)
+        self.filters["commune"].queryset = commune_list_for_user(user)
+        self.filters["hamlet"].queryset = hamlet_list_for_user(user)
         # Offer only the chosen commune's hamlets (a province has thousands); validation
         # still accepts any hamlet in the user's scope.
         commune = (data or {}).get("commune")
-        hamlets = selectors.hamlet_list_for_user(user).filter(
+        hamlets = hamlet_list_for_user(user).filter(
             parent__pk=commune if str(commune or "").isdigit() else None
         )
         self.form.fields["hamlet"].widget.choices = [
@@ -98,10 +101,12 @@ class HouseholdFilter(django_filters.FilterSet):
         if CITIZEN_ID.match(digits):
             # A full ID finds a household only for those who may read IDs in full (the
             # officers of its area): for anyone else a match would confirm who holds it.
-            paths = selectors.identifier_paths(self.user)
+            paths = roles.entry_paths(self.user)
             if not paths:
                 return queryset.none()
-            within = selectors.paths_q(paths)
+            within = Q(pk__in=[])
+            for path in paths:
+                within |= Q(area_path__startswith=path)
             # Two indexed lookups rather than an OR with EXISTS (which scans every household).
             holders = list(
                 Member.objects.filter(citizen_id=digits, left_on__isnull=True).values_list(

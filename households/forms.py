@@ -3,29 +3,17 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules, selectors
+from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
+
+from . import rules
 from .filters import INDICATOR_NAMES
 from .models import Household, HouseholdReview, Member, PovertyCause
 from .services import ReviewInput
-
-
-class LoginForm(AuthenticationForm):
-    error_messages = {
-        "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý chữ hoa, chữ thường."),
-        "inactive": _("Tài khoản này đã bị khoá."),
-    }
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["username"].label = _("Tên đăng nhập")
-        self.fields["password"].label = _("Mật khẩu")
-
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -84,8 +72,8 @@ class HouseholdForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.commune_list_for_user(user)
-        self.fields["hamlet"].queryset = selectors.hamlet_list_for_user(user)
+        self.fields["commune"].queryset = commune_list_for_user(user)
+        self.fields["hamlet"].queryset = hamlet_list_for_user(user)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["code"].help_text = _("Mã hộ duy nhất trong tỉnh.")
 

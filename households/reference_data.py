@@ -15,7 +15,8 @@ from pathlib import Path
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from . import roles
+from households.organisation import roles
+
 from .models import Agency, Area, PovertyCause, PovertyIndicator, PovertyStandard
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"

@@ -1,86 +1,20 @@
-"""Reads, and the one place where area scoping is decided.
-
-Every page, export, import and job that touches area data goes through `scope_paths` /
-`scoped`: an officer sees the area nodes assigned to them and everything below; provincial
-staff see everything; anybody else sees nothing. Lookups outside the scope raise Http404.
-"""
+"""Reads of households, members and reviews, always through the organisation's area scoping
+(households.organisation.selectors: `scoped`, `scope_paths`)."""
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from . import roles
-from .models import Agency, Area, Household, HouseholdReview, ReviewRound
+from households.organisation import roles
+from households.organisation.selectors import (
+    EVERYTHING,
+    scope_paths,
+    scoped,
+)
 
-EVERYTHING = None
-
-
-def scope_paths(user) -> tuple[str, ...] | None:
-    """The area paths a user may see (None = the whole province, () = nothing)."""
-    if not user.is_authenticated:
-        return ()
-    cached = getattr(user, "_scope_paths", False)
-    if cached is not False:
-        return cached
-    if roles.is_provincial(user):
-        paths = EVERYTHING
-    elif roles.is_area_officer(user):
-        paths = tuple(
-            Area.objects.filter(officers__user=user).order_by("path").values_list("path", flat=True)
-        )
-    else:
-        paths = ()
-    user._scope_paths = paths
-    return paths
-
-
-def scope_q(user, field: str = "area_path") -> Q:
-    """A filter keeping rows whose `field` (an area path) lies in the user's scope."""
-    paths = scope_paths(user)
-    if paths is EVERYTHING:
-        return Q()
-    if not paths:
-        return Q(pk__in=[])
-    q = Q()
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def scoped(user, queryset: QuerySet, field: str = "area_path") -> QuerySet:
-    return queryset.filter(scope_q(user, field))
-
-
-def area_in_scope(user, area: Area) -> bool:
-    paths = scope_paths(user)
-    if paths is EVERYTHING:
-        return True
-    return any(area.path.startswith(p) for p in paths or ())
-
-
-def area_list_for_user(user) -> QuerySet[Area]:
-    return scoped(user, Area.objects.all(), "path")
-
-
-def area_get_for_user(user, *, code: str) -> Area:
-    try:
-        return area_list_for_user(user).get(code=code)
-    except Area.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def root_areas_for_user(user) -> QuerySet[Area]:
-    """The top nodes a user works from (the province for provincial staff)."""
-    paths = scope_paths(user)
-    if paths is EVERYTHING:
-        return Area.objects.filter(parent__isnull=True)
-    return Area.objects.filter(path__in=paths or ())
-
-
-def commune_list_for_user(user) -> QuerySet[Area]:
-    return area_list_for_user(user).filter(level=Area.Level.COMMUNE)
+from .models import Area, Household, HouseholdReview, ReviewRound
 
 
 def household_list_for_user(user) -> QuerySet[Household]:
@@ -100,13 +34,6 @@ def review_list_for_user(user) -> QuerySet[HouseholdReview]:
 
 def round_list_for_user(user) -> QuerySet[ReviewRound]:
     return scoped(user, ReviewRound.objects.all(), "area__path")
-
-
-def agency_of(user) -> Agency | None:
-    if not user.is_authenticated:
-        return None
-    profile = getattr(user, "profile", None)
-    return profile.agency if profile is not None else None
 
 
 def standard_for_year(year: int):
@@ -180,59 +107,13 @@ def review_facts(review: HouseholdReview):
 # --- pages of the households app ----------------------------------------------------------------
 
 
-def identifier_paths(user) -> tuple[str, ...]:
-    """The area paths under which a user sees citizen IDs and phones in full: an officer's own
-    areas; nobody else's (provincial staff included)."""
-    paths = scope_paths(user)
-    return () if paths is EVERYTHING else tuple(paths or ())
-
-
-def _area_path_of(obj) -> str:
-    """The area path of a household, of what belongs to one (member, review), or of an area."""
-    if obj is None:
-        return ""
-    if isinstance(obj, Area):
-        return obj.path
-    if getattr(obj, "area_path", ""):
-        return obj.area_path
-    household = getattr(obj, "household", None)
-    return getattr(household, "area_path", "") if household is not None else ""
-
-
-def paths_q(paths, field: str = "area_path") -> Q:
-    """Rows whose `field` lies under one of `paths` (none when `paths` is empty)."""
-    q = Q(pk__in=[])
-    for path in paths:
-        q |= Q(**{f"{field}__startswith": path})
-    return q
-
-
-def can_see_identifiers(user, obj) -> bool:
-    """Full citizen IDs and phones only for officers of the household's own area (`obj`: a
-    household, member, review or area); everybody else, provincial staff included, masked."""
-    if user is None:
-        return False
-    path = _area_path_of(obj)
-    return bool(path) and path.startswith(identifier_paths(user) or ("\0",))
-
-
-def identifier_for(user, obj, value) -> str:
-    """The value in full for the officers of obj's area, masked for everybody else."""
-    from .rules import mask_identifier
-
-    value = "" if value is None else str(value)
-    if not value:
-        return ""
-    return value if can_see_identifiers(user, obj) else mask_identifier(value)
-
-
 def household_get_for_edit(user, *, pk: int) -> Household:
     """A household the user may edit: 404 outside their areas; 403 for anyone in scope who is
     not an officer of the household's area (provincial staff read, officers write)."""
     from django.core.exceptions import PermissionDenied
 
     household = household_get_for_user(user, pk=pk)
-    if not can_see_identifiers(user, household):
+    if not roles.can_enter_for(user, household):
         raise PermissionDenied
     return household
 
@@ -277,10 +158,6 @@ def latest_review_year(user=None) -> int | None:
     from django.db.models import Max
 
     return ReviewRound.objects.aggregate(year=Max("year"))["year"]
-
-
-def hamlet_list_for_user(user) -> QuerySet[Area]:
-    return area_list_for_user(user).filter(level=Area.Level.HAMLET).select_related("parent")
 
 
 def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> QuerySet[Household]:

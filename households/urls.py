@@ -16,5 +16,5 @@ urlpatterns = [
     path("phieu/<int:pk>/mo-lai/", views.review_reopen, name="review-reopen"),
     path("duyet/", views.review_queue, name="review-queue"),
     path("dan-so/", views.population, name="population"),
-    path("excel/", include("households.urls_excel")),
+    path("excel/", include("households.excel.urls")),
 ]

@@ -4,15 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from . import roles, rules, selectors, services
+from households.organisation import roles
+from households.organisation.selectors import commune_list_for_user, identifier_masker
+
+from . import rules, selectors, services
 from .filters import INDICATOR_NAMES, HouseholdFilter
 from .forms import (
     HouseholdForm,
@@ -26,27 +28,6 @@ from .models import Household, HouseholdReview, Member
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    context = {
-        "role": roles.primary_role(user),
-        "is_provincial": roles.is_provincial(user),
-        "is_area_officer": roles.is_area_officer(user),
-        "is_agency_staff": roles.is_agency_staff(user),
-        "root_areas": selectors.root_areas_for_user(user),
-        "agency": selectors.agency_of(user),
-    }
-    return render(request, "home.html", context)
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -78,12 +59,9 @@ def household_list(request: HttpRequest) -> HttpResponse:
             "code"
         )
     )
+    shown = identifier_masker(user)
     for household in page:
-        household.shown_citizen_id = (
-            household.head_citizen_id
-            if selectors.can_see_identifiers(user, household)
-            else rules.mask_identifier(household.head_citizen_id)
-        )
+        household.shown_citizen_id = shown(household, household.head_citizen_id)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -127,7 +105,7 @@ def _household_form_page(request, household: Household | None) -> HttpResponse:
 
 @login_required
 def household_create(request: HttpRequest) -> HttpResponse:
-    if not roles.is_area_officer(request.user) and not roles.is_provincial(request.user):
+    if not roles.works_with_areas(request.user):
         raise Http404
     return _household_form_page(request, None)
 
@@ -147,17 +125,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
-    show_ids = selectors.can_see_identifiers(user, household)
+    shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
-        member.shown_citizen_id = (
-            member.citizen_id if show_ids else rules.mask_identifier(member.citizen_id)
-        )
+        member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
-        "head_citizen_id": household.head_citizen_id
-        if show_ids
-        else rules.mask_identifier(household.head_citizen_id),
+        "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
         "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
         "history": selectors.household_history(household),
@@ -375,7 +349,7 @@ def population(request: HttpRequest) -> HttpResponse:
     from .models import AreaPopulation
 
     user = request.user
-    communes = list(selectors.commune_list_for_user(user).select_related("parent"))
+    communes = list(commune_list_for_user(user).select_related("parent"))
     if not communes:
         raise Http404
     try:

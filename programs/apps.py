@@ -20,12 +20,10 @@ class ProgramsConfig(AppConfig):
         """The household page's panel: support received, per member, and the gaps."""
         from django.utils import timezone
 
-        from households import roles
+        from households.organisation import roles
 
         from .selectors import household_panel
 
         context = household_panel(household, timezone.localdate())
-        context["can_record"] = roles.is_area_officer(request.user) or roles.is_provincial(
-            request.user
-        )
+        context["can_record"] = roles.works_with_areas(request.user)
         return [{"template": "programs/household_panel.html", "context": context}]

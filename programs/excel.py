@@ -1,14 +1,14 @@
 """Excel upload of support records (sheet HO_TRO), through the households import layer.
 
-households.excel reads the file: refused by content (not xlsx, password-protected, corrupt, too
+households.workbook reads the file: refused by content (not xlsx, password-protected, corrupt, too
 large), values read with calamine, blank rows dropped, formula cells and a merged header found;
 its header matching takes the columns in any order, ignoring case, spacing and diacritics, and
 its cell helpers read codes, CCCD numbers and Vietnamese numbers. Here: the rows' meaning
 (programme, household in the user's area, member, dates, amounts, eligibility, duplicates).
 Nothing is written; services.support_import writes all the rows or none.
 
-Header matching (`ColumnMap`) and cell parsing (`cell_text`, `parse_citizen_id`) are the
-review import's own, from households.excel.validation.
+Header matching (`ColumnMap`) and cell parsing (`cell_text`, `parse_citizen_id`) are those of
+every import, from the workbook layer (households.workbook).
 """
 
 from __future__ import annotations
@@ -23,18 +23,21 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from households.excel.columns import Column
-from households.excel.reader import WorkbookError, annotate_workbook, read_workbook
-from households.excel.validation import (
+from households.models import Household, Member
+from households.rules import parse_vietnamese_integer
+from households.workbook import (
+    Column,
     ColumnMap,
     Issue,
+    WorkbookError,
+    annotate_workbook,
     book_issues,
     cell_text,
     parse_citizen_id,
+    private_path,
+    read_workbook,
+    store_private_file,
 )
-from households.models import Household, Member
-from households.rules import parse_vietnamese_integer
-from households.uploads import private_path, store_private_file
 
 from . import selectors
 from .models import Programme

@@ -1,11 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 
-from households import roles
+from households.organisation import roles
 
 
 def items(user) -> list[tuple[str, str]]:
     entries = []
-    if roles.is_provincial(user) or roles.is_area_officer(user) or roles.is_agency_staff(user):
+    if roles.has_working_role(user):
         entries.append(("programs:list", _("Chương trình hỗ trợ")))
     if roles.is_area_officer(user):
         entries.append(("programs:bulk-support", _("Ghi nhận hỗ trợ theo danh sách")))

@@ -19,12 +19,12 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from households import roles
 from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
+from households.organisation import roles
+from households.organisation.selectors import agency_of, scoped
 from households.rules import has_valid_health_card, members_on
-from households.selectors import agency_of, scoped
 
 from . import rules
 from .models import Programme, SupportRecord

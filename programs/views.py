@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from households import roles
 from households.filters import HouseholdFilter
 from households.forms import add_service_errors
+from households.organisation import roles
+from households.organisation.selectors import agency_of
 from households.selectors import (
-    agency_of,
     household_get_for_user,
     household_list_for_user,
     latest_review_year,
@@ -25,16 +25,14 @@ ERRORS_SESSION_KEY = "programs_import_errors"
 
 
 def _require_area_role(user) -> None:
-    if not (roles.is_area_officer(user) or roles.is_provincial(user)):
+    if not roles.works_with_areas(user):
         raise Http404
 
 
 @login_required
 def programme_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (
-        roles.is_provincial(user) or roles.is_area_officer(user) or roles.is_agency_staff(user)
-    ):
+    if not roles.has_working_role(user):
         raise Http404
     agency = agency_of(user)
     context = {

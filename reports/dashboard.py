@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from households.models import Area
 from households.models.reviews import INDICATOR_NUMBERS
-from households.selectors import area_in_scope
+from households.organisation.selectors import area_in_scope
 
 from . import charts, rules, selectors
 from .indicators.households import DEPRIVATION_NAMES

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area
-from households.selectors import area_list_for_user
+from households.organisation.selectors import area_list_for_user
 
 from .official import TABLES
 

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from households import roles
 from households.models import Area
-from households.selectors import area_get_for_user, root_areas_for_user
+from households.organisation import roles
+from households.organisation.selectors import area_get_for_user, root_areas_for_user
 
 from .models import IndicatorValue, RebuildJob, Snapshot, YearState
 
@@ -91,7 +91,7 @@ def job_list() -> QuerySet[RebuildJob]:
 
 
 def dashboard_only_targets(user) -> bool:
-    return not (roles.is_provincial(user) or roles.is_area_officer(user))
+    return not roles.works_with_areas(user)
 
 
 def dashboard_area_get(user, *, code: str | None) -> Area:

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from households import roles
+from households.organisation import roles
+from households.organisation.selectors import agency_of
 from households.outbox import outbox_task
-from households.selectors import agency_of
 
 from . import selectors, services, tasks
 from .dashboard import dashboard_get

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Agency, Area
-from households.uploads import validate_upload
+from households.workbook import validate_upload
 
 from . import rules
 from .models import Plan, Target, Task, TaskStatus
@@ -24,7 +24,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class MultipleFileField(forms.FileField):
-    """Several evidence files in one input; each is checked by content (households.uploads)."""
+    """Several evidence files in one input; each is checked by content (households.workbook)."""
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))

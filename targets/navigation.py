@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from households import roles
+from households.organisation import roles
 
 from .selectors import can_use_targets
 

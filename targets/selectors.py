@@ -15,9 +15,9 @@ from django.db.models import BooleanField as BoolField
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
-from households import roles
 from households.models import Agency, Area
-from households.selectors import agency_of
+from households.organisation import roles
+from households.organisation.selectors import agency_of
 
 from .models import (
     MANUAL,

@@ -16,8 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from households.models import Agency, Area, StaffProfile
-from households.selectors import agency_of
-from households.uploads import private_path, store_private_file, validate_upload
+from households.organisation.selectors import agency_of
+from households.workbook import private_path, store_private_file, validate_upload
 
 from . import rules
 from .models import (

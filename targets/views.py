@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from households import roles
 from households.forms import add_service_errors
-from households.selectors import agency_of
-from households.uploads import mime_of, private_path
+from households.organisation import roles
+from households.organisation.selectors import agency_of
+from households.workbook import mime_of, private_path
 
 from . import selectors, services
 from .forms import ManualFigureForm, PlanDocumentForm, TaskForm, TaskUpdateForm

@@ -11,8 +11,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from households import roles
 from households.models import Agency, Area, StaffProfile
+from households.organisation import roles
 from households.reference_data import all_reference_data_load as reference_data_load
 
 PASSWORD = "correct-horse-battery-staple"

@@ -142,8 +142,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
-# Bounds of an uploaded workbook, checked before any reader allocates it (households.excel
-# .bounds), and the limits of the child process that reads it (households.excel.sandbox).
+# Bounds of an uploaded workbook, checked before any reader allocates it (households.workbook
+# .bounds), and the limits of the child process that reads it (households.workbook.sandbox).
 WORKBOOK_MAX_COLUMNS = env.int("WORKBOOK_MAX_COLUMNS", default=256)
 WORKBOOK_MAX_CELLS = env.int("WORKBOOK_MAX_CELLS", default=20_000_000)
 WORKBOOK_MAX_UNCOMPRESSED_BYTES = env.int(

@@ -1,7 +1,7 @@
 """Tests: fast hashing, locmem e-mail, eager Celery unless a real broker is named."""
 
 from .base import *
-from .base import env
+from .base import INSTALLED_APPS, env
 
 DEBUG = False
 SECRET_KEY = "test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz"
@@ -22,3 +22,6 @@ LANGUAGE_CODE = "vi"
 # its task or request ends (Celery's Django fix-up, Django's request_finished), so none is
 # left open on the test database when the suite drops it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Development tools (generate_province, bench_*): never installed in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "households.devtools"]

@@ -7,11 +7,10 @@ annotated error workbook, so export -> edit -> re-import is a round trip.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from households.models import Member
 from households.models.reviews import INDICATOR_FIELDS
 from households.rules import normalize_text
+from households.workbook import Column
 
 HOUSEHOLD_SHEET = "HO"
 MEMBER_SHEET = "NHAN_KHAU"
@@ -31,19 +30,6 @@ INDICATOR_TITLES = (
     "CS11 Dịch vụ viễn thông",
     "CS12 Phương tiện tiếp cận thông tin",
 )
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    kind: str  # text | code | integer | flag | indicator | date | choice
-    required: bool = True
-    width: int = 14
-
-    @property
-    def normalized(self) -> str:
-        return normalize_text(self.title)
 
 
 HOUSEHOLD_COLUMNS: tuple[Column, ...] = (

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.db.models import QuerySet
 
 from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
-from households.rules import mask_identifier
 
 from .columns import label_for
 from .writer import CLASSIFICATION_LABELS
 
 CHUNK = 2000
+Shown = Callable[[str, str], str]
 HOUSEHOLD_VALUES = (
     "id",
     "code",
@@ -41,23 +41,17 @@ def _bit(value: bool) -> int:
     return 1 if value else 0
 
 
-def _revealer(reveal_paths: tuple[str, ...] | None):
-    """Citizen IDs in full only for households under `reveal_paths` (None: all, for the shell
-    command); masked otherwise, as on the pages (households.selectors.can_see_identifiers)."""
-
-    def reveal(value: str, area_path: str) -> str:
-        if not value or reveal_paths is None or area_path.startswith(tuple(reveal_paths)):
-            return value
-        return mask_identifier(value)
-
-    return reveal
+def _in_full(where, value: str) -> str:
+    return value
 
 
-def export_rows(
-    queryset: QuerySet, *, year: int, reveal_paths: tuple[str, ...] | None = None
-) -> Iterator[list]:
-    """Rows of sheet HO in the import's column order, plus the two computed columns."""
-    reveal = _revealer(reveal_paths)
+def export_rows(queryset: QuerySet, *, year: int, shown: Shown | None = None) -> Iterator[list]:
+    """Rows of sheet HO in the import's column order, plus the two computed columns.
+
+    Citizen IDs pass through `shown(area_path, value)`, the pages' masking
+    (households.organisation.selectors.identifier_masker); None: all in full (the shell command).
+    """
+    reveal = shown or _in_full
     buffer: list[tuple] = []
     for row in queryset.order_by("code").values_list(*HOUSEHOLD_VALUES).iterator(chunk_size=CHUNK):
         buffer.append(row)
@@ -79,7 +73,7 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
     }
     for h in households:
         review = reviews.get(h[0])
-        base = [h[1], h[2], h[3] or "", h[4], reveal(h[5], h[11]), h[6]]
+        base = [h[1], h[2], h[3] or "", h[4], reveal(h[11], h[5]), h[6]]
         flags = [_bit(x) for x in h[7:11]]
         if review is None:
             yield [*base, None, *([None] * 12), *flags, None, None]
@@ -94,10 +88,8 @@ def _with_reviews(households: list[tuple], year: int, reveal) -> Iterator[list]:
             ]
 
 
-def export_member_rows(
-    queryset: QuerySet, *, reveal_paths: tuple[str, ...] | None = None
-) -> Iterator[list]:
-    reveal = _revealer(reveal_paths)
+def export_member_rows(queryset: QuerySet, *, shown: Shown | None = None) -> Iterator[list]:
+    reveal = shown or _in_full
     members = (
         Member.objects.filter(household__in=queryset.values("id"), left_on__isnull=True)
         .order_by("household__code", "id")
@@ -117,7 +109,7 @@ def export_member_rows(
         .iterator(chunk_size=CHUNK)
     )
     for code, name, dob, sex, rel, cid, card, school, education, work, path in members:
-        cid = reveal(cid, path)
+        cid = reveal(path, cid)
         yield [
             code,
             name,

@@ -21,6 +21,7 @@ from django.utils import timezone
 from households import selectors
 from households.filters import HouseholdFilter
 from households.models import ExportJob, HouseholdReview
+from households.organisation.selectors import identifier_masker
 
 from .export import export_member_rows, export_rows
 from .services import job_claim
@@ -56,11 +57,11 @@ def export_file_write(
 ) -> int:
     """The workbook (households and members) of `queryset`, identifiers masked outside the
     user's areas; `progress(n)` after every PROGRESS_EVERY households."""
-    reveal = selectors.identifier_paths(user)
-    rows = export_rows(queryset, year=year, reveal_paths=reveal)
+    shown = identifier_masker(user)
+    rows = export_rows(queryset, year=year, shown=shown)
     if progress is not None:
         rows = _counted(rows, progress)
-    return export_write(path, rows, export_member_rows(queryset, reveal_paths=reveal))
+    return export_write(path, rows, export_member_rows(queryset, shown=shown))
 
 
 def _counted(rows: Iterable[list], progress) -> Iterator[list]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .reader import WorkbookError, check_workbook_file
+from households.workbook import WorkbookError, check_workbook_file
 
 
 class ImportForm(forms.Form):

@@ -20,6 +20,7 @@ from django.db.models import JSONField
 from psycopg import sql
 
 from households.models import Household, HouseholdReview, Member
+from households.workbook import normalize
 
 from . import validation as v
 
@@ -246,7 +247,7 @@ def write(
                     "id": pk,
                     "household_id": hid,
                     "full_name": m.full_name,
-                    "search_name": v.normalize(m.full_name),
+                    "search_name": normalize(m.full_name),
                     "date_of_birth": m.date_of_birth,
                 }
             )
@@ -310,4 +311,4 @@ def write(
 
 
 def _search_text(p: v.RowPlan) -> str:
-    return v.normalize(f"{p.household_values['head_name']} {p.row.code}")[:255]
+    return normalize(f"{p.household_values['head_name']} {p.row.code}")[:255]

@@ -22,11 +22,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from households import rules
 from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
+from households.organisation.selectors import area_in_scope
 from households.outbox import quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
     member_facts_from,
-    scope_paths,
     standard_for_year,
 )
 from households.services import (
@@ -35,11 +35,11 @@ from households.services import (
     review_round_get_or_create,
 )
 from households.signals import announce_review_data_changed
+from households.workbook import WorkbookError, normalize, read_workbook
 
 from . import pgwrite
 from . import validation as v
 from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
-from .reader import WorkbookError, read_workbook
 
 CHUNK = 2000
 Progress = Callable[[str, int], None]
@@ -85,11 +85,6 @@ def _matching(queryset, field: str, values: list) -> Iterator:
 # --- reading the database into the validation context ------------------------------------------
 
 
-def _in_scope(user, path: str) -> bool:
-    paths = scope_paths(user)
-    return paths is None or any(path.startswith(p) for p in paths)
-
-
 class _Shared:
     """One object per distinct JSON value ({"1": "reviewer", ...} and the like): 20,000
     reviews share a few dozen, and each decoded copy would cost about a kilobyte."""
@@ -131,7 +126,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             code=area.code,
             name=area.name,
             path=area.path,
-            in_scope=_in_scope(user, area.path),
+            in_scope=area_in_scope(user, area),
             is_urban=is_urban_for(area, on),
             locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
         )
@@ -247,7 +242,7 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
     for p in plan.rows:
         if p.new_hamlet is None:
             continue
-        key = (p.new_hamlet[0], v.normalize(p.new_hamlet[1]))
+        key = (p.new_hamlet[0], normalize(p.new_hamlet[1]))
         if key not in hamlet_ids:
             commune = communes[p.new_hamlet[0]]
             hamlet = Area(
@@ -284,7 +279,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
         obj = Household(
             code=p.row.code,
             area_path=p.commune.path,
-            search_text=v.normalize(f"{values['head_name']} {p.row.code}")[:255],
+            search_text=normalize(f"{values['head_name']} {p.row.code}")[:255],
             created_by=user if p.household is None else None,
             **values,
         )
@@ -322,7 +317,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             Member(
                 household_id=hid,
                 full_name=m.full_name,
-                search_name=v.normalize(m.full_name),
+                search_name=normalize(m.full_name),
                 date_of_birth=m.date_of_birth,
                 **m.as_dict(),
             )

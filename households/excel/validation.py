@@ -10,13 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from operator import itemgetter
 
 from django.utils.translation import gettext as _
 
 from households import rules
 from households.models.reviews import INDICATOR_FIELDS
+from households.workbook import (
+    ColumnMap,
+    Issue,
+    Sheet,
+    Workbook,
+    book_issues,
+    cell_text,
+    normalize,
+    parse_citizen_id,
+)
 
 from .columns import (
     HOUSEHOLD_COLUMNS,
@@ -27,7 +36,6 @@ from .columns import (
     REQUIRED_MEMBER_KEYS,
     choice_lookup,
 )
-from .reader import Sheet, Workbook
 
 INDICATOR_KEYS = INDICATOR_FIELDS  # the sheet's keys are the model's field names
 FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
@@ -61,24 +69,6 @@ MEMBER_FIELDS = (
 )
 MEMBER_INDEX = {name: i for i, name in enumerate(MEMBER_FIELDS)}
 LOCKED_STATUSES = frozenset({"submitted", "approved"})
-
-
-@dataclass(frozen=True, slots=True)
-class Issue:
-    sheet: str
-    row: int | None
-    column: str
-    col: int | None
-    message: str
-
-    def as_dict(self) -> dict:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "col": self.col,
-            "message": self.message,
-        }
 
 
 # --- parsed rows ------------------------------------------------------------------------------
@@ -123,32 +113,6 @@ class Parsed:
     rows_total: int
 
 
-@lru_cache(maxsize=65536)
-def _normalize_word(word: str) -> str:
-    return rules.normalize_text(word)
-
-
-def normalize(text: str) -> str:
-    """rules.normalize_text, cheaper over 20,000 rows: ASCII text directly, other text word by
-    word through a cache (names share few words). Same result (tests compare the two)."""
-    if text.isascii():
-        return " ".join(text.lower().split())
-    words = (w.lower() if w.isascii() else _normalize_word(w) for w in text.split())
-    return " ".join(word for word in words if word)
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    # Undo the export's formula-injection quote so that export -> re-import is a no-op.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
-
-
 def _code(value) -> str:
     return cell_text(value).upper() if not isinstance(value, str) else value.strip()
 
@@ -166,71 +130,6 @@ def _bit(value) -> bool | None:
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-class ColumnMap:
-    """Header matching: title -> column, ignoring case, spacing and diacritics."""
-
-    def __init__(self, sheet: Sheet, columns, required, errors, warnings):
-        self.index: dict[str, int] = {}
-        self.titles = {c.key: c.title for c in columns}
-        by_title = {c.normalized: c for c in columns}
-        for position, title in enumerate(sheet.header):
-            if not title:
-                continue
-            column = by_title.get(normalize(title))
-            if column is None:
-                warnings.append(
-                    Issue(
-                        sheet.name,
-                        1,
-                        title,
-                        position + 1,
-                        _("Cột “%(title)s” không có trong mẫu, được bỏ qua.") % {"title": title},
-                    )
-                )
-            elif column.key in self.index:
-                errors.append(Issue(sheet.name, 1, title, position + 1, _("Cột này bị lặp lại.")))
-            else:
-                self.index[column.key] = position
-        self.missing = [c for c in columns if c.key in required and c.key not in self.index]
-        for column in self.missing:
-            errors.append(
-                Issue(
-                    sheet.name,
-                    1,
-                    column.title,
-                    None,
-                    _("Thiếu cột bắt buộc “%(title)s” ở dòng tiêu đề.") % {"title": column.title},
-                )
-            )
-
-    def get(self, values: list, key: str):
-        position = self.index.get(key)
-        return values[position] if position is not None else None
-
-    def issue(self, sheet: str, row: int, key: str, message: str) -> Issue:
-        position = self.index.get(key)
-        return Issue(
-            sheet, row, self.titles[key], None if position is None else position + 1, message
-        )
-
-
-def book_issues(book: Workbook) -> list[Issue]:
-    """What the reader found and leaves to the caller: formula cells, merged header cells."""
-    issues = [
-        Issue(
-            name,
-            row,
-            ref,
-            col,
-            _("Ô %(ref)s chứa công thức; hãy dán giá trị (Paste Special > Values).") % {"ref": ref},
-        )
-        for name, ref, row, col in book.formula_cells
-    ]
-    message = _("Dòng tiêu đề có ô gộp (merge); hãy bỏ gộp, mỗi cột một tiêu đề.")
-    issues += [Issue(s.name, 1, "", None, message) for s in book.sheets.values() if s.header_merged]
-    return issues
 
 
 def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None) -> Parsed:
@@ -382,14 +281,6 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
         income=income,
         ticks=ticks,
     )
-
-
-def parse_citizen_id(value) -> str:
-    """A CCCD typed as a number loses its leading zero: pad it back to 12 digits."""
-    number = isinstance(value, (int, float)) and not isinstance(value, bool)
-    if number and float(value).is_integer() and 0 < value < 10**12:
-        return f"{int(value):012d}"
-    return cell_text(value)
 
 
 MEMBER_KEYS = tuple(c.key for c in MEMBER_COLUMNS)

@@ -1,6 +1,7 @@
-from .areas import Agency, Area, StaffProfile
+from households.excel.models import ExportJob, ImportJob
+from households.organisation.models import Agency, Area, StaffProfile
+
 from .households import AreaPopulation, Household, Member, PovertyCause
-from .imports import ExportJob, ImportJob
 from .outbox import Heartbeat, OutboxMessage
 from .reviews import Classification, HouseholdReview, Movement, ReviewReopening, ReviewRound
 from .standards import PovertyIndicator, PovertyStandard

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .areas import Area
+from households.organisation.models import Area
 
 
 class PovertyCause(models.Model):

@@ -5,7 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .areas import Area
+from households.organisation.models import Area
+
 from .households import Household
 from .standards import PovertyStandard
 

@@ -11,20 +11,19 @@ In templates:
     {% masked household.phone household as phone %}     {# into a variable #}
     {{ value|mask }}                                     {# always masked #}
 
-In Python: `households.selectors.identifier_for(user, household, value)` and
-`can_see_identifiers(user, household)` (the one place where this is decided).
+In Python: `households.organisation.selectors.identifier_for(user, household, value)` (or
+`identifier_masker(user)` for many rows); who sees them in full is
+`households.organisation.roles.can_enter_for(user, household)` (the one place it is decided).
 """
 
 from __future__ import annotations
 
 from django import template
 
+from households.organisation.selectors import identifier_for
 from households.rules import mask_identifier
-from households.selectors import can_see_identifiers, identifier_for
 
 register = template.Library()
-
-__all__ = ["can_see_identifiers", "identifier_for", "mask", "masked"]
 
 
 @register.simple_tag(takes_context=True)

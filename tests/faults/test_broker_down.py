@@ -70,7 +70,7 @@ def test_approvals_while_redis_is_down_lose_nothing(
     )
     assert OutboxMessage.objects.filter(sent_at__isnull=True).count() >= 2
     # The health page says the broker is down and work is waiting.
-    from households import roles
+    from households.organisation import roles
     from tests.conftest import make_user
 
     make_user("pat-health", roles.PROVINCIAL_STAFF)

@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from households.management.commands.bench_excel import Command
+from households.devtools.management.commands.bench_excel import Command
 from households.models import Household, HouseholdReview
 
 

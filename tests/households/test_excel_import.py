@@ -8,9 +8,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from households.excel import services
-from households.excel.reader import WorkbookError
 from households.models import Household, HouseholdReview, ImportJob, ReviewRound
 from households.services import review_round_get_or_create
+from households.workbook import WorkbookError
 from tests.conftest import login
 from tests.households.test_excel_support import (
     MEMBER_TITLES,
@@ -470,7 +470,34 @@ def test_corrected_file_updates_household_member_review_with_history_and_signal(
     ],
 )
 def test_fast_normalize_matches_the_rule(text):
-    from households.excel.validation import normalize
     from households.rules import normalize_text
+    from households.workbook import normalize
 
     assert normalize(text) == normalize_text(text)
+
+
+def test_upload_refuses_a_row_outside_the_officers_area_and_province_staff_may_import_it(
+    client, bob, pat, django_capture_on_commit_callbacks
+):
+    # Bob is the officer of Ba Tri (836): An Đức (29173) is his, Phú Khánh (29185, Thạnh Phú)
+    # is not. The same workbook is accepted from provincial staff, who cover the province.
+    data = build_workbook([household_row(), household_row("TP-1", commune="29185")])
+    login(client, bob)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, data)
+    job = ImportJob.objects.get(user=bob)
+    assert job.status == "refused"
+    page = client.get(reverse("households:import-job", args=[job.pk])).content.decode()
+    assert "Xã Xã Phú Khánh (29185) ngoài địa bàn bạn phụ trách." in page
+    assert [(e["row"], e["message"]) for e in job.errors] == [
+        (3, "Xã Xã Phú Khánh (29185) ngoài địa bàn bạn phụ trách.")
+    ]
+    assert client.post(reverse("households:import-confirm", args=[job.pk])).status_code == 302
+    assert Household.objects.count() == 0
+
+    login(client, pat)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, data)
+    job = ImportJob.objects.get(user=pat)
+    assert job.status == "ready"
+    assert job.errors == []

@@ -6,8 +6,9 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from households.models import Agency, Area
+from households.organisation.selectors import area_get_for_user
 from households.reference_data import reference_data_load
-from households.selectors import area_get_for_user, household_list_for_user
+from households.selectors import household_list_for_user
 
 pytestmark = pytest.mark.django_db
 

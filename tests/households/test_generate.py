@@ -4,7 +4,8 @@ the rows match the models' columns, ids and sequences stay usable afterwards."""
 import pytest
 from django.core.management import call_command
 
-from households import generator, rules, selectors
+from households import rules, selectors
+from households.devtools import generator
 from households.models import (
     Area,
     AreaPopulation,

@@ -12,9 +12,9 @@ from io import BytesIO
 import pytest
 from django.urls import reverse
 
-from households.excel import reader
-from households.excel.reader import WorkbookError
 from households.models import Household, HouseholdReview, ImportJob, Member
+from households.workbook import reader
+from households.workbook.reader import WorkbookError
 from programs.models import SupportRecord
 from tests.households.test_excel_support import build_workbook, household_row
 

@@ -112,7 +112,7 @@ class World:
     def _pdf(self, subdir: str) -> tuple[str, str]:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        from households.uploads import store_private_file
+        from households.workbook import store_private_file
 
         upload = SimpleUploadedFile("minh-chung.pdf", PDF_BYTES, content_type="application/pdf")
         return store_private_file(upload, subdir), "minh-chung.pdf"

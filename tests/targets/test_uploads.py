@@ -1,8 +1,8 @@
-"""households.uploads: the type is read from the content, the size is bounded, empty refused."""
+"""households.workbook (uploads): the type is read from the content, the size is bounded, empty refused."""
 
 import pytest
 
-from households.uploads import detect_upload_type, store_private_file, validate_upload
+from households.workbook import detect_upload_type, store_private_file, validate_upload
 
 from .conftest import EXE_BYTES, PDF_BYTES, PNG_BYTES, docx_bytes, plain_zip_bytes, upload
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from households.excel import services
-from households.excel.reader import WorkbookError
+from households.workbook import WorkbookError
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ from django.apps import apps
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from households.demo import demo_users_create
 from households.models import Household
+from households.organisation.demo import demo_users_create
 
 DEFAULT_DEMO_PASSWORD = "demo-BenTre-2025"  # noqa: S105 - printed demo login, never production
 
@@ -21,6 +21,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         users = demo_users_create(password=options["password"])
+        # The generator is a development tool (households.devtools, not installed by the
+        # production settings): there, only the demo users and the other apps' data are loaded.
         if not Household.objects.exists() and "generate_province" in get_commands():
             call_command(
                 "generate_province",
@@ -29,6 +31,10 @@ class Command(BaseCommand):
                 seed=1,
                 demo=True,
                 stdout=self.stdout,
+            )
+        elif not Household.objects.exists():
+            self.stdout.write(
+                "Không có generate_province (cấu hình production): không sinh hộ mẫu."
             )
         for config in apps.get_app_configs():
             loader = getattr(config, "load_demo_data", None)

@@ -16,8 +16,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from households import roles
 from households.models import Area, HouseholdReview
+from households.organisation import roles
 from reports.indicators import families
 from reports.models import RebuildJob
 from reports.services import snapshot_rebuild

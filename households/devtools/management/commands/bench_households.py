@@ -13,8 +13,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 
-from households import roles
 from households.models import Area, Household, Member
+from households.organisation import roles
 
 
 class Command(BaseCommand):

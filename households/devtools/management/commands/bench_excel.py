@@ -29,7 +29,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from openpyxl import Workbook, load_workbook
 
-from households import roles
 from households.excel import services
 from households.excel.columns import (
     EDUCATION_CHOICES,
@@ -41,6 +40,7 @@ from households.excel.columns import (
 )
 from households.excel.exports import export_file_write
 from households.models import Area, Household, Member
+from households.organisation import roles
 
 COMMUNES = ("29173", "29176", "29182", "29185")
 PHASES = ("baseline", "calamine", "bounds", "bounded", "openpyxl", "export", "validate", "import")
@@ -202,13 +202,13 @@ class Command(BaseCommand):
                     pass
 
         def bounds_only():
-            from households.excel.bounds import workbook_bounds_check
-            from households.excel.reader import workbook_limits
+            from households.workbook.bounds import workbook_bounds_check
+            from households.workbook.reader import workbook_limits
 
             workbook_bounds_check(path, workbook_limits())
 
         def bounded_read():
-            from households.excel.reader import read_workbook
+            from households.workbook.reader import read_workbook
 
             book = read_workbook(path, ("HO", "NHAN_KHAU"))
             rows = sum(len(s.rows) for s in book.sheets.values())

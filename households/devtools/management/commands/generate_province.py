@@ -1,10 +1,10 @@
-"""Generate a realistic province in bulk: see households.generator."""
+"""Generate a realistic province in bulk: see households.devtools.generator."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from households.generator import Generator
+from households.devtools.generator import Generator
 
 
 class Command(BaseCommand):

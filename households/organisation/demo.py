@@ -8,8 +8,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from households.models import Agency, Area, StaffProfile
+
 from . import roles
-from .models import Agency, Area, StaffProfile
 
 
 @dataclass(frozen=True)

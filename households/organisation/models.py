@@ -126,7 +126,7 @@ class Agency(models.Model):
 class StaffProfile(models.Model):
     """Where a user works: the area nodes an officer covers, the agency a staff member is in.
 
-    The role itself is the user's Django group (households.roles).
+    The role itself is the user's Django group (households.organisation.roles).
     """
 
     user = models.OneToOneField(

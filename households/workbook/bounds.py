@@ -7,7 +7,7 @@ sizes and compression ratio (zip bombs), DTDs (entity expansion, external entiti
 never has one), and each worksheet's declared and actual used range against the limits.
 
 Pure Python, no Django: a refusal is a `Refusal(code, params)`; the reader turns it into the
-user's message (households.excel.reader.refusal_message).
+user's message (households.workbook.reader.refusal_message).
 """
 
 from __future__ import annotations

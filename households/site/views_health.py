@@ -11,7 +11,8 @@ from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.http import require_GET
 
-from . import health, roles
+from households import health
+from households.organisation import roles
 
 OUTAGE_RETRY_SECONDS = 30
 

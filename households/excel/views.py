@@ -14,21 +14,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import roles
-from .excel import exports, services
-from .excel.forms import ImportForm
-from .excel.reader import annotate_workbook
-from .excel.tasks import export_job_run_task, import_job_run_task, import_job_validate_task
-from .excel.writer import template_build
+from households.organisation import roles
+from households.outbox import outbox_task
+from households.workbook import annotate_workbook
+
+from . import exports, services
+from .forms import ImportForm
 from .models import ExportJob, ImportJob
-from .outbox import outbox_task
+from .tasks import export_job_run_task, import_job_run_task, import_job_validate_task
+from .writer import template_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PREVIEW_ERRORS = 200
 
 
 def _require_officer(user) -> None:
-    if not (roles.is_area_officer(user) or roles.is_provincial(user)):
+    if not roles.works_with_areas(user):
         raise Http404
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_excel as views
+from . import views
 
 urlpatterns = [
     path("nhap/", views.import_start, name="import"),

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DevtoolsConfig(AppConfig):
+    name = "households.devtools"
+    label = "devtools"
+    verbose_name = "Công cụ phát triển"

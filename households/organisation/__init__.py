@@ -1,0 +1,1 @@
+"""The organisation: the area tree, agencies, staff profiles, roles, and area scoping."""

@@ -1,0 +1,32 @@
+"""The home page and the health check."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from households.organisation import roles, selectors
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "role": roles.primary_role(user),
+        "is_provincial": roles.is_provincial(user),
+        "is_area_officer": roles.is_area_officer(user),
+        "is_agency_staff": roles.is_agency_staff(user),
+        "root_areas": selectors.root_areas_for_user(user),
+        "agency": selectors.agency_of(user),
+    }
+    return render(request, "home.html", context)
