@@ -15,6 +15,7 @@ the caller's connections are not closed under it.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import select
@@ -58,6 +59,8 @@ def _apply_limits(memory_mb: int, seconds: int) -> None:
 def _child(write_fd: int, func, args, kwargs, memory_mb: int, seconds: int) -> None:
     status = 0
     try:
+        # A native abort is expected here (the reader refused memory): no traceback dump.
+        faulthandler.disable()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         _apply_limits(memory_mb, seconds)
         try:
