@@ -427,15 +427,36 @@ _SCHOOL_RANK = {
     "higher": 4,
 }
 
+# The school level right for a child's age, written once: (from age, level). Source: Education
+# Law 2019 (Luật Giáo dục 43/2019/QH14): Art. 26, kindergarten (mẫu giáo) for children from 3 to
+# 6 years old; Art. 28(1), grade 1 of primary at 6, grade 6 of lower secondary at 11, grade 10 of
+# upper secondary at 15. CS06 covers children aged 3 to under 16 (Decree 07/2021/NĐ-CP), so a
+# 15-year-old still in lower secondary is behind. Ages are whole years at the review's reference
+# date (domain §1), like every other indicator.
+SCHOOL_AGE_TABLE: tuple[tuple[int, str], ...] = (
+    (3, "preschool"),
+    (6, "primary"),
+    (11, "lower_secondary"),
+    (15, "upper_secondary"),
+)
+SCHOOL_AGE_SOURCE = "Luật Giáo dục 2019 (43/2019/QH14), Điều 26 và Điều 28"
+
+
+def expected_school_level(age: int) -> str | None:
+    """The level a child of `age` (whole years at the reference date) should attend, from
+    SCHOOL_AGE_TABLE; None below the first entry."""
+    level = None
+    for from_age, name in SCHOOL_AGE_TABLE:
+        if age >= from_age:
+            level = name
+    return level
+
 
 def expected_school_rank(age: int) -> int:
-    """The school level right for a child's age: 3-5 preschool, 6-10 primary, 11-15 lower
-    secondary (Education Law 2019, Art. 28)."""
-    if age < 6:
-        return 0
-    if age < 11:
-        return 1
-    return 2
+    """The rank (in _SCHOOL_RANK) of the level right for `age`; a level of that rank or above
+    is not behind (vocational education counts as upper secondary)."""
+    level = expected_school_level(age)
+    return _SCHOOL_RANK[level] if level else 0
 
 
 def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
@@ -582,14 +603,28 @@ def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | N
 
 # --- movements between years ------------------------------------------------------------------
 
+# Movement kinds (mirrors households.models.Movement).
+JOINED = "joined"  # tăng khác: on this year's list, on no list of this area last year
+LEFT = "left"  # giảm khác: on last year's list, no approved review in this area this year
+LISTED = (POOR, NEAR_POOR)
 
-def movement(previous: str | None, current: str, *, ever_poor: bool, ever_near_poor: bool) -> str:
-    """Diễn biến of a household between last year's approved classification and this year's.
 
-    `ever_poor` / `ever_near_poor`: the household was poor / near-poor in a year before the
-    previous one (or the previous one itself), which makes a return "tái nghèo" rather than
-    "phát sinh mới" (Circular 07/2021, Phụ lục VII).
+def movement(
+    previous: str | None, current: str | None, *, ever_poor: bool, ever_near_poor: bool
+) -> str:
+    """Diễn biến of a household in an area between last year's official classification and this
+    year's (Circular 07/2021, Phụ lục VII); None = no approved review of that year in the area.
+
+    A household with no classification last year (moved in, split off, or not reviewed) that is
+    poor or near-poor now is an "other increase" (tăng khác), not newly poor; one that was poor
+    or near-poor and has no approved review now (moved away, merged, dissolved, or not yet
+    reviewed) an "other decrease" (giảm khác). `ever_poor` / `ever_near_poor`: poor / near-poor in
+    a year before the previous one, which makes a return "tái nghèo" rather than "phát sinh mới".
     """
+    if current is None:
+        return LEFT if previous in LISTED else "unchanged"
+    if previous is None:
+        return JOINED if current in LISTED else "unchanged"
     if previous == POOR:
         if current == POOR:
             return "stayed_poor"
@@ -603,6 +638,77 @@ def movement(previous: str | None, current: str, *, ever_poor: bool, ever_near_p
     if current == NEAR_POOR:
         return "near_poor_returned" if ever_near_poor else "newly_near_poor"
     return "unchanged"
+
+
+# The identity of each list, for every area and year (Circular 07/2021, Phụ lục VII, biểu 2-3):
+#   start - outflows + inflows = end, and start = the previous year's official end.
+# Each term is a count indicator of the reports (reports.indicators.households).
+MOVEMENT_IDENTITY = {
+    POOR: {
+        "start": "poor_start",
+        "out": ("poor_escaped", "poor_to_near_poor", "poor_other_out"),
+        "in": ("poor_newly", "poor_reimpoverished", "poor_other_in"),
+        "end": "poor_households",
+    },
+    NEAR_POOR: {
+        "start": "near_start",
+        "out": ("near_escaped", "near_to_poor", "near_other_out"),
+        "in": ("near_from_poor", "near_newly", "near_returned", "near_other_in"),
+        "end": "near_poor_households",
+    },
+}
+
+
+MOVEMENT_ENDS = tuple(terms["end"] for terms in MOVEMENT_IDENTITY.values())
+
+
+def movement_counts(previous: str | None, current: str | None, *, ever_poor: bool,
+                    ever_near_poor: bool) -> tuple[str, ...]:  # fmt: skip
+    """The count indicators one household adds to in its area: the starts and ends of the
+    lists it was and is on, and the flow between them. Summed over households this gives the
+    figures the set-based SQL of the rebuild computes (a test compares the two)."""
+    codes = []
+    if previous == POOR:
+        codes.append("poor_start")
+    elif previous == NEAR_POOR:
+        codes.append("near_start")
+    if current == POOR:
+        codes.append("poor_households")
+    elif current == NEAR_POOR:
+        codes.append("near_poor_households")
+    kind = movement(previous, current, ever_poor=ever_poor, ever_near_poor=ever_near_poor)
+    codes += {
+        "escaped": ("poor_escaped",),
+        "poor_to_near_poor": ("poor_to_near_poor", "near_from_poor"),
+        "newly_poor": ("poor_newly", "near_to_poor") if previous == NEAR_POOR else ("poor_newly",),
+        "reimpoverished": ("poor_reimpoverished", "near_to_poor")
+        if previous == NEAR_POOR
+        else ("poor_reimpoverished",),
+        "escaped_near_poor": ("near_escaped",),
+        "newly_near_poor": ("near_newly",),
+        "near_poor_returned": ("near_returned",),
+        JOINED: ("poor_other_in",) if current == POOR else ("near_other_in",),
+        LEFT: ("poor_other_out",) if previous == POOR else ("near_other_out",),
+    }.get(kind, ())
+    return tuple(codes)
+
+
+def movement_identity_failures(
+    counts: dict[str, int], previous_end: dict[str, int] | None = None
+) -> list[str]:
+    """Which identities fail for one area: "poor" / "near_poor" when start - out + in != end,
+    "poor_start" / "near_poor_start" when the start differs from the previous year's official
+    end (given as {"poor_households": n, "near_poor_households": n}, None to skip)."""
+    failures = []
+    for klass, terms in MOVEMENT_IDENTITY.items():
+        start = counts.get(terms["start"], 0)
+        outflow = sum(counts.get(code, 0) for code in terms["out"])
+        inflow = sum(counts.get(code, 0) for code in terms["in"])
+        if start - outflow + inflow != counts.get(terms["end"], 0):
+            failures.append(klass)
+        if previous_end is not None and start != previous_end.get(terms["end"], 0):
+            failures.append(f"{klass}_start")
+    return failures
 
 
 def rate(numerator: int, denominator: int) -> float | None:

@@ -14,6 +14,7 @@ from households.organisation.selectors import (
     scoped,
 )
 
+from . import rules
 from .models import Area, Household, HouseholdReview, ReviewRound
 
 
@@ -152,6 +153,29 @@ def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
         .select_related("household__commune", "household__hamlet", "entered_by")
         .order_by("submitted_at", "pk")
     )
+
+
+def household_movements(household: Household) -> dict[int, tuple[str, str]]:
+    """{year: (last year's official class or "", movement)} for each year the household has an
+    approved review, derived now from its approved reviews (rules.movement), never stored: a
+    corrected earlier year shows at once."""
+    official = dict(
+        household.reviews.filter(is_current=True, status=HouseholdReview.Status.APPROVED)
+        .order_by()
+        .values_list("year", "classification")
+    )
+    result = {}
+    for year in sorted(official):
+        previous, current = official.get(year - 1), official.get(year)
+        earlier = {c for y, c in official.items() if y < year - 1}
+        move = rules.movement(
+            previous,
+            current,
+            ever_poor=rules.POOR in earlier,
+            ever_near_poor=rules.NEAR_POOR in earlier,
+        )
+        result[year] = (previous or "", move)
+    return result
 
 
 def latest_review_year(user=None) -> int | None:

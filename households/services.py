@@ -82,9 +82,21 @@ class ReviewInput:
     ticks: dict[int, bool | None]
 
 
+def reference_date_for(*, commune: Area, year: int) -> date:
+    """The reference date of the commune's periodic round of `year` (ages are counted on it),
+    or the default when the round does not exist yet."""
+    found = (
+        ReviewRound.objects.filter(area=commune, year=year, kind=ReviewRound.Kind.PERIODIC, month=0)
+        .values_list("reference_date", flat=True)
+        .first()
+    )
+    return found or default_reference_date(year)
+
+
 def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
-    """Classify without saving (the form's live preview uses it)."""
-    on = default_reference_date(year)
+    """Classify without saving (the form's live preview uses it). Ages at the round's
+    reference date, the one stored on the review."""
+    on = reference_date_for(commune=household.commune, year=year)
     standard = standard_for_year(year)
     return rules.evaluate(
         members=member_facts(household),
@@ -231,38 +243,12 @@ def review_return(*, review: HouseholdReview, user, reason: str) -> HouseholdRev
     return review
 
 
-def previous_movement(*, household: Household, year: int, classification: str) -> tuple[str, str]:
-    """(previous classification, movement) from the household's earlier approved reviews."""
-    earlier = list(
-        HouseholdReview.objects.filter(
-            household=household,
-            year__lt=year,
-            is_current=True,
-            status=HouseholdReview.Status.APPROVED,
-        )
-        .order_by("-year")
-        .values_list("year", "classification")
-    )
-    previous = earlier[0][1] if earlier and earlier[0][0] == year - 1 else None
-    older = [c for _y, c in earlier]
-    move = rules.movement(
-        previous,
-        classification,
-        ever_poor=rules.POOR in older,
-        ever_near_poor=rules.NEAR_POOR in older,
-    )
-    return previous or "", move
-
-
 @transaction.atomic
 def review_approve(*, review: HouseholdReview, user) -> HouseholdReview:
     review = _transition(review, expected=(HouseholdReview.Status.SUBMITTED,), user=user)
     review.status = HouseholdReview.Status.APPROVED
     review.approved_by = user
     review.approved_at = timezone.now()
-    review.previous_classification, review.movement = previous_movement(
-        household=review.household, year=review.year, classification=review.classification
-    )
     review.version += 1
     review.save()
     _mark_current(review)

@@ -24,7 +24,7 @@ from .forms import (
     ReviewForm,
     add_service_errors,
 )
-from .models import Household, HouseholdReview, Member
+from .models import Classification, Household, HouseholdReview, Member, Movement
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -125,6 +125,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .prefetch_related("reopenings__reopened_by")
         .order_by("-year", "-pk")
     )
+    movements = selectors.household_movements(household)
     shown = identifier_masker(user)
     members = list(household.members.all())
     for member in members:
@@ -133,12 +134,28 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "household": household,
         "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
-        "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
+        "reviews": [
+            (r, _indicator_rows(r), selectors.can_approve(user, r), _movement_of(r, movements))
+            for r in reviews
+        ],
         "history": selectors.household_history(household),
         "panels": household_panels(request, household),
         "year": selectors.latest_review_year(),
     }
     return render(request, "households/household_detail.html", context)
+
+
+def _movement_of(review: HouseholdReview, movements: dict) -> dict | None:
+    """The derived movement of an approved review that stands for its year, for display."""
+    if not review.is_current or review.status != HouseholdReview.Status.APPROVED:
+        return None
+    previous, move = movements.get(review.year, ("", ""))
+    if not move:
+        return None
+    return {
+        "label": Movement(move).label,
+        "previous": Classification(previous).label if previous else "",
+    }
 
 
 def _indicator_rows(review: HouseholdReview) -> list[dict]:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from households import rules as hh_rules
 from households.models import Area
 from households.organisation import roles
 from households.organisation.selectors import area_get_for_user, root_areas_for_user
@@ -112,3 +113,69 @@ def dashboard_area_get(user, *, code: str | None) -> Area:
     if area is None:
         raise Http404
     return area
+
+
+# --- the movement identity ------------------------------------------------------------------
+
+
+class MovementFailure(NamedTuple):
+    year: int
+    area: Area
+    source: str  # "data": computed now from the reviews; "snapshot": what the pages show
+    identity: str  # rules.movement_identity_failures: poor, near_poor, poor_start, ...
+    figures: dict[str, int]
+
+
+IDENTITY_CODES = tuple(
+    code
+    for terms in hh_rules.MOVEMENT_IDENTITY.values()
+    for code in (terms["start"], *terms["out"], *terms["in"], terms["end"])
+)
+
+
+def _snapshot_counts(year: int, areas: dict[int, Area]) -> dict[int, dict[str, int]] | None:
+    snapshot = Snapshot.objects.filter(year=year, status=Snapshot.Status.ACTIVE).first()
+    if snapshot is None:
+        return None
+    result: dict[int, dict[str, int]] = {area_id: {} for area_id in areas}
+    rows = IndicatorValue.objects.filter(
+        snapshot=snapshot, indicator__in=IDENTITY_CODES
+    ).values_list("area_id", "indicator", "numerator")
+    for area_id, code, n in rows:
+        if area_id in result:
+            result[area_id][code] = n or 0
+    return result
+
+
+def movement_check(*, year: int) -> list[MovementFailure]:
+    """Every area where the movement identity fails in `year`: start - out + in = end, and
+    start = the previous year's official end. Checked on the figures computed now from the
+    approved reviews, and on the active snapshots of the two years when they exist (a stale or
+    hand-edited snapshot shows there)."""
+    from .indicators import households
+    from .rules import roll_up
+
+    areas = {a.pk: a for a in Area.objects.exclude(level=Area.Level.HAMLET).order_by("path")}
+    paths = {pk: a.path for pk, a in areas.items()}
+    sources = {
+        "data": (
+            roll_up(households.compute(year), paths),
+            roll_up(households.compute(year - 1), paths),
+        ),
+        "snapshot": (_snapshot_counts(year, areas), _snapshot_counts(year - 1, areas)),
+    }
+    failures = []
+    for source, (current, previous) in sources.items():
+        if current is None:
+            continue
+        for area_id, area in areas.items():
+            counts = current.get(area_id, {})
+            before = previous.get(area_id, {}) if previous is not None else None
+            for identity in hh_rules.movement_identity_failures(counts, before):
+                figures = {code: int(counts.get(code, 0)) for code in IDENTITY_CODES}
+                if before is not None:
+                    figures.update(
+                        {f"prev_{c}": int(before.get(c, 0)) for c in hh_rules.MOVEMENT_ENDS}
+                    )
+                failures.append(MovementFailure(year, area, source, identity, figures))
+    return failures

@@ -14,7 +14,7 @@ from . import selectors, services, tasks
 from .dashboard import dashboard_get
 from .forms import OfficialTableForm, RebuildForm
 from .models import RebuildJob
-from .official import official_workbook_build
+from .official import official_preview, official_workbook_build
 from .xlsx import table_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,16 +67,22 @@ def official(request: HttpRequest) -> HttpResponse:
     form = OfficialTableForm(
         request.GET or None, user=request.user, years=[s.year for s in snapshots]
     )
+    context = {"form": form, "snapshots": snapshots}
     if form.is_valid():
         data = form.cleaned_data
         snapshot = selectors.snapshot_pick(snapshots, data["year"])
+        if request.GET.get("show"):  # the same rows as the workbook, on the page
+            context["preview"] = official_preview(
+                key=data["table"], area=data["area"], snapshot=snapshot
+            )
+            return render(request, "reports/official.html", context)
         agency = agency_of(request.user)
         unit = agency.name if agency else _("UBND %(area)s") % {"area": data["area"].name}
         content = official_workbook_build(
             key=data["table"], area=data["area"], snapshot=snapshot, unit=unit
         )
         return _xlsx(content, f"bieu-{data['table']}-{data['area'].code}-{snapshot.year}.xlsx")
-    return render(request, "reports/official.html", {"form": form, "snapshots": snapshots})
+    return render(request, "reports/official.html", context)
 
 
 @login_required

@@ -1,8 +1,8 @@
 """Generate a realistic province over the real area tree, in bulk (no history rows).
 
 Members with plausible ages and facts, about 3% poor and 3% near-poor, two years of approved
-reviews classified by households.rules.evaluate with the movements between them, and each
-commune's resident population for both years. Ba Tri poorer, the city richer (domain §4).
+reviews classified by households.rules.evaluate (the movements between them are derived by
+the report rebuild), and each commune's resident population for both years. Ba Tri poorer, the city richer (domain §4).
 
 Rows are built as plain tuples in the models' column order, with ids the generator assigns
 itself (so members and reviews point at their household without a round trip). On PostgreSQL
@@ -127,8 +127,6 @@ REVIEW_COLUMNS = (
     "member_count",
     "status",
     "return_reason",
-    "previous_classification",
-    "movement",
     "is_current",
     "entered_by_id",
     "submitted_at",
@@ -290,12 +288,11 @@ class Generator:
         expiry = date(on.year + 1, 12, 31)
         for age, female, relation in people:
             dob = on - timedelta(days=age * 365 + randint(0, 364))
-            if 6 <= age < 11:
-                school = "primary"
-            elif 11 <= age < 16:
-                school = "lower_secondary" if random_() > (0.15 if poor else 0.03) else ""
-            elif 3 <= age < 6:
-                school = "preschool"
+            if 3 <= age < 16:
+                # The level of the school-age table; some children of poor households not.
+                school = rules.expected_school_level(age)
+                if age >= 11 and random_() < (0.15 if poor else 0.03):
+                    school = ""
             elif 16 <= age < 18:
                 school = "upper_secondary" if random_() < 0.7 else ""
             else:
@@ -519,7 +516,6 @@ class Generator:
                     members.append((member_id, household_id, *row))
                 reviews = []
                 dwelling = self.dwelling(first, size)
-                previous = None
                 for y, target in zip(years, (first, second), strict=True):
                     if y != years[0] and target != first:
                         dwelling = self.dwelling(target, size)
@@ -528,14 +524,6 @@ class Generator:
                     if y == self.year and submitted_left:
                         status = SUBMITTED
                         submitted_left -= 1
-                    move = ""
-                    if previous is not None and status == APPROVED:
-                        move = rules.movement(
-                            previous,
-                            ev.classification,
-                            ever_poor=previous == rules.POOR,
-                            ever_near_poor=previous == rules.NEAR_POOR,
-                        )
                     deprived = ev.deprived
                     review_id += 1
                     reviews.append(
@@ -573,8 +561,6 @@ class Generator:
                             ev.member_count,
                             status,
                             "",
-                            (previous or "") if move else "",
-                            move,
                             True,
                             None,
                             now,
@@ -585,7 +571,6 @@ class Generator:
                             now,
                         )
                     )
-                    previous = ev.classification
                 yield household, members, reviews
             population[commune.pk] = (counts[commune.pk], persons)
 

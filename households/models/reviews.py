@@ -38,7 +38,8 @@ class Classification(models.TextChoices):
 
 
 class Movement(models.TextChoices):
-    """Diễn biến: how a household moved from last year's approved review to this one."""
+    """Diễn biến: how a household moved from last year's approved review to this one. Derived
+    from the approved reviews of both years (households.rules.movement), never stored."""
 
     ESCAPED = "escaped", _("Thoát nghèo")
     ESCAPED_NEAR_POOR = "escaped_near_poor", _("Thoát cận nghèo")
@@ -50,6 +51,8 @@ class Movement(models.TextChoices):
     STAYED_NEAR_POOR = "stayed_near_poor", _("Vẫn cận nghèo")
     POOR_TO_NEAR_POOR = "poor_to_near_poor", _("Thoát nghèo, thành cận nghèo")
     UNCHANGED = "unchanged", _("Không thuộc diện, không đổi")
+    JOINED = "joined", _("Tăng khác (năm trước không có trong danh sách của địa bàn)")
+    LEFT = "left", _("Giảm khác (năm nay không có phiếu được duyệt ở địa bàn)")
 
 
 class ReviewRound(models.Model):
@@ -183,11 +186,6 @@ class HouseholdReview(models.Model):
         default=Status.DRAFT,
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
-    # The household's classification in the previous year's approved review, and the movement.
-    previous_classification = models.CharField(
-        max_length=16, choices=Classification.choices, blank=True
-    )
-    movement = models.CharField(_("diễn biến"), max_length=24, choices=Movement.choices, blank=True)
     # The review that stands for the household in this year (the latest of the year's rounds).
     is_current = models.BooleanField(default=True)
     entered_by = models.ForeignKey(

@@ -4,21 +4,29 @@ Official figures count only approved reviews that stand for their household in t
 (`is_current`). Rates are over the area's resident households of the year (AreaPopulation),
 never over the households that happen to be in the registry (domain §2).
 
-Movements are counted from `previous_classification` and `classification` of this year's
-reviews, so that the identity holds exactly for every area:
-    poor_start - poor_escaped - poor_to_near_poor + poor_newly + poor_reimpoverished = poor_households
-    near_start - near_escaped - near_to_poor + near_from_poor + near_newly + near_returned
-        = near_poor_households
+Movements are derived at every rebuild from the approved reviews of the year and the year
+before (never remembered on a review, so correcting an earlier year corrects the movement):
+one set-based query pairs each household's two classifications per area and counts the pairs
+(`movement_matrix`), and the per-household rule `households.rules.movement_counts` says what
+each pair adds to. The identity then holds for every area, and the start of a year is the
+previous year's official end (`households.rules.MOVEMENT_IDENTITY`):
+    poor_start - poor_escaped - poor_to_near_poor - poor_other_out
+        + poor_newly + poor_reimpoverished + poor_other_in = poor_households
+    near_start - near_escaped - near_to_poor - near_other_out
+        + near_from_poor + near_newly + near_returned + near_other_in = near_poor_households
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households import rules
-from households.models import AreaPopulation, HouseholdReview, Movement
+from households.models import AreaPopulation, Household, HouseholdReview
 from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES, INDICATOR_NUMBERS
 
 from .base import Counts, Good, Indicator, Kind, Unit
@@ -89,14 +97,24 @@ def _indicators() -> tuple[Indicator, ...]:
         ("poor_start", _("Hộ nghèo đầu kỳ")),
         ("poor_escaped", _("Thoát nghèo (lên trên cận nghèo)")),
         ("poor_to_near_poor", _("Thoát nghèo, thành hộ cận nghèo")),
+        ("poor_other_out", _("Hộ nghèo giảm khác (chuyển đi, nhập hộ, không còn, chưa rà soát)")),
         ("poor_newly", _("Hộ nghèo phát sinh mới")),
         ("poor_reimpoverished", _("Hộ tái nghèo")),
+        ("poor_other_in", _("Hộ nghèo tăng khác (chuyển đến, tách hộ, năm trước chưa rà soát)")),
         ("near_start", _("Hộ cận nghèo đầu kỳ")),
         ("near_escaped", _("Thoát cận nghèo")),
         ("near_to_poor", _("Cận nghèo thành hộ nghèo")),
+        (
+            "near_other_out",
+            _("Hộ cận nghèo giảm khác (chuyển đi, nhập hộ, không còn, chưa rà soát)"),
+        ),
         ("near_from_poor", _("Hộ nghèo thành hộ cận nghèo")),
         ("near_newly", _("Hộ cận nghèo phát sinh mới")),
         ("near_returned", _("Hộ tái cận nghèo")),
+        (
+            "near_other_in",
+            _("Hộ cận nghèo tăng khác (chuyển đến, tách hộ, năm trước chưa rà soát)"),
+        ),
     ]
     items += [Indicator(code, name, H) for code, name in movements]
     for prefix, among, total in (
@@ -119,10 +137,6 @@ INDICATORS = _indicators()
 def _aggregates(year: int) -> dict:
     cur, prev = Q(year=year), Q(year=year - 1)
     poor, near = Q(classification=POOR), Q(classification=NEAR)
-    was_poor, was_near = Q(previous_classification=POOR), Q(previous_classification=NEAR)
-    left = Q(classification__in=NOT_POOR_NOR_NEAR)
-    reimp = Q(movement=Movement.REIMPOVERISHED)
-    returned = Q(movement=Movement.NEAR_POOR_RETURNED)
     aggs = {
         "reviewed_households": Count("id", filter=cur),
         "poor_households": Count("id", filter=cur & poor),
@@ -130,17 +144,6 @@ def _aggregates(year: int) -> dict:
         "near_poor_households": Count("id", filter=cur & near),
         "near_poor_persons": Sum("member_count", filter=cur & near),
         "prev_poor_households": Count("id", filter=prev & poor),
-        "poor_start": Count("id", filter=cur & was_poor),
-        "poor_escaped": Count("id", filter=cur & was_poor & left),
-        "poor_to_near_poor": Count("id", filter=cur & was_poor & near),
-        "poor_newly": Count("id", filter=cur & ~was_poor & poor & ~reimp),
-        "poor_reimpoverished": Count("id", filter=cur & ~was_poor & poor & reimp),
-        "near_start": Count("id", filter=cur & was_near),
-        "near_escaped": Count("id", filter=cur & was_near & left),
-        "near_to_poor": Count("id", filter=cur & was_near & poor),
-        "near_from_poor": Count("id", filter=cur & was_poor & near),
-        "near_newly": Count("id", filter=cur & ~was_poor & ~was_near & near & ~returned),
-        "near_returned": Count("id", filter=cur & ~was_poor & ~was_near & near & returned),
     }
     for prefix, klass in (("poor", poor), ("near", near)):
         for n, field in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True):
@@ -152,9 +155,85 @@ def _aggregates(year: int) -> dict:
     return aggs
 
 
+# Where a review counts: the household's commune. Both years use the same attribution, so a
+# household that moves is counted where it is now in both (the rebuild of each year follows).
+# A tree whose units change between years maps the previous year's unit to its successor here.
+AREA_SQL = "h.commune_id"
+
+MATRIX_SQL = """
+SELECT area_id, p, c, ever, COUNT(*)
+FROM (
+  SELECT area_id, p, c,
+    CASE
+      WHEN c = 'poor' AND p IN ('near_poor', 'average', 'above') THEN
+        CASE WHEN EXISTS (
+          SELECT 1 FROM {review} e WHERE e.household_id = pairs.household_id
+            AND e.year < %s AND e.is_current AND e.status = 'approved'
+            AND e.classification = 'poor') THEN 1 ELSE 0 END
+      WHEN c = 'near_poor' AND p IN ('average', 'above') THEN
+        CASE WHEN EXISTS (
+          SELECT 1 FROM {review} e WHERE e.household_id = pairs.household_id
+            AND e.year < %s AND e.is_current AND e.status = 'approved'
+            AND e.classification = 'near_poor') THEN 1 ELSE 0 END
+      ELSE 0
+    END AS ever
+  FROM (
+    SELECT {area} AS area_id, r.household_id,
+      MAX(CASE WHEN r.year = %s THEN r.classification END) AS p,
+      MAX(CASE WHEN r.year = %s THEN r.classification END) AS c
+    FROM {review} r JOIN {household} h ON h.id = r.household_id
+    WHERE r.year IN (%s, %s) AND r.is_current AND r.status = 'approved'
+      -- Only households on a list in one of the two years (a few percent): found through the
+      -- (year, is_current, classification) index, their other year through (household, year).
+      AND r.household_id IN (
+        SELECT l.household_id FROM {review} l
+        WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
+          AND l.classification IN ('poor', 'near_poor'))
+    GROUP BY {area}, r.household_id
+  ) pairs
+  WHERE p IN ('poor', 'near_poor') OR c IN ('poor', 'near_poor')
+) flows
+GROUP BY area_id, p, c, ever
+"""
+
+
+def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, int]]:
+    """(area id, last year's class, this year's class, ever on this year's list before last
+    year, households) for every pair that touches the poor or near-poor list: one grouped query
+    over the approved reviews of the two years (set-based, PostgreSQL and SQLite)."""
+    sql = MATRIX_SQL.format(
+        review=HouseholdReview._meta.db_table, household=Household._meta.db_table, area=AREA_SQL
+    )
+    previous = year - 1
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [previous, previous, previous, year, previous, year, previous, year])
+        return [(a, p, c, bool(ever), n) for a, p, c, ever, n in cursor.fetchall()]
+
+
+# The ends of the lists are counted with the other aggregates (the identity compares them).
+ENDS = frozenset({"poor_households", "near_poor_households"})
+
+
+def movement_compute(year: int) -> Counts:
+    """The movement counts per area: each cell of the matrix through the per-household rule."""
+    counts: Counts = defaultdict(int)
+    for area_id, previous, current, ever, n in movement_matrix(year):
+        codes = rules.movement_counts(
+            previous,
+            current,
+            ever_poor=ever and current == POOR,
+            ever_near_poor=ever and current == NEAR,
+        )
+        for code in codes:
+            if code not in ENDS:
+                counts[(code, area_id)] += n
+    return dict(counts)
+
+
 def compute(year: int) -> Counts:
-    """Every count of the family per commune: one grouped query over the reviews of two years."""
-    counts: Counts = {}
+    """Every count of the family per commune: one grouped query over the reviews of two years,
+    and the movement matrix."""
+    counts: Counts = movement_compute(year)
     rows = (
         HouseholdReview.objects.filter(
             year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED

@@ -125,7 +125,9 @@ def test_journey_create_review_submit_approve(client, alice, bob, charlie, area)
     review.refresh_from_db()
     assert review.status == "approved"
     assert review.approved_by == bob
-    assert review.movement == "newly_poor"
+    # No approved 2022 review: the household joins the poor list as "other increase".
+    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert "Tăng khác (năm trước không có trong danh sách của địa bàn)" in page
 
     login(client, charlie)
     assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
