@@ -1,6 +1,13 @@
+import re
+from contextvars import ContextVar
+
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,8 +28,13 @@ from .models import (
     StaffProfile,
     TransferRun,
 )
-from .models.reviews import INDICATOR_FIELDS
+from .organisation.roles import entry_paths
+from .organisation.selectors import identifier_for, scoped
 from .services import LockedYearError, ensure_year_open
+
+# A citizen ID (12 digits), an old ID card (9) or a phone number (10-11): searched only as a
+# whole identifier, never as a substring.
+FULL_IDENTIFIER = re.compile(r"\d{9,12}")
 
 
 @admin.register(Area)
@@ -113,19 +125,6 @@ class LockedYearAdminForm(forms.ModelForm):
         raise NotImplementedError
 
 
-class ReviewAdminForm(LockedYearAdminForm):
-    class Meta:
-        model = HouseholdReview
-        fields = "__all__"  # noqa: DJ007 - the admin edits every field
-
-    def lock_key(self, instance):
-        return (instance.household.commune, instance.year)
-
-    def lock_key_of(self, cleaned):
-        household, year = cleaned.get("household"), cleaned.get("year")
-        return (household.commune, year) if household and year else None
-
-
 @admin.register(ReviewRound)
 class ReviewRoundAdmin(SimpleHistoryAdmin):
     """A year is locked and reopened on the "Khóa số liệu" page (households:year-locks), which
@@ -144,38 +143,126 @@ class AreaPopulationAdmin(SimpleHistoryAdmin):
     raw_id_fields = ("area",)
 
 
+# --- households, members, reviews: read-only, scoped, identifiers masked --------------------
+#
+# Chosen over taking provincial staff's admin rights away: they need to look households up
+# (a complaint, a duplicate) and the admin is where the history of a record is. So the admin
+# shows these records as the app does — within the user's areas, citizen IDs and phones in
+# full only to the officers of the household's own area (households.selectors.identifier_for,
+# the one masking path), everybody else masked, administrators included — and never edits
+# them: writes go through the services (locks, versions, audit, locked years) on the app's
+# own pages. A search by a full ID finds only the households whose IDs the user may see.
+
+_admin_user: ContextVar = ContextVar("households_admin_user", default=None)
+
+
+class PersonalDataAdmin(SimpleHistoryAdmin):
+    # Identifier fields, each shown through a `masked_<name>` read-only display.
+    identifier_fields: tuple[str, ...] = ()
+    # The area path of a row, for scoping (a lookup).
+    area_path_lookup = "area_path"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        _admin_user.set(request.user)
+        return scoped(request.user, super().get_queryset(request), self.area_path_lookup)
+
+    def get_fields(self, request, obj=None):
+        _admin_user.set(request.user)
+        fields = super().get_fields(request, obj)
+        shown = [f"masked_{f}" if f in self.identifier_fields else f for f in fields]
+        return list(dict.fromkeys(shown))
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj),
+                *(f"masked_{f}" for f in self.identifier_fields))  # fmt: skip
+
+    def get_search_results(self, request, queryset, search_term):
+        digits = search_term.replace(" ", "").replace(".", "")
+        if FULL_IDENTIFIER.fullmatch(digits):
+            return self._identifier_search(request, queryset, digits), False
+        return super().get_search_results(request, queryset, search_term)
+
+    def _identifier_search(self, request, queryset, digits: str):
+        """Rows holding this full ID, among those whose IDs the user may see; none else (a
+        match would confirm who holds an ID to someone who may not read it)."""
+        paths = entry_paths(request.user)
+        if not paths:
+            return queryset.none()
+        within = Q()
+        for path in paths:
+            within |= Q(**{f"{self.area_path_lookup}__startswith": path})
+        holds = Q()
+        for field in self.identifier_search_lookups:
+            holds |= Q(**{field: digits})
+        return queryset.filter(within & holds)
+
+    identifier_search_lookups: tuple[str, ...] = ()
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":  # a revert would write around the services
+            raise PermissionDenied
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _in_scope_or_404(self, request, object_id) -> None:
+        """simple_history looks the object up itself: the user's areas are checked here."""
+        if not self.get_queryset(request).filter(pk=object_id).exists():
+            raise Http404
+
+    def _masked(self, obj, field: str) -> str:
+        return identifier_for(_admin_user.get(), obj, getattr(obj, field, "")) or "–"
+
+
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(PersonalDataAdmin):
     list_display = ("code", "head_name", "commune")
     search_fields = ("code", "search_text")
     raw_id_fields = ("commune", "hamlet")
+    identifier_fields = ("head_citizen_id", "phone")
+    identifier_search_lookups = ("head_citizen_id", "phone", "members__citizen_id")
+
+    @admin.display(description=_("CCCD chủ hộ"))
+    def masked_head_citizen_id(self, obj) -> str:
+        return self._masked(obj, "head_citizen_id")
+
+    @admin.display(description=_("điện thoại"))
+    def masked_phone(self, obj) -> str:
+        return self._masked(obj, "phone")
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(PersonalDataAdmin):
     list_display = ("full_name", "household", "relationship", "date_of_birth")
     raw_id_fields = ("household",)
     search_fields = ("search_name",)
+    area_path_lookup = "household__area_path"
+    identifier_fields = ("citizen_id",)
+    identifier_search_lookups = ("citizen_id",)
+
+    @admin.display(description=_("số CCCD"))
+    def masked_citizen_id(self, obj) -> str:
+        return self._masked(obj, "citizen_id")
 
 
 @admin.register(HouseholdReview)
-class HouseholdReviewAdmin(SimpleHistoryAdmin):
-    form = ReviewAdminForm
+class HouseholdReviewAdmin(PersonalDataAdmin):
     list_display = ("household", "year", "classification", "status")
     list_filter = ("year", "classification", "status")
-    # The results follow from the facts and the recorded overrides (rules.resolve_deprivations,
-    # through the review form or the import): the admin shows them and cannot set them.
-    readonly_fields = (
-        *INDICATOR_FIELDS,
-        "sources",
-        "reasons",
-        "overrides",
-        "income_confirmed",
-        "deprivation_count",
-        "classification",
-        "member_count",
-    )
     raw_id_fields = ("household", "round")
+    area_path_lookup = "household__area_path"
 
 
 class StepInline(admin.TabularInline):
@@ -234,3 +321,28 @@ class AreaKindChangeAdmin(admin.ModelAdmin):
 class TransferRunAdmin(admin.ModelAdmin):
     list_display = ("on", "started_at", "user", "households", "hamlets", "reason")
     readonly_fields = ("on", "started_at", "user", "households", "hamlets", "summary", "reason")
+
+
+# --- users: the administrators' reset of a locked login (django-axes) -------------------------
+
+
+@admin.action(description=_("Mở khóa đăng nhập (xóa các lần đăng nhập sai)"))
+def unlock_login(modeladmin, request, queryset) -> None:
+    from axes.utils import reset
+
+    users = list(queryset.values_list("username", flat=True))
+    for username in users:
+        reset(username=username)
+    modeladmin.message_user(
+        request, _("Đã mở khóa đăng nhập cho %(n)s người dùng.") % {"n": len(users)}
+    )
+
+
+_User = get_user_model()
+if admin.site.is_registered(_User):
+    admin.site.unregister(_User)
+
+
+@admin.register(_User)
+class UserAdmin(DjangoUserAdmin):
+    actions = [*DjangoUserAdmin.actions, unlock_login]

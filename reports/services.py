@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from functools import partial
+from datetime import timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from households.models import Area, HouseholdReview
+from households.outbox import outbox_task
 
 from . import rules
 from .indicators import families, registry
@@ -175,5 +176,28 @@ def snapshot_rebuild_request(*, years: list[int]) -> list[RebuildJob]:
     manual = RebuildJob.Trigger.MANUAL
     jobs = [RebuildJob.objects.create(year=year, trigger=manual) for year in years]
     for job in jobs:
-        transaction.on_commit(partial(snapshot_rebuild_task.delay, job.year, manual, job.pk))
+        outbox_task(snapshot_rebuild_task.name, args=[job.year, manual, job.pk])
     return jobs
+
+
+def rebuild_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished rebuild failed (its transaction died with it: the previous snapshot
+    is still the active one)."""
+    return bool(
+        RebuildJob.objects.filter(
+            pk=job_id, status__in=[RebuildJob.Status.QUEUED, RebuildJob.Status.RUNNING]
+        ).update(status=RebuildJob.Status.FAILED, error=message, finished_at=timezone.now())
+    )
+
+
+def rebuild_jobs_sweep(cutoff, message: str) -> int:
+    Status = RebuildJob.Status
+    ids = [
+        *RebuildJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        ),
+        *RebuildJob.objects.filter(
+            status=Status.QUEUED, created_at__lt=cutoff - timedelta(days=1)
+        ).values_list("pk", flat=True),
+    ]
+    return sum(rebuild_job_fail(job_id, message) for job_id in ids)

@@ -5,8 +5,9 @@ failed (snapshot_rebuild records any exception) and leaves the active snapshot i
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.cache import cache
 from django.utils import timezone
+
+from households.outbox import outbox_task, quiet_cache
 
 from . import services
 from .models import RebuildJob
@@ -25,7 +26,7 @@ def debounce_key(year: int) -> str:
 @shared_task(name="reports.snapshot_rebuild_task", acks_late=True, **ONE_YEAR)
 def snapshot_rebuild_task(year: int, trigger: str = RebuildJob.Trigger.MANUAL, job_id=None) -> int:
     # Let approvals that arrive from now on schedule the next rebuild.
-    cache.delete(debounce_key(year))
+    quiet_cache("delete", debounce_key(year))
     job = RebuildJob.objects.filter(pk=job_id).first() if job_id else None
     return services.snapshot_rebuild(year=year, trigger=trigger, job=job).pk
 
@@ -56,10 +57,15 @@ def snapshot_rebuild_schedule(*, year: int, trigger: str, countdown: int) -> boo
     The cache key makes a burst of approvals schedule a single rebuild; the task deletes it
     when it starts. Returns whether a rebuild was queued.
     """
-    if not cache.add(debounce_key(year), 1, timeout=countdown + 300):
+    # With the cache down, schedule anyway: a second rebuild costs less than a missed one.
+    if not quiet_cache("add", debounce_key(year), 1, timeout=countdown + 300, default=True):
         return False
     job = RebuildJob.objects.create(year=year, trigger=trigger)
-    snapshot_rebuild_task.apply_async(
-        args=[year], kwargs={"trigger": trigger, "job_id": job.pk}, countdown=countdown
+    # Queued through the outbox: with the broker down, sent by the relay when it is back.
+    outbox_task(
+        snapshot_rebuild_task.name,
+        args=[year],
+        kwargs={"trigger": trigger, "job_id": job.pk},
+        countdown=countdown,
     )
     return True

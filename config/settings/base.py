@@ -48,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: adds "số liệu sẽ được cập nhật" when work was deferred.
+    "config.middleware.DeferredWorkMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
@@ -88,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # A persistent connection is checked before reuse: after a PostgreSQL restart the next
+    # request reconnects instead of failing on the dead socket (no app restart needed).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -115,10 +121,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a username, and separately an address, after 5 failures.
+# Login throttling (django-axes): after 5 failures lock the username AT that address (the two
+# together), so that nobody can lock another person out by typing their username, and one
+# person's mistakes do not lock everybody behind a shared office address. Administrators
+# unlock from the admin (user list action "Mở khóa đăng nhập", or the access attempts list).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -140,6 +149,15 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
+# Bounds of an uploaded workbook, checked before any reader allocates it (households.workbook
+# .bounds), and the limits of the child process that reads it (households.workbook.sandbox).
+WORKBOOK_MAX_COLUMNS = env.int("WORKBOOK_MAX_COLUMNS", default=256)
+WORKBOOK_MAX_CELLS = env.int("WORKBOOK_MAX_CELLS", default=20_000_000)
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = env.int(
+    "WORKBOOK_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024
+)
+WORKBOOK_READ_MEMORY_MB = env.int("WORKBOOK_READ_MEMORY_MB", default=2048)
+WORKBOOK_READ_SECONDS = env.int("WORKBOOK_READ_SECONDS", default=180)
 # A household list longer than this is exported by a background task (a district's list takes
 # longer to write than a web request may last); shorter lists download at once.
 EXPORT_DIRECT_MAX_HOUSEHOLDS = env.int("EXPORT_DIRECT_MAX_HOUSEHOLDS", default=10_000)
@@ -211,47 +229,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "households.export_files_prune_task",
         "schedule": crontab(hour=3, minute=0),
     },
+    # households: jobs whose worker died whole (no task_failure signal) are failed by a sweep.
+    "households-jobs-stale-sweep": {
+        "task": "households.jobs_stale_sweep_task",
+        "schedule": 300.0,
+    },
+    # households: the outbox relay (work a write owed while the broker was down) and the
+    # heartbeats the health page shows.
+    "households-outbox-relay": {
+        "task": "households.outbox_relay_task",
+        "schedule": 30.0,
+    },
+    "households-heartbeat": {
+        "task": "households.heartbeat_task",
+        "schedule": 60.0,
+    },
 }
-
-REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
-
-# The province this installation serves (statistical code of the root area).
-PROVINCE_CODE = env("PROVINCE_CODE", default="83")
-
-# Logs: one line a record, with the request id (config.middleware.RequestIdMiddleware) and
-# never a citizen ID or phone number (MaskPersonalDataFilter). LOG_FORMAT=json writes one JSON
-# object a line for a log collector (production's default); "text" is for people (local).
-LOG_FORMAT = env("LOG_FORMAT", default="text")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "mask_personal": {"()": "config.logging.MaskPersonalDataFilter"},
-        "request_id": {"()": "config.logging.RequestIdFilter"},
-    },
-    "formatters": {
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-        "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
-            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
-        },
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id", "mask_personal"],
-            "formatter": LOG_FORMAT if LOG_FORMAT in ("text", "json") else "text",
-        },
-    },
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Longer than any task's hard time limit (the nightly all-years rebuild: 2 h).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3 * 3600)

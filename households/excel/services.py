@@ -11,12 +11,11 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -35,6 +34,7 @@ from households.models import (
     ReviewRound,
 )
 from households.organisation.selectors import area_in_scope
+from households.outbox import outbox_task, quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
     locked_area_paths,
@@ -464,7 +464,7 @@ def job_progress(job: ImportJob) -> dict:
         "rows_validated": job.rows_validated,
         "rows_written": job.rows_written,
     }
-    live = cache.get(_progress_key(job.id))
+    live = quiet_cache("get", _progress_key(job.id))
     if live and job.is_running:
         data.update({k: v_ for k, v_ in live.items() if k != "status" or job.is_running})
     return data
@@ -475,11 +475,12 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
 
     def report(stage: str, count: int) -> None:
         state[f"rows_{stage}"] = count
-        cache.set(_progress_key(job.id), dict(state), 3600)
+        quiet_cache("set", _progress_key(job.id), dict(state), 3600)
 
     return report
 
 
+@transaction.atomic
 def import_job_create(*, user: User, upload: UploadedFile, year: int) -> ImportJob:
     """Store the uploaded workbook privately, record the job, and queue its validation once the
     job row is committed (the task reads it)."""
@@ -494,7 +495,7 @@ def import_job_create(*, user: User, upload: UploadedFile, year: int) -> ImportJ
     job = ImportJob.objects.create(
         user=user, file_path=str(path), original_name=(upload.name or "")[:255], year=year
     )
-    transaction.on_commit(lambda: import_job_validate_task.delay(job.id))
+    outbox_task(import_job_validate_task.name, args=[job.id])
     return job
 
 
@@ -504,7 +505,7 @@ def _finish(job: ImportJob, status: str, **fields: Any) -> None:
     job.status = status
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(_progress_key(job.id))
+    quiet_cache("delete", _progress_key(job.id))
 
 
 def _store_plan(job: ImportJob, plan: v.Plan) -> None:
@@ -518,7 +519,9 @@ def _store_plan(job: ImportJob, plan: v.Plan) -> None:
 def job_claim(model: type[Job], job_id: int, *, waiting: str, running: str) -> tuple[Job, bool]:
     """(job, claimed): move a job from `waiting` to `running` in one UPDATE, so that a task
     delivered twice runs once; `claimed` is False when another run had it already."""
-    claimed = model.objects.filter(id=job_id, status=waiting).update(status=running)
+    claimed = model.objects.filter(id=job_id, status=waiting).update(
+        status=running, started_at=timezone.now()
+    )
     return model.objects.select_related("user").get(id=job_id), bool(claimed)
 
 
@@ -569,7 +572,7 @@ def import_job_confirm(*, job: ImportJob) -> bool:
         status=ImportJob.Status.QUEUED
     )
     if queued:
-        transaction.on_commit(lambda: import_job_run_task.delay(job.id))
+        outbox_task(import_job_run_task.name, args=[job.id])
     return bool(queued)
 
 
@@ -594,3 +597,32 @@ def import_job_run(*, job_id: int) -> ImportJob:
     counts = plan.counts
     _finish(job, ImportJob.Status.DONE, rows_written=counts["create"] + counts["update"])
     return job
+
+
+# --- a job whose worker died (households.jobs) ----------------------------------------------
+
+
+def import_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished import failed with `message` (shown on its page); False if it had
+    finished. Its write transaction, if any, died with the worker: nothing was half-written."""
+    failed = ImportJob.objects.filter(id=job_id, status__in=ImportJob.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        errors=[{"sheet": "", "row": None, "column": "", "col": None, "message": message}],
+        finished_at=timezone.now(),
+    )
+    if failed:
+        quiet_cache("delete", _progress_key(job_id))
+    return bool(failed)
+
+
+def import_jobs_sweep(cutoff, message: str) -> int:
+    """Fail the imports claimed before `cutoff` and still running, and those waiting a day."""
+    Status = ImportJob.Status
+    running = ImportJob.objects.filter(
+        status__in=[Status.VALIDATING, Status.IMPORTING], started_at__lt=cutoff
+    )
+    waiting = ImportJob.objects.filter(
+        status__in=[Status.PENDING, Status.QUEUED], created_at__lt=cutoff - timedelta(days=1)
+    )
+    ids = [*running.values_list("id", flat=True), *waiting.values_list("id", flat=True)]
+    return sum(import_job_fail(job_id, message) for job_id in ids)

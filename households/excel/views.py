@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households.organisation import roles
-from households.workbook import annotate_errors
+from households.workbook import annotate_workbook
 
 from . import exports, services
 from .forms import ImportForm
@@ -93,7 +93,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     try:
         return _temp_file_response(
-            lambda path: annotate_errors(job.file_path, path, job.errors),
+            lambda path: annotate_workbook(job.file_path, path, job.errors),
             f"loi-{job.pk}.xlsx",
         )
     except Exception as exc:  # an unreadable workbook has no cells to annotate

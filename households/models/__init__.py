@@ -2,6 +2,7 @@ from households.excel.models import ExportJob, ImportJob
 from households.organisation.models import Agency, Area, StaffProfile
 
 from .households import AreaPopulation, Household, Member, PovertyCause
+from .outbox import Heartbeat, OutboxMessage
 from .reorganisations import (
     AreaKindChange,
     HouseholdTransfer,
@@ -19,12 +20,14 @@ __all__ = [
     "AreaPopulation",
     "Classification",
     "ExportJob",
+    "Heartbeat",
     "Household",
     "HouseholdReview",
     "HouseholdTransfer",
     "ImportJob",
     "Member",
     "Movement",
+    "OutboxMessage",
     "PovertyCause",
     "PovertyIndicator",
     "PovertyStandard",

@@ -399,3 +399,28 @@ def test_return_and_reopen_with_reason(client, alice, bob, household):
     review.refresh_from_db()
     assert review.status == "draft"
     assert review.reopenings.get().reason == "Sai diện tích"
+
+
+def test_search_by_full_citizen_id_only_for_those_who_may_see_it(
+    client, alice, bob, pat, household
+):
+    """Provincial staff see IDs masked: a search by a full ID must not confirm who holds it."""
+    for user, found in ((alice, True), (bob, True), (pat, False)):
+        login(client, user)
+        page = client.get(reverse("households:list"), {"q": "083089000123"}).content.decode()
+        assert ("BT-0001" in page) is found, user.username
+        # The household is still found by its name.
+        page = client.get(reverse("households:list"), {"q": "nguyen van an"}).content.decode()
+        assert "BT-0001" in page
+
+
+def test_pages_with_personal_data_are_not_stored_by_browsers(client, alice, household):
+    login(client, alice)
+    for url in (
+        reverse("households:list"),
+        reverse("households:detail", args=[household.pk]),
+        reverse("households:export"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url

@@ -55,13 +55,21 @@ def test_bench_sql_computes_the_same_counts_as_the_rebuild(rebuilt):
     assert poor == snap
 
 
-def test_burst_of_changes_schedules_one_rebuild(province_data, monkeypatch):
+def test_burst_of_changes_schedules_one_rebuild(
+    province_data, monkeypatch, django_capture_on_commit_callbacks
+):
+    from households.models import OutboxMessage
+
     queued = []
     monkeypatch.setattr(tasks.snapshot_rebuild_task, "apply_async", lambda **kw: queued.append(kw))
-    for _i in range(5):
-        tasks.snapshot_rebuild_schedule(year=2023, trigger="signal", countdown=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _i in range(5):
+            tasks.snapshot_rebuild_schedule(year=2023, trigger="signal", countdown=30)
     assert len(queued) == 1
     assert queued[0]["countdown"] == 30
+    # Recorded in the outbox first, then sent.
+    (message,) = OutboxMessage.objects.filter(name=tasks.snapshot_rebuild_task.name)
+    assert message.sent_at is not None
     assert RebuildJob.objects.filter(status="queued").count() == 1
 
 
