@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -190,7 +190,7 @@ def rebuild_job_fail(job_id: int, message: str) -> bool:
     )
 
 
-def rebuild_jobs_sweep(cutoff, message: str) -> int:
+def rebuild_jobs_sweep(cutoff: datetime, message: str) -> int:
     Status = RebuildJob.Status
     ids = [
         *RebuildJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(

@@ -247,3 +247,46 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Longer than any task's hard time limit (the nightly all-years rebuild: 2 h).
 JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3 * 3600)
+
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# The province this installation serves (statistical code of the root area).
+PROVINCE_CODE = env("PROVINCE_CODE", default="83")
+
+# Logs: one line a record, with the request id (config.middleware.RequestIdMiddleware) and
+# never a citizen ID or phone number (MaskPersonalDataFilter). LOG_FORMAT=json writes one JSON
+# object a line for a log collector (production's default); "text" is for people (local).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "mask_personal": {"()": "config.logging.MaskPersonalDataFilter"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_personal"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("text", "json") else "text",
+        },
+    },
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

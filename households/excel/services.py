@@ -615,7 +615,7 @@ def import_job_fail(job_id: int, message: str) -> bool:
     return bool(failed)
 
 
-def import_jobs_sweep(cutoff, message: str) -> int:
+def import_jobs_sweep(cutoff: datetime, message: str) -> int:
     """Fail the imports claimed before `cutoff` and still running, and those waiting a day."""
     Status = ImportJob.Status
     running = ImportJob.objects.filter(
