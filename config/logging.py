@@ -7,8 +7,8 @@ from django.core.signals import request_finished
 
 # A 12-digit citizen ID or a Vietnamese phone number never reaches a log line: not in the
 # message, not in its arguments, not in an exception's traceback.
-_CITIZEN_ID = re.compile(r"(?<!\d)\d{12}(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(?:\+84|0)\d{9,10}(?!\d)")
+_CITIZEN_ID = re.compile(r"(?<![0-9A-Za-z-])\d{12}(?![0-9A-Za-z-])")
+_PHONE = re.compile(r"(?<![0-9A-Za-z-])(?:\+84|0)\d{9,10}(?![0-9A-Za-z-])")
 
 
 def mask_personal(text: str) -> str:

@@ -371,8 +371,6 @@ def review_approve(*, review: HouseholdReview, user: User) -> HouseholdReview:
             "status",
             "approved_by",
             "approved_at",
-            "previous_classification",
-            "movement",
             "version",
         ],
     )

@@ -105,16 +105,6 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                 status = APPROVED
                 if submitted_left and commune.pk == demo_unit:
                     status, submitted_left = SUBMITTED, submitted_left - 1
-                move = (
-                    rules.movement(
-                        previous,
-                        classification,
-                        ever_poor=previous == rules.POOR,
-                        ever_near_poor=previous == rules.NEAR_POOR,
-                    )
-                    if status == APPROVED
-                    else ""
-                )
                 review_id += 1
                 batch.append(
                     _row(
@@ -130,8 +120,8 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                             "deprivation_count": values["deprivation_count"],
                             "classification": classification,
                             "member_count": values["member_count"], "status": status,
-                            "return_reason": "", "previous_classification": previous if move else "",
-                            "movement": move, "is_current": True, "submitted_at": now,
+                            "return_reason": "", "overrides": "{}",  # from the facts
+                            "is_current": True, "submitted_at": now,
                             "approved_at": now if status == APPROVED else None, "version": 1,
                             "created_at": now, "updated_at": now,
                         }

@@ -143,16 +143,12 @@ def export_member_rows(queryset: QuerySet, *, shown: Shown | None = None) -> Ite
             "date_of_birth",
             *MEMBER_FIELDS,
             "household__area_path",
-            "health_insurance_expiry",
-            "has_disability",
-            "receives_social_allowance",
-            "is_malnourished",
         )
         .iterator(chunk_size=CHUNK)
     )
     for row in members:
-        code, name, dob, sex, rel, cid, card, school, education, work, path = row[:11]
-        expiry, disability, allowance, malnourished = row[11:]
+        code, name, dob, sex, rel, cid, card, school, education, work = row[:10]
+        expiry, disability, allowance, malnourished, path = row[10:]
         cid = reveal(path, cid)
         yield [
             code,

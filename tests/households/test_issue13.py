@@ -435,4 +435,6 @@ def test_admin_shows_but_cannot_set_the_results(client, alice, household, django
     page = client.get(url).content.decode()
     assert 'name="d04"' not in page
     assert 'name="classification"' not in page
-    assert 'name="income_per_capita"' in page
+    # The whole review is read-only in the admin (issue 16): writes go through the services.
+    assert 'name="income_per_capita"' not in page
+    assert "1.000.000" in page

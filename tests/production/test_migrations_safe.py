@@ -30,8 +30,9 @@ LARGE_TABLES = {
     "programs_historicalsupportrecord",
 }
 # Migrations up to these ran before the first production release (on empty tables): listed in
-# the report, not failed. Move these forward only when cutting a release, never for a new one.
-FIRST_RELEASE = {"households": 7, "programs": 1, "targets": 1, "reports": 1}
+# the report, not failed (0008-0011 of households came in the same first release, 0.2.0, before
+# any province ran it). Move these forward only when cutting a release, never for a new one.
+FIRST_RELEASE = {"households": 11, "programs": 1, "targets": 1, "reports": 1}
 
 RISKS = [
     (re.compile(r"ALTER COLUMN \S+ TYPE", re.I), "đổi kiểu cột: viết lại cả bảng"),

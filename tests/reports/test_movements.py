@@ -194,6 +194,8 @@ def test_identity_holds_on_a_generated_province_after_corrections(three_years):
         v = {code: values(year, code) for code in codes}
         before = {c: values(year - 1, c) for c in rules.MOVEMENT_ENDS}
         for area in areas:
+            if area not in v["poor_households"]:  # not in that year's tree
+                continue
             counts = {code: int(v[code][area]) for code in codes}
             previous = {c: int(before[c].get(area, 0)) for c in rules.MOVEMENT_ENDS}
             assert rules.movement_identity_failures(counts, previous) == [], (year, area)

@@ -33,7 +33,7 @@ def merged(db):
         AreaPopulation.objects.create(area=units[code], year=2026, households=n, persons=persons)
     classes_2026 = {"H1": "poor", "H2": "above", "H4": "near_poor", "H7": "poor", "H9": "poor"}
     for code, klass in classes_2026.items():
-        make_review(households[code], 2026, klass, previous="poor", members=3)
+        make_review(households[code], 2026, klass, members=3)
     for year in (2022, 2023, 2026):
         snapshot_rebuild(year=year)
     return households
