@@ -167,11 +167,12 @@ def organisation_header(on: date | None = None) -> dict[str, str]:
     for the page header, printed tables and e-mails: names come from data, never from code.
     Cached (cleared when an area or agency is saved)."""
     from django.conf import settings
-    from django.core.cache import cache
+
+    from households.outbox import quiet_cache  # Redis down: the header is read, not cached
 
     on = on or today()
     key = f"org-header:{settings.DATABASES['default']['NAME']}:{on.isoformat()}"
-    found = cache.get(key)
+    found = quiet_cache("get", key)
     if found is None:
         province, lead = province_on(on), lead_agency_on(on)
         found = {
@@ -179,15 +180,18 @@ def organisation_header(on: date | None = None) -> dict[str, str]:
             "lead": lead.name if lead else "",
             "lead_short": (lead.short_name or lead.name) if lead else "",
         }
-        cache.set(key, found, HEADER_CACHE_SECONDS)
+        quiet_cache("set", key, found, HEADER_CACHE_SECONDS)
     return found
 
 
 def organisation_header_clear(**_kwargs) -> None:
     from django.conf import settings
-    from django.core.cache import cache
 
-    cache.delete(f"org-header:{settings.DATABASES['default']['NAME']}:{today().isoformat()}")
+    from households.outbox import quiet_cache
+
+    quiet_cache(
+        "delete", f"org-header:{settings.DATABASES['default']['NAME']}:{today().isoformat()}"
+    )
 
 
 def officers_without_current_scope(on: date | None = None):
