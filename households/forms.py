@@ -12,6 +12,7 @@ from households.organisation.selectors import commune_list_for_user, hamlet_list
 
 from . import rules
 from .models import Household, HouseholdReview, Member, PovertyCause
+from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
 from .services import ReviewInput
 
@@ -171,26 +172,7 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "relationship",
-            "citizen_id",
-            "ethnicity",
-            "has_health_insurance",
-            "health_insurance_expiry",
-            "school_level",
-            "education",
-            "work_status",
-            "has_disability",
-            "receives_social_allowance",
-            "is_malnourished",
-            "joined_on",
-            "join_reason",
-            "left_on",
-            "leave_reason",
-        ]
+        fields = ["full_name", *MEMBER_FACT_FIELDS]
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -36,6 +36,7 @@ from households.models import (
     Member,
     ReviewRound,
 )
+from households.models.households import MEMBER_FACT_FIELDS
 from households.models.reviews import INDICATOR_FIELDS
 from households.selectors import standard_for_year
 from households.services import default_reference_date
@@ -86,23 +87,7 @@ MEMBER_COLUMNS = (
     "household_id",
     "full_name",
     "search_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "citizen_id",
-    "ethnicity",
-    "has_health_insurance",
-    "health_insurance_expiry",
-    "school_level",
-    "education",
-    "work_status",
-    "has_disability",
-    "receives_social_allowance",
-    "is_malnourished",
-    "joined_on",
-    "join_reason",
-    "left_on",
-    "leave_reason",
+    *MEMBER_FACT_FIELDS,
 )
 REVIEW_COLUMNS = (
     "id",

@@ -112,6 +112,29 @@ class Household(models.Model):
         super().save(*args, **kwargs)
 
 
+# A member's recorded facts and stay, in the order the member form shows them (the generator
+# writes the same columns).
+MEMBER_FACT_FIELDS = (
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "citizen_id",
+    "ethnicity",
+    "has_health_insurance",
+    "health_insurance_expiry",
+    "school_level",
+    "education",
+    "work_status",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
+    "joined_on",
+    "join_reason",
+    "left_on",
+    "leave_reason",
+)
+
+
 class Member(models.Model):
     class Sex(models.TextChoices):
         MALE = "M", _("Nam")
