@@ -294,7 +294,7 @@ class ReorganisationStepAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         from django.core.exceptions import ValidationError
 
-        from .area_services import reorganisation_step_correct
+        from .organisation.services import reorganisation_step_correct
 
         if change and "new_area" in form.changed_data:
             new_area = obj.new_area

@@ -10,8 +10,8 @@ class HouseholdsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from households import lookups  # noqa: F401 - registers field__any_of
-        from households.area_selectors import organisation_header_clear
         from households.models import Agency, Area
+        from households.organisation.selectors import organisation_header_clear
 
         post_save.connect(organisation_header_clear, sender=Area, dispatch_uid="org-header-area")
         post_save.connect(organisation_header_clear, sender=Agency, dispatch_uid="org-header-ag")

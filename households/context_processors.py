@@ -5,6 +5,6 @@ from django.utils.functional import SimpleLazyObject
 
 
 def organisation(request: HttpRequest) -> dict:
-    from .area_selectors import organisation_header
+    from .organisation.selectors import organisation_header
 
     return {"organisation": SimpleLazyObject(organisation_header)}

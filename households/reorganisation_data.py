@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .area_services import ReorganisationRefused, StepInput, reorganisation_record
 from .models import Area, ReorganisationStep
+from .organisation.services import ReorganisationRefused, StepInput, reorganisation_record
 from .reference_data import REFERENCE_DIR, LoadResult, _read, _upsert
 
 VINH_LONG_FILE = REFERENCE_DIR / "vinh-long-2025-units.csv"

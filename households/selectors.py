@@ -128,10 +128,10 @@ def approves_area(
     filed_path: str = "",
 ) -> bool:
     """Who approves (and locks) an area's reviews follows the round's approving level (data,
-    households.area_selectors): with districts, officers above the commune approve and a commune
+    households.organisation.selectors): with districts, officers above the commune approve and a commune
     officer only submits; in the two-tier tree the commune (its People's Committee) recognises
     its own list. Provincial staff approve (consolidate) anywhere."""
-    from .area_selectors import approving_level_for_path, round_approving_level
+    from .organisation.selectors import approving_level_for_path, round_approving_level
 
     paths = scope_paths(user)
     if paths is EVERYTHING:
@@ -223,7 +223,7 @@ def can_approve_any(user: AnyUser) -> bool:
         return True
     # A commune officer recognises the list where the round's approving level is the commune
     # (set on the round, or by default in the two-tier tree).
-    from .area_selectors import approving_level_for_path
+    from .organisation.selectors import approving_level_for_path
 
     commune = ReviewRound.ApprovingLevel.COMMUNE
     if ReviewRound.objects.filter(area__path__in=paths, approving_level=commune).exists():

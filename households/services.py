@@ -87,7 +87,7 @@ def review_round_get_or_create(
 
 def is_urban_for(commune: Area, on: date) -> bool:
     """The unit's type in force on `on` (its dated type changes, AreaKindChange)."""
-    from .area_selectors import is_urban_on_date
+    from .organisation.selectors import is_urban_on_date
 
     return is_urban_on_date(commune, on)
 

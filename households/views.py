@@ -19,7 +19,6 @@ from households.organisation.selectors import (
 )
 
 from . import rules, selectors, services
-from .area_selectors import area_chains
 from .filters import HouseholdFilter
 from .forms import (
     HouseholdForm,
@@ -31,6 +30,7 @@ from .forms import (
 )
 from .models import Classification, Household, HouseholdReview, Member, Movement
 from .models.reviews import INDICATOR_NAMES
+from .organisation.selectors import area_chains
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -373,9 +373,9 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def population(request: HttpRequest) -> HttpResponse:
-    from .area_rules import tree_date_for_year
-    from .area_selectors import valid_on_q
     from .models import AreaPopulation
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import valid_on_q
 
     user = request.user
     try:

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from .area_selectors import area_successors, area_tree_on, officers_without_current_scope
-from .area_services import officer_rescope
 from .models import Area
 from .organisation import roles
+from .organisation.selectors import area_successors, area_tree_on, officers_without_current_scope
+from .organisation.services import officer_rescope
 
 
 class RescopeForm(forms.Form):

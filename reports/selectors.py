@@ -81,7 +81,7 @@ def trend_points(area: Area, codes: Iterable[str], years: Iterable[int]) -> list
     """A unit's trend over `years`: its own figures, and for the years before it existed the
     sum of its former units' figures (counts added, rates recomputed from the summed numerator
     and denominator), so Xã Ba Tri's 2022-2026 trend is continuous. Two queries."""
-    from households.area_selectors import area_predecessor_ids
+    from households.organisation.selectors import area_predecessor_ids
     from households.rules import rate
 
     codes = list(codes)
@@ -173,8 +173,8 @@ def dashboard_area_get(user: AnyUser, *, code: str | None, year: int | None = No
 
     Agency staff see the province (their targets only); officers their own areas.
     """
-    from households.area_rules import tree_date_for_year
-    from households.area_selectors import province_on, valid_on_q
+    from households.organisation.rules import tree_date_for_year
+    from households.organisation.selectors import province_on, valid_on_q
 
     if year is None and not code:
         year = Snapshot.objects.filter(status=Snapshot.Status.ACTIVE).aggregate(

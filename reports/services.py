@@ -37,10 +37,10 @@ def _lock_year(year: int) -> None:
 
 
 def _areas(year: int, counts: Counts) -> dict[int, str]:
-    """The units a year's snapshot holds: the tree of that year (households.area_selectors),
+    """The units a year's snapshot holds: the tree of that year (households.organisation.selectors),
     plus any unit a review of the year was filed in, with their ancestors. A unit that did not
     exist that year gets no row (no zeros for Xã Ba Tri in 2023)."""
-    from households.area_selectors import area_tree_for_year
+    from households.organisation.selectors import area_tree_for_year
     from households.rules import ancestor_paths
 
     every = dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())

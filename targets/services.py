@@ -283,7 +283,7 @@ def _sender() -> str:
     """The From header names the lead department and the province in force (data)."""
     from email.utils import formataddr, parseaddr
 
-    from households.area_selectors import organisation_header
+    from households.organisation.selectors import organisation_header
 
     header = organisation_header()
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
@@ -303,7 +303,7 @@ def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) ->
         lines += [f"- {t.title} ({_('hạn')} {date_format(t.due_date, 'd/m/Y')})" for t in due_soon]
         lines.append("")
     lines.append(_("Vui lòng cập nhật tiến độ trên hệ thống quản lý giảm nghèo bền vững."))
-    from households.area_selectors import organisation_header
+    from households.organisation.selectors import organisation_header
 
     header = organisation_header()
     if header["lead"]:

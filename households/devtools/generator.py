@@ -575,7 +575,7 @@ class Generator:
 
     def run(self) -> dict:
         started = time.monotonic()
-        from households.area_selectors import area_tree_for_year
+        from households.organisation.selectors import area_tree_for_year
 
         # The units of the year's tree (the 2023 tree for a 2023 province).
         units = area_tree_for_year(self.year).filter(level=Area.Level.COMMUNE)

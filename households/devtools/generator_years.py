@@ -11,9 +11,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Sum
 
 from households import rules
-from households.area_rules import tree_date_for_year
-from households.area_selectors import area_tree_for_year, is_urban_on_date
-from households.area_services import households_carry
 from households.devtools.generator import (
     APPROVED,
     BATCH,
@@ -27,6 +24,9 @@ from households.devtools.generator import (
 )
 from households.models import Area, AreaPopulation, HouseholdReview
 from households.models.reviews import INDICATOR_FIELDS
+from households.organisation.rules import tree_date_for_year
+from households.organisation.selectors import area_tree_for_year, is_urban_on_date
+from households.organisation.services import households_carry
 from households.selectors import standard_for_year
 from households.services import default_reference_date
 
@@ -163,7 +163,7 @@ def _row(values: dict) -> tuple:
 
 def _demo_unit(communes) -> int | None:
     """The 2025 unit the demo commune (Xã An Đức) went into: Xã Ba Tri."""
-    from households.area_selectors import final_successor_map
+    from households.organisation.selectors import final_successor_map
 
     an_duc = Area.objects.filter(code=DEMO_COMMUNE).first()
     if an_duc is None:

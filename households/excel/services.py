@@ -131,7 +131,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     # (its GSO code), not the Thị trấn Ba Tri of 2023 that had it before.
     from django.db.models import Q
 
-    from households.area_selectors import area_tree_on
+    from households.organisation.selectors import area_tree_on
 
     code_list = list(codes)
     areas = list(

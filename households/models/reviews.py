@@ -79,7 +79,7 @@ class ReviewRound(models.Model):
     # Who approves the round's reviews (data, not code): the district in a tree with districts;
     # in the two-tier tree (from 1 July 2025) the commune People's Committee recognises the
     # list and the province consolidates. Blank = the default of the tree in force
-    # (households.area_selectors.approving_level_default).
+    # (households.organisation.selectors.approving_level_default).
     class ApprovingLevel(models.TextChoices):
         DISTRICT = "district", _("UBND cấp huyện phê duyệt")
         COMMUNE = "commune", _("UBND cấp xã công nhận, tỉnh tổng hợp")

@@ -248,8 +248,8 @@ def _filed_in():
 
 def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
     """The units of the year's tree, and each closed unit's final successor in it."""
-    from households.area_rules import tree_date_for_year
-    from households.area_selectors import area_tree_for_year, final_successor_map
+    from households.organisation.rules import tree_date_for_year
+    from households.organisation.selectors import area_tree_for_year, final_successor_map
 
     in_tree = set(area_tree_for_year(year).values_list("id", flat=True))
     return in_tree, final_successor_map(tree_date_for_year(year))

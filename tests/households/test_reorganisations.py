@@ -5,20 +5,6 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from households.area_selectors import (
-    area_predecessors,
-    area_tree_on,
-    final_successor_map,
-    households_under_closed_units,
-    is_urban_on_date,
-)
-from households.area_services import (
-    ReorganisationRefused,
-    StepInput,
-    households_carry,
-    reorganisation_record,
-    reorganisation_step_correct,
-)
 from households.models import (
     Area,
     AreaKindChange,
@@ -27,6 +13,20 @@ from households.models import (
     Reorganisation,
     ReorganisationStep,
     TransferRun,
+)
+from households.organisation.selectors import (
+    area_predecessors,
+    area_tree_on,
+    final_successor_map,
+    households_under_closed_units,
+    is_urban_on_date,
+)
+from households.organisation.services import (
+    ReorganisationRefused,
+    StepInput,
+    households_carry,
+    reorganisation_record,
+    reorganisation_step_correct,
 )
 from households.reference_data import all_reference_data_load
 
@@ -309,8 +309,8 @@ def test_the_officers_page_is_provincial_only(client, alice):
 
 
 def test_generate_province_builds_the_merged_province_year_by_year():
-    from households.area_selectors import area_tree_for_year
     from households.models import HouseholdReview
+    from households.organisation.selectors import area_tree_for_year
 
     call_command(
         "generate_province", households=40, year=2023, seed=3, until=2026, new_households=9,

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 
 from households import rules, services
-from households.area_services import households_carry
 from households.models import Area, AreaPopulation, Household
+from households.organisation.services import households_carry
 from reports.official import TABLES, official_rows
 from reports.selectors import FORMER_UNITS, NO_DATA_BEFORE, snapshot_list_active, trend_points
 from reports.services import snapshot_rebuild

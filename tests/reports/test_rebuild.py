@@ -99,7 +99,7 @@ def test_failed_rebuild_leaves_the_previous_snapshot(province_data, monkeypatch)
 
 def test_every_area_of_the_tree_gets_values(province_data):
     """Every unit of the year's tree (2023: Bến Tre's 167), none of the 2025 tree."""
-    from households.area_selectors import area_tree_for_year
+    from households.organisation.selectors import area_tree_for_year
 
     snapshot_rebuild(year=2023)
     areas = area_tree_for_year(2023).exclude(level="hamlet")

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.area_services import households_carry
+from households.organisation.services import households_carry
 
 
 class Command(BaseCommand):

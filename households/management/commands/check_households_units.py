@@ -2,7 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.area_selectors import households_under_closed_units
+from households.organisation.selectors import households_under_closed_units
 
 
 class Command(BaseCommand):

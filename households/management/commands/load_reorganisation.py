@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from households.area_services import ReorganisationRefused, reorganisation_record
+from households.organisation.services import ReorganisationRefused, reorganisation_record
 from households.reorganisation_data import reorganisation_file_read
 
 

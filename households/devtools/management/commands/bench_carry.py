@@ -11,8 +11,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from households.area_services import households_carry
 from households.models import Area, Household
+from households.organisation.services import households_carry
 
 
 class Rollback(Exception):

@@ -13,16 +13,20 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import area_rules, area_selectors
-from .models import (
+from households.models import (
     Area,
     Household,
     HouseholdReview,
     HouseholdTransfer,
     Reorganisation,
     ReorganisationStep,
+    StaffProfile,
     TransferRun,
 )
+from households.types import User
+
+from . import rules as area_rules
+from . import selectors as area_selectors
 
 
 class ReorganisationRefused(ValidationError):
@@ -135,15 +139,17 @@ def _close_old_units(reorg: Reorganisation) -> int:
 
 @transaction.atomic
 def reorganisation_step_correct(
-    *, step: ReorganisationStep, new_area: Area, user, note: str = ""
+    *, step: ReorganisationStep, new_area: Area, user: User, note: str = ""
 ) -> int:
     """Correct where a unit went (e.g. an `assumed` row), and let it flow through: the unit's
     successor, and the households already carried along the wrong chain are carried again
     (with the reviews they made in the wrong unit since). Returns the households moved."""
     reorg = step.reorganisation
     others = _existing_edges(reorg.code)
-    for old, new in reorg.steps.exclude(pk=step.pk).values_list("old_area__code", "new_area__code"):
-        others.setdefault(old, set()).add(new)
+    for old_code, new_code in reorg.steps.exclude(pk=step.pk).values_list(
+        "old_area__code", "new_area__code"
+    ):
+        others.setdefault(old_code, set()).add(new_code)
     facts = {c: area_rules.Unit(c, a.valid_from, a.valid_to) for c, a in _units().items()}
     old = step.old_area
     facts[old.code] = area_rules.Unit(old.code, old.valid_from, None)
@@ -208,8 +214,8 @@ def reorganisation_step_correct(
     return len(pairs)
 
 
-def _years_changed(years) -> None:
-    from .signals import announce_review_data_changed
+def _years_changed(years: set[int]) -> None:
+    from households.signals import announce_review_data_changed
 
     if years:
         announce_review_data_changed(years=years)
@@ -257,7 +263,7 @@ def households_carry_plan(*, on: date | None = None) -> CarryPlan:
 
 @transaction.atomic
 def households_carry(
-    *, on: date | None = None, user=None, dry_run: bool = False, reason: str = ""
+    *, on: date | None = None, user: User | None = None, dry_run: bool = False, reason: str = ""
 ) -> CarryPlan:
     """From the effective date, the households (and hamlets) of a closed unit belong to its
     successor: one UPDATE ... FROM a mapping table, on PostgreSQL and SQLite alike, audited
@@ -318,7 +324,7 @@ def households_carry(
 
 
 @transaction.atomic
-def officer_rescope(*, profile, areas: Sequence[Area], by) -> None:
+def officer_rescope(*, profile: StaffProfile, areas: Sequence[Area], by: User) -> None:
     """Give an officer units of the tree in force; the closed ones stay (their history stays
     readable). Audited in the admin's change log."""
     from django.contrib.admin.models import CHANGE, LogEntry
