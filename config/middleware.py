@@ -16,3 +16,70 @@ class SecurityHeadersMiddleware:
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = self.policy
         return response
+
+
+class DeferredWorkMiddleware:
+    """When a write's background work could not be queued (broker down; households.outbox),
+    the write stands and the user reads that the figures will follow, not an error.
+
+    Listed after MessageMiddleware, so its message is stored with the response."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from households import outbox
+
+        outbox.deferred_reset()
+        response = self.get_response(request)
+        if outbox.was_deferred() and hasattr(request, "_messages"):
+            messages.info(
+                request,
+                _(
+                    "Đã lưu. Số liệu sẽ được cập nhật khi hệ thống xử lý nền hoạt động trở lại "
+                    "(việc cần làm đã được ghi lại, không bị mất)."
+                ),
+            )
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response but static files: pages and files of this
+    application carry personal data (names, citizen IDs, phones) that no browser or proxy
+    cache may keep (issue 16)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.static = "/" + settings.STATIC_URL.lstrip("/")
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith(self.static):
+            response["Cache-Control"] = "no-store, private"
+            response.setdefault("Pragma", "no-cache")
+        return response
+
+
+class RequestIdMiddleware:
+    """Gives every request an id: taken from nginx's X-Request-ID when well formed, else new.
+
+    The id goes on every log line written while the request runs (config.logging's filter) and
+    back to the browser in the X-Request-ID header, so a user's report ("mã yêu cầu ...") finds
+    the log lines of that request.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from config.logging import new_request_id, request_id_var
+
+        # Not reset when the chain returns: Django logs the response ("Not Found: ...") after
+        # the middleware; config.logging clears it when the request has finished.
+        request_id_var.set(new_request_id(request.headers.get("X-Request-ID", "")))
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id_var.get()
+        return response

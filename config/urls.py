@@ -15,6 +15,9 @@ urlpatterns = [
     path("quan-tri/", admin.site.urls),
 ]
 
+# A database that cannot be reached answers 503 with a message, not a 500 (issue 16).
+handler500 = "households.site.views_health.server_error"
+
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 

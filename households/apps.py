@@ -7,4 +7,51 @@ class HouseholdsConfig(AppConfig):
     verbose_name = _("Hộ gia đình và rà soát")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from households import lookups  # noqa: F401 - registers field__any_of
+        from households.models import Agency, Area
+        from households.organisation.selectors import organisation_header_clear
+
+        post_save.connect(organisation_header_clear, sender=Area, dispatch_uid="org-header-area")
+        post_save.connect(organisation_header_clear, sender=Agency, dispatch_uid="org-header-ag")
+
+        from households import outbox, signals
+
+        outbox.outbox_signal_register(signals.REVIEW_DATA_CHANGED, signals.review_data_changed)
+        _register_jobs()
+
+
+def _register_jobs() -> None:
+    """Imports and exports fail visibly when their worker dies (households.jobs)."""
+    from celery.signals import task_failure
+
+    from households import jobs
+    from households.excel import exports, services, tasks
+
+    jobs.job_kind_register(
+        jobs.JobKind(
+            name="import",
+            tasks={tasks.import_job_validate_task.name: 0, tasks.import_job_run_task.name: 0},
+            fail=services.import_job_fail,
+            sweep=services.import_jobs_sweep,
+        )
+    )
+    jobs.job_kind_register(
+        jobs.JobKind(
+            name="export",
+            tasks={tasks.export_job_run_task.name: 0},
+            fail=exports.export_job_fail,
+            sweep=exports.export_jobs_sweep,
+        )
+    )
+    task_failure.connect(jobs.on_task_failure, weak=False, dispatch_uid="households-jobs")
+
+    from celery.signals import beat_init, before_task_publish
+
+    from households import health
+
+    beat_init.connect(health.on_beat_init, weak=False, dispatch_uid="households-beat-init")
+    before_task_publish.connect(
+        health.on_before_task_publish, weak=False, dispatch_uid="households-beat-heartbeat"
+    )

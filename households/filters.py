@@ -14,6 +14,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from households.organisation import roles
 from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
 
 from . import rules
@@ -98,13 +99,21 @@ class HouseholdFilter(django_filters.FilterSet):
             return queryset
         digits = text.replace(" ", "")
         if CITIZEN_ID.match(digits):
+            # A full ID finds a household only for those who may read IDs in full (the
+            # officers of its area): for anyone else a match would confirm who holds it.
+            paths = roles.entry_paths(self.user)
+            if not paths:
+                return queryset.none()
+            within = Q(pk__in=[])
+            for path in paths:
+                within |= Q(area_path__startswith=path)
             # Two indexed lookups rather than an OR with EXISTS (which scans every household).
             holders = list(
                 Member.objects.filter(citizen_id=digits, left_on__isnull=True).values_list(
                     "household_id", flat=True
                 )[:10]
             )
-            return queryset.filter(Q(head_citizen_id=digits) | Q(pk__in=holders))
+            return queryset.filter(within).filter(Q(head_citizen_id=digits) | Q(pk__in=holders))
         needle = rules.normalize_text(text)
         # search_text starts with the head's name: a prefix match uses the btree index, a
         # substring match the trigram index on PostgreSQL (migration 0002).

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
 
 from . import rules
-from .filters import INDICATOR_NAMES
 from .models import Household, HouseholdReview, Member, PovertyCause
+from .models.households import MEMBER_FACT_FIELDS
+from .models.reviews import INDICATOR_NAMES
 from .services import ReviewInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -77,6 +78,13 @@ class HouseholdForm(forms.ModelForm):
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["code"].help_text = _("Mã hộ duy nhất trong tỉnh.")
 
+    def clean_phone(self) -> str:
+        value = rules.normalize_phone((self.cleaned_data.get("phone") or "").strip())
+        error = rules.phone_error(value)
+        if error:
+            raise forms.ValidationError(error)
+        return value
+
     def clean_head_citizen_id(self) -> str:
         value = (self.cleaned_data.get("head_citizen_id") or "").strip()
         if value:
@@ -98,6 +106,40 @@ class HouseholdForm(forms.ModelForm):
 
 
 CITIZEN_ID_TAKEN = _("Số CCCD này đã có ở một nhân khẩu khác đang cư trú.")
+NOT_RECORDED = _("Chưa ghi nhận")
+# The form's value for "not attending" (stored ""), so that "" can mean "not recorded".
+NOT_ATTENDING = "none"
+
+
+class UnknownYesNo(forms.NullBooleanSelect):
+    """Chưa ghi nhận / Có / Không: an unrecorded fact stays unknown, never "no"."""
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", NOT_RECORDED), ("true", _("Có")), ("false", _("Không"))]
+
+    def value_from_datadict(self, data, files, name):
+        # Also "on"/"1"/"0", as a checkbox or a script would send them.
+        value = data.get(name)
+        if value in ("on", "1"):
+            return True
+        if value == "0":
+            return False
+        return super().value_from_datadict(data, files, name)
+
+
+def _fact_flag(label) -> forms.NullBooleanField:
+    return forms.NullBooleanField(label=label, required=False, widget=UnknownYesNo)
+
+
+def _fact_choice(label, choices, *, coerce=str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", NOT_RECORDED), *choices],
+        coerce=coerce,
+        empty_value=None,
+        required=False,
+    )
 
 
 class MemberForm(forms.ModelForm):
@@ -113,29 +155,41 @@ class MemberForm(forms.ModelForm):
     left_on = forms.DateField(
         label=_("Ngày ra khỏi hộ"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
     )
+    has_health_insurance = _fact_flag(_("Có thẻ BHYT"))
+    has_disability = _fact_flag(_("Người khuyết tật"))
+    receives_social_allowance = _fact_flag(_("Hưởng trợ cấp xã hội hằng tháng"))
+    is_malnourished = _fact_flag(_("Trẻ suy dinh dưỡng (thấp còi hoặc nhẹ cân)"))
+    school_level = _fact_choice(
+        _("Đang đi học cấp"),
+        [
+            (NOT_ATTENDING, _("Không đi học")),
+            *[(v, label) for v, label in Member.SchoolLevel.choices if v],
+        ],
+        coerce=lambda value: "" if value == NOT_ATTENDING else value,
+    )
+    education = _fact_choice(_("Trình độ học vấn cao nhất"), Member.Education.choices)
+    work_status = _fact_choice(_("Tình trạng việc làm"), Member.WorkStatus.choices)
 
     class Meta:
         model = Member
-        fields = [
-            "full_name",
-            "sex",
-            "date_of_birth",
-            "relationship",
-            "citizen_id",
-            "ethnicity",
-            "has_health_insurance",
-            "health_insurance_expiry",
-            "school_level",
-            "education",
-            "work_status",
-            "has_disability",
-            "receives_social_allowance",
-            "is_malnourished",
-            "joined_on",
-            "join_reason",
-            "left_on",
-            "leave_reason",
-        ]
+        fields = ["full_name", *MEMBER_FACT_FIELDS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.school_level == "":
+            self.initial["school_level"] = NOT_ATTENDING
+        if not self.instance.pk:
+            # A new member's facts start unrecorded, never "no".
+            for name in (
+                "has_health_insurance",
+                "has_disability",
+                "receives_social_allowance",
+                "is_malnourished",
+                "school_level",
+                "education",
+                "work_status",
+            ):
+                self.initial.setdefault(name, None)
 
     def _get_validation_exclusions(self):
         # The citizen ID's uniqueness among active members is checked in clean() (and again
@@ -148,8 +202,9 @@ class MemberForm(forms.ModelForm):
         value = self.cleaned_data["date_of_birth"]
         if value > _today():
             raise forms.ValidationError(_("Ngày sinh không được ở tương lai."))
-        if value.year < 1900:
-            raise forms.ValidationError(_("Năm sinh không hợp lệ."))
+        error = rules.birth_date_error(value, _today())
+        if error:
+            raise forms.ValidationError(error)
         return value
 
     def clean(self) -> dict:
@@ -255,12 +310,7 @@ YES_NO_UNKNOWN = [("", _("Chưa ghi nhận")), ("1", _("Có")), ("0", _("Không"
 
 # Which rules read each optional fact of Phiếu B: the form asks a fact only when an indicator of
 # the year's standard reads it.
-FACT_RULES = {
-    "uses_internet": {"telecom"},
-    "has_information_device": {"information_access"},
-    "uses_digital_services": {"digital_services"},
-    "waste_treatment": {"waste_treatment"},
-}
+FACT_RULES = rules.FACT_RULES
 
 
 class ReviewForm(forms.Form):
@@ -318,8 +368,8 @@ class ReviewForm(forms.Form):
         choices=[("", _("Chưa ghi nhận")), *HouseholdReview.WasteTreatment.choices],
         required=False,
     )
-    confirm_conflicts = forms.BooleanField(
-        label=_("Tôi xác nhận các chỉ số đánh dấu khác với thông tin nhân khẩu là đúng"),
+    income_confirmed = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: thu nhập này đúng (cao bất thường so với ngưỡng hoặc năm trước)"),
         required=False,
     )
 
@@ -328,14 +378,21 @@ class ReviewForm(forms.Form):
         12 of 2022-2025). A fact no indicator of the standard reads is not asked."""
         super().__init__(*args, **kwargs)
         if indicators is None:
+            self.codes = {n: f"CS{n:02d}" for n in INDICATOR_NAMES}
             self.columns = {n: f"CS{n:02d} {name}" for n, name in INDICATOR_NAMES.items()}
             used = {spec.rule for spec in rules.DEFAULT_INDICATORS}
         else:
+            self.codes = {i.column: i.code for i in indicators}
             self.columns = {i.column: f"{i.code} {i.name}" for i in indicators}
             used = {i.rule for i in indicators}
         for n, label in self.columns.items():
             self.fields[f"t{n:02d}"] = forms.ChoiceField(
                 label=label, choices=TICK_CHOICES, required=False
+            )
+            self.fields[f"r{n:02d}"] = forms.CharField(
+                label=_("Lý do điều chỉnh %(code)s") % {"code": self.codes[n]},
+                max_length=500,
+                required=False,
             )
         for fact, needed_by in FACT_RULES.items():
             if not used & needed_by:
@@ -343,6 +400,10 @@ class ReviewForm(forms.Form):
 
     def tick_fields(self):
         return [self[f"t{n:02d}"] for n in self.columns]
+
+    def tick_rows(self):
+        """(tick, reason) pairs, for the template."""
+        return [(self[f"t{n:02d}"], self[f"r{n:02d}"]) for n in self.columns]
 
     def clean_income_per_capita(self) -> int:
         value = rules.parse_vietnamese_integer(self.cleaned_data["income_per_capita"])
@@ -371,6 +432,12 @@ class ReviewForm(forms.Form):
                 uses_digital_services=tri(data.get("uses_digital_services")),
             ),
             ticks={n: tri(data.get(f"t{n:02d}")) for n in self.columns},
+            override_reasons={
+                n: data[f"r{n:02d}"].strip()
+                for n in self.columns
+                if (data.get(f"r{n:02d}") or "").strip()
+            },
+            income_confirmed=bool(data.get("income_confirmed")),
         )
 
     @staticmethod
@@ -392,12 +459,18 @@ class ReviewForm(forms.Form):
             "has_information_device": tri(review.has_information_device),
             "waste_treatment": review.waste_treatment,
             "uses_digital_services": tri(review.uses_digital_services),
+            "income_confirmed": review.income_confirmed,
         }
         flags = review.column_flags()
         for n in flags:
-            # Only the reviewer's own ticks are shown as ticks; derived results re-derive.
-            if review.sources.get(str(n)) in ("reviewer", "overridden"):
-                initial[f"t{n:02d}"] = tri(flags[n])
+            # Only what a person chose is shown as a choice; derived and undecided results
+            # (and their stored default "not deprived") re-derive from the facts.
+            tick = rules.tick_from_source(review.sources.get(str(n), ""), flags[n])
+            if tick is not None:
+                initial[f"t{n:02d}"] = tri(tick)
+            override = (review.overrides or {}).get(str(n))
+            if override:
+                initial[f"r{n:02d}"] = override.get("reason", "")
         return initial
 
 

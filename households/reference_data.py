@@ -18,11 +18,20 @@ from django.db import transaction
 
 from households.organisation import roles
 
-from .models import Agency, Area, PovertyCause, PovertyIndicator, PovertyStandard
+from .models import (
+    Agency,
+    Area,
+    AreaKindChange,
+    PovertyCause,
+    PovertyIndicator,
+    PovertyStandard,
+)
 
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 AREAS_FILE = REFERENCE_DIR / "ben-tre-administrative-units-2023.csv"
-AREAS_VALID_FROM = date(2023, 4, 10)
+# The 2023 file is a picture of the tree on 10 April 2023: when each unit began is not in it,
+# so the units are open at the start (valid_from None) and valid on any earlier review date.
+AREAS_VALID_FROM = None
 
 KIND_BY_LABEL = {
     "Tỉnh": Area.Kind.PROVINCE,
@@ -50,8 +59,12 @@ def _read(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def _upsert(model, lookup: dict, values: dict, result: LoadResult):
-    obj = model.objects.filter(**lookup).first()
+_LOOK_UP = object()
+
+
+def _upsert(model, lookup: dict, values: dict, result: LoadResult, stored=_LOOK_UP):
+    """Create or update one row; `stored` is the row as already read (None: not there)."""
+    obj = model.objects.filter(**lookup).first() if stored is _LOOK_UP else stored
     if obj is None:
         obj = model(**lookup, **values)
         obj.save()
@@ -72,6 +85,9 @@ def areas_load(path: Path = AREAS_FILE) -> LoadResult:
     result = LoadResult()
     changes = {row["code"]: row for row in _read(REFERENCE_DIR / "area-type-changes.csv")}
     by_code: dict[str, Area] = {}
+    # Every stored area in one query (a row at a time would be three queries per area, and the
+    # test suite reloads this table before each browser test).
+    stored = {a.code: a for a in Area.objects.select_related("parent")}
     for row in _read(path):
         parent = by_code.get(row["parent_code"]) if row["parent_code"] else None
         if row["parent_code"] and parent is None:
@@ -84,18 +100,36 @@ def areas_load(path: Path = AREAS_FILE) -> LoadResult:
             "parent": parent,
             "former_kind": change["former_kind"] if change else "",
             "kind_changed_on": date.fromisoformat(change["kind_changed_on"]) if change else None,
+            "valid_from": AREAS_VALID_FROM,
         }
-        area = Area.objects.filter(code=row["code"]).first()
+        area = stored.get(row["code"])
         if area is None:
             values["valid_from"] = AREAS_VALID_FROM
-        by_code[row["code"]] = _upsert(Area, {"code": row["code"]}, values, result)
+        by_code[row["code"]] = stored[row["code"]] = _upsert(
+            Area, {"code": row["code"]}, values, result, area
+        )
+        if change:
+            _upsert(
+                AreaKindChange,
+                {"area": by_code[row["code"]],
+                 "effective_date": date.fromisoformat(change["kind_changed_on"])},
+                {"from_kind": change["former_kind"], "to_kind": values["kind"],
+                 "note": change["note"][:300]},
+                result,
+            )  # fmt: skip
     return result
+
+
+def _date(value: str) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def agencies_load() -> LoadResult:
     result = LoadResult()
-    for row in _read(REFERENCE_DIR / "agencies.csv"):
-        _upsert(
+    rows = _read(REFERENCE_DIR / "agencies.csv")
+    by_code = {}
+    for row in rows:
+        by_code[row["code"]] = _upsert(
             Agency,
             {"code": row["code"]},
             {
@@ -104,19 +138,44 @@ def agencies_load() -> LoadResult:
                 "kind": Agency.Kind.DEPARTMENT,
                 "is_lead": row["is_lead"] == "1",
                 "email": row["email"],
+                "valid_from": _date(row["valid_from"]),
+                "valid_to": _date(row["valid_to"]),
+                "source": row["source"][:300],
             },
             result,
         )
-    # Each district-level unit's People's Committee is an agency for the tasks it is given.
-    for district in Area.objects.filter(level=Area.Level.DISTRICT, valid_to__isnull=True):
+    for row in rows:
+        if row["successor"]:
+            _upsert(Agency, {"code": row["code"]}, {"successor": by_code[row["successor"]]}, result)
+    # Each district-level unit's People's Committee is an agency for the tasks it is given;
+    # from 1 July 2025 the commune People's Committees take the district steps (Decree
+    # 131/2025/NĐ-CP) and their tasks.
+    for district in Area.objects.filter(level=Area.Level.DISTRICT):
+        short = district.name.replace("Huyện ", "").replace("Thành phố ", "TP. ")
         _upsert(
             Agency,
             {"code": f"UBND-{district.code}"},
             {
                 "name": f"Ủy ban nhân dân {district.name}",
-                "short_name": f"UBND {district.name.replace('Huyện ', '').replace('Thành phố ', 'TP. ')}",
+                "short_name": f"UBND {short}",
                 "kind": Agency.Kind.DISTRICT_COMMITTEE,
                 "area": district,
+                "valid_to": district.valid_to,
+            },
+            result,
+        )
+    communes = Area.objects.filter(level=Area.Level.COMMUNE, valid_from__isnull=False)
+    for commune in communes:
+        _upsert(
+            Agency,
+            {"code": f"UBND-{commune.code}"},
+            {
+                "name": f"Ủy ban nhân dân {commune.name}",
+                "short_name": f"UBND {commune.name}",
+                "kind": Agency.Kind.COMMUNE_COMMITTEE,
+                "area": commune,
+                "valid_from": commune.valid_from,
+                "valid_to": commune.valid_to,
             },
             result,
         )
@@ -177,6 +236,9 @@ def standards_load() -> LoadResult:
 # app, so the programmes, targets and reports apps need no change here when they add models.
 REFERENCE_MODELS = (
     "area",
+    "areakindchange",
+    "reorganisation",
+    "reorganisationstep",
     "agency",
     "povertystandard",
     "povertyindicator",
@@ -214,8 +276,12 @@ def roles_ensure() -> None:
 
 @transaction.atomic
 def reference_data_load() -> dict[str, LoadResult]:
+    from .reorganisation_data import reorganisations_load, vinh_long_load
+
     results = {
         "areas": areas_load(),
+        "areas_2025": vinh_long_load(),
+        "reorganisations": reorganisations_load(),
         "agencies": agencies_load(),
         "standards": standards_load(),
     }

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Protocol, TypedDict, TypeVar
 
 from django.utils.translation import get_language, gettext
 
@@ -59,6 +60,11 @@ def ancestor_paths(path: str) -> list[str]:
     return ["".join(f"{p}/" for p in parts[: i + 1]) for i in range(len(parts))]
 
 
+def is_locked_area(path: str, locked_paths: set[str]) -> bool:
+    """Whether an area is locked by itself or by an ancestor (paths of locked areas given)."""
+    return not locked_paths.isdisjoint(ancestor_paths(path))
+
+
 # --- text -------------------------------------------------------------------------------------
 
 
@@ -68,6 +74,15 @@ def normalize_text(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def household_search_text(
+    head_name: str, code: str, normalize: Callable[[str], str] = normalize_text
+) -> str:
+    """What the household list's search box matches: the head's name then the code, normalised
+    (the head first, so that a prefix match uses the index). `normalize` lets the import pass
+    its cached equivalent of normalize_text."""
+    return normalize(f"{head_name} {code}")[:255]
 
 
 _NUMBER_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,_']")
@@ -202,6 +217,15 @@ def is_working_age(date_of_birth: date, *, is_female: bool, on: date) -> bool:
     return 15 * 12 <= months < retirement_age_months(is_female=is_female, on=on)
 
 
+# Urban (thành thị): phường, thị trấn and their khu phố; rural (nông thôn): xã and its ấp.
+# The values of households.models.Area.Kind.
+URBAN_KINDS = frozenset({"phuong", "thi_tran", "khu_pho"})
+
+
+def is_urban_kind(kind: str) -> bool:
+    return kind in URBAN_KINDS
+
+
 def is_urban_on(
     kind: str, *, former_kind: str = "", kind_changed_on: date | None = None, on: date
 ) -> bool:
@@ -210,7 +234,7 @@ def is_urban_on(
     A commune that became a town (thị trấn) counts as urban only from the change onwards.
     """
     in_force = former_kind if (former_kind and kind_changed_on and on < kind_changed_on) else kind
-    return in_force in {"phuong", "thi_tran", "khu_pho"}
+    return is_urban_kind(in_force)
 
 
 # --- the standard -----------------------------------------------------------------------------
@@ -259,17 +283,20 @@ def classify(
 
 @dataclass(frozen=True, slots=True)
 class MemberFacts:
+    """A member's recorded facts. None in a fact = not recorded (unknown), never "absent":
+    an indicator that needs an unknown fact is undecided ("chưa đủ thông tin")."""
+
     full_name: str
     date_of_birth: date
     is_female: bool = False
-    work_status: str = NOT_IN_LABOUR_FORCE
-    has_health_insurance: bool = False
-    health_insurance_expiry: date | None = None
-    school_level: str = ""  # "" = not attending
-    education: str = "none"
-    has_disability: bool = False
-    receives_social_allowance: bool = False
-    is_malnourished: bool = False
+    work_status: str | None = NOT_IN_LABOUR_FORCE
+    has_health_insurance: bool | None = False
+    health_insurance_expiry: date | None = None  # None with a card: a card without end date
+    school_level: str | None = ""  # "" = not attending, None = not recorded
+    education: str | None = "none"
+    has_disability: bool | None = False
+    receives_social_allowance: bool | None = False
+    is_malnourished: bool | None = False
     joined_on: date | None = None
     left_on: date | None = None
 
@@ -291,19 +318,57 @@ class HouseholdFacts:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One indicator's result from the facts: deprived (True/False) or None when facts lack."""
+    """One indicator's result from the facts: deprived (True/False) or None when facts lack;
+    `missing` names the facts not recorded that keep it undecided."""
 
     deprived: bool | None
     reasons: tuple[str, ...] = field(default=())
+    missing: tuple[str, ...] = field(default=())
 
 
-def members_on(members: Iterable[MemberFacts], on: date) -> list[MemberFacts]:
+def _finding(reasons: list[str], missing: list[str]) -> Finding:
+    """Deprived when one member is; else undecided while a needed fact is unknown; else not."""
+    if reasons:
+        return Finding(True, tuple(reasons))
+    if missing:
+        return Finding(None, (), tuple(missing))
+    return Finding(False)
+
+
+def _not_recorded(who: str, fact: str) -> str:
+    return _("%(who)s: chưa ghi nhận %(fact)s") % {"who": who, "fact": fact}
+
+
+class Stay(Protocol):
+    """A member's stay in the household: MemberFacts, or a stored member read the same way."""
+
+    @property
+    def joined_on(self) -> date | None: ...
+    @property
+    def left_on(self) -> date | None: ...
+
+
+class HealthCard(Protocol):
+    @property
+    def has_health_insurance(self) -> bool | None: ...
+    @property
+    def health_insurance_expiry(self) -> date | None: ...
+
+
+StayT = TypeVar("StayT", bound=Stay)
+
+
+def lives_there_on(member: Stay, on: date) -> bool:
+    """Joined on or before the date (or always there) and not left by it.
+    SQL sibling: households.queries.living_on_q."""
+    return (member.joined_on is None or member.joined_on <= on) and (
+        member.left_on is None or member.left_on > on
+    )
+
+
+def members_on(members: Iterable[StayT], on: date) -> list[StayT]:
     """Members living in the household on the reference date."""
-    return [
-        m
-        for m in members
-        if (m.joined_on is None or m.joined_on <= on) and (m.left_on is None or m.left_on > on)
-    ]
+    return [m for m in members if lives_there_on(m, on)]
 
 
 def _who(member: MemberFacts, on: date) -> str:
@@ -317,30 +382,37 @@ def employment(members: Sequence[MemberFacts], on: date) -> Finding:
     """CS01: a working-age member is unemployed or works for a wage without a contract."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         if not is_working_age(m.date_of_birth, is_female=m.is_female, on=on):
             continue
-        if m.work_status == UNEMPLOYED:
+        if m.work_status is None:
+            missing.append(_not_recorded(_who(m, on), _("tình trạng việc làm")))
+        elif m.work_status == UNEMPLOYED:
             reasons.append(_("%(who)s, thất nghiệp") % {"who": _who(m, on)})
         elif m.work_status == WAGE_NO_CONTRACT:
             reasons.append(
                 _("%(who)s, làm công ăn lương không có hợp đồng lao động") % {"who": _who(m, on)}
             )
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 def is_dependant(
     member: MemberFacts, on: date, *, child_age: int = 16, elderly_age: int = 60
-) -> bool:
-    """Children under 16, the elderly (60+), people with disabilities or on social allowance."""
+) -> bool | None:
+    """Children under 16, the elderly (60+), people with disabilities or on social allowance;
+    None when a member aged 16-59 has neither fact recorded as present and one is unknown."""
     age = age_on(member.date_of_birth, on)
-    return (
+    if (
         age < child_age
         or age >= elderly_age
         or member.has_disability
         or member.receives_social_allowance
-    )
+    ):
+        return True
+    if member.has_disability is None or member.receives_social_allowance is None:
+        return None
+    return False
 
 
 def dependants(
@@ -351,18 +423,29 @@ def dependants(
     child_age: int = 16,
     elderly_age: int = 60,
 ) -> Finding:
-    """CS02: dependants are more than half of the members (strictly over `max_share`)."""
+    """CS02: dependants are more than half of the members (strictly over `max_share`). Undecided
+    when the members whose disability or allowance is unknown could tip the share either way."""
     if not members:
         return Finding(None)
-    count = sum(
-        1 for m in members if is_dependant(m, on, child_age=child_age, elderly_age=elderly_age)
-    )
-    if Decimal(count) > Decimal(str(max_share)) * len(members):
+    status = [is_dependant(m, on, child_age=child_age, elderly_age=elderly_age) for m in members]
+    count = status.count(True)
+    unknown = [m for m, s in zip(members, status, strict=True) if s is None]
+    share = Decimal(str(max_share))
+    if Decimal(count) > share * len(members):
         return Finding(
             True,
             (
                 _("%(count)s/%(total)s nhân khẩu là người phụ thuộc")
                 % {"count": count, "total": len(members)},
+            ),
+        )
+    if Decimal(count + len(unknown)) > share * len(members):
+        return Finding(
+            None,
+            (),
+            tuple(
+                _not_recorded(_who(m, on), _("khuyết tật, trợ cấp xã hội hằng tháng"))
+                for m in unknown
             ),
         )
     return Finding(False)
@@ -372,33 +455,56 @@ def nutrition(members: Sequence[MemberFacts], on: date, *, child_age: int = 16) 
     """CS03: a child under 16 is malnourished (stunted or underweight)."""
     if not members:
         return Finding(None)
+    children = [m for m in members if age_on(m.date_of_birth, on) < child_age]
     reasons = [
-        _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)}
-        for m in members
-        if m.is_malnourished and age_on(m.date_of_birth, on) < child_age
+        _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)} for m in children if m.is_malnourished
     ]
-    return Finding(bool(reasons), tuple(reasons))
+    missing = [
+        _not_recorded(_who(m, on), _("tình trạng dinh dưỡng"))
+        for m in children
+        if m.is_malnourished is None
+    ]
+    return _finding(reasons, missing)
 
 
-def has_valid_health_card(member: MemberFacts, on: date) -> bool:
-    if not member.has_health_insurance:
-        return False
-    return member.health_insurance_expiry is None or member.health_insurance_expiry >= on
+HEALTH_CARD_MIN_AGE = 6  # CS04: members aged 6 or over need a valid card.
 
 
-def health_insurance(members: Sequence[MemberFacts], on: date, *, min_age: int = 6) -> Finding:
+def card_valid_on(*, has_card: bool, expiry: date | None, on: date) -> bool:
+    """A health-insurance card is valid on a date when held and not expired before it (no
+    expiry recorded = valid). SQL sibling: households.queries.valid_health_card_q."""
+    return has_card and (expiry is None or expiry >= on)
+
+
+def has_valid_health_card(member: HealthCard, on: date) -> bool:
+    return card_valid_on(
+        has_card=bool(member.has_health_insurance), expiry=member.health_insurance_expiry, on=on
+    )
+
+
+def latest_birth_date_for_age(age: int, on: date) -> date:
+    """The latest date of birth of a person aged `age` or more on `on` (29 February -> 28)."""
+    day = 28 if (on.month, on.day) == (2, 29) else on.day
+    return date(on.year - age, on.month, day)
+
+
+def health_insurance(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = HEALTH_CARD_MIN_AGE
+) -> Finding:
     """CS04: a member aged 6 or over has no valid health-insurance card on the date."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         if age_on(m.date_of_birth, on) < min_age or has_valid_health_card(m, on):
             continue
-        if m.has_health_insurance:
+        if m.has_health_insurance is None:
+            missing.append(_not_recorded(_who(m, on), _("thẻ BHYT")))
+        elif m.has_health_insurance:
             reasons.append(_("%(who)s, thẻ BHYT hết hạn") % {"who": _who(m, on)})
         else:
             reasons.append(_("%(who)s, không có thẻ BHYT") % {"who": _who(m, on)})
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 _EDUCATION_RANK = {
@@ -421,10 +527,13 @@ def adult_education(
     """
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
         if not min_age <= age <= max_age or m.school_level:
+            continue
+        if m.school_level is None or m.education is None:
+            missing.append(_not_recorded(_who(m, on), _("đang đi học, trình độ học vấn")))
             continue
         rank = _EDUCATION_RANK.get(m.education, 0)
         if age < 18 and rank < 2:
@@ -436,7 +545,7 @@ def adult_education(
                 _("%(who)s, chưa tốt nghiệp THPT hoặc học nghề và không đi học")
                 % {"who": _who(m, on)}
             )
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 _SCHOOL_RANK = {
@@ -448,15 +557,36 @@ _SCHOOL_RANK = {
     "higher": 4,
 }
 
+# The school level right for a child's age, written once: (from age, level). Source: Education
+# Law 2019 (Luật Giáo dục 43/2019/QH14): Art. 26, kindergarten (mẫu giáo) for children from 3 to
+# 6 years old; Art. 28(1), grade 1 of primary at 6, grade 6 of lower secondary at 11, grade 10 of
+# upper secondary at 15. CS06 covers children aged 3 to under 16 (Decree 07/2021/NĐ-CP), so a
+# 15-year-old still in lower secondary is behind. Ages are whole years at the review's reference
+# date (domain §1), like every other indicator.
+SCHOOL_AGE_TABLE: tuple[tuple[int, str], ...] = (
+    (3, "preschool"),
+    (6, "primary"),
+    (11, "lower_secondary"),
+    (15, "upper_secondary"),
+)
+SCHOOL_AGE_SOURCE = "Luật Giáo dục 2019 (43/2019/QH14), Điều 26 và Điều 28"
+
+
+def expected_school_level(age: int) -> str | None:
+    """The level a child of `age` (whole years at the reference date) should attend, from
+    SCHOOL_AGE_TABLE; None below the first entry."""
+    level = None
+    for from_age, name in SCHOOL_AGE_TABLE:
+        if age >= from_age:
+            level = name
+    return level
+
 
 def expected_school_rank(age: int) -> int:
-    """The school level right for a child's age: 3-5 preschool, 6-10 primary, 11-15 lower
-    secondary (Education Law 2019, Art. 28)."""
-    if age < 6:
-        return 0
-    if age < 11:
-        return 1
-    return 2
+    """The rank (in _SCHOOL_RANK) of the level right for `age`; a level of that rank or above
+    is not behind (vocational education counts as upper secondary)."""
+    level = expected_school_level(age)
+    return _SCHOOL_RANK[level] if level else 0
 
 
 def child_schooling(
@@ -465,16 +595,18 @@ def child_schooling(
     """CS06: a child aged 3 to under 16 does not attend the school level right for their age."""
     if not members:
         return Finding(None)
-    reasons = []
+    reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
         if not min_age <= age < max_age:
             continue
-        if not m.school_level:
+        if m.school_level is None:
+            missing.append(_not_recorded(_who(m, on), _("đang đi học cấp nào")))
+        elif not m.school_level:
             reasons.append(_("%(who)s, không đi học") % {"who": _who(m, on)})
         elif _SCHOOL_RANK.get(m.school_level, 0) < expected_school_rank(age):
             reasons.append(_("%(who)s, học chậm so với độ tuổi") % {"who": _who(m, on)})
-    return Finding(bool(reasons), tuple(reasons))
+    return _finding(reasons, missing)
 
 
 def housing_quality(facts: HouseholdFacts, *, min_nondurable_parts: int = 2) -> Finding:
@@ -580,6 +712,16 @@ def digital_services(facts: HouseholdFacts) -> Finding:
     if uses:
         return Finding(False)
     return Finding(True, (_("Không thành viên nào sử dụng dịch vụ số, internet"),))
+
+
+# The household facts only some rules read: a form or template of a standard asks for one only
+# when one of its indicators' rules reads it.
+FACT_RULES: dict[str, frozenset[str]] = {
+    "uses_internet": frozenset({"telecom"}),
+    "has_information_device": frozenset({"information_access"}),
+    "uses_digital_services": frozenset({"digital_services"}),
+    "waste_treatment": frozenset({"waste_treatment"}),
+}
 
 
 # --- indicator sets as data -------------------------------------------------------------------
@@ -792,6 +934,7 @@ def deprivations(
 DERIVED = "derived"
 REVIEWER = "reviewer"
 OVERRIDDEN = "overridden"
+UNKNOWN = "unknown"
 
 
 @dataclass(frozen=True)
@@ -799,6 +942,7 @@ class Resolved:
     deprived: dict[int, bool]
     sources: dict[int, str]
     conflicts: tuple[int, ...]  # indicators where the reviewer's tick contradicts the facts
+    unknown: tuple[int, ...] = ()  # indicators nobody decided: facts unknown and no tick
 
 
 def resolve_deprivations(
@@ -806,41 +950,155 @@ def resolve_deprivations(
     ticks: dict[int, bool | None],
     columns: Sequence[int] = INDICATORS,
 ) -> Resolved:
-    """Combine what the facts say with what the reviewer ticked on the form.
+    """Combine what the facts say with what a person set explicitly (one rule for the form,
+    drafts, the import and every bulk path), over the columns of the standard's indicators.
 
-    Where the facts decide and no tick is given, the facts stand ("derived"). Where the facts
-    cannot decide, the tick stands ("reviewer"). Where both exist and disagree, the tick stands
-    but is reported as a conflict the officer must confirm ("overridden").
+    No tick (None): the facts decide ("derived"); when they cannot, the indicator is
+    "unknown" (stored as not deprived, and the review cannot be submitted). A tick where the
+    facts cannot decide is the reviewer's decision ("reviewer"). A tick that agrees with the
+    facts is no decision at all ("derived"). A tick that contradicts them is an override
+    ("overridden", listed in `conflicts`): the caller requires and records its reason.
     """
     deprived: dict[int, bool] = {}
     sources: dict[int, str] = {}
-    conflicts = []
+    conflicts, unknown = [], []
     for n in columns:
         finding = findings.get(n, Finding(None))
         tick = ticks.get(n)
         if tick is None:
             deprived[n] = bool(finding.deprived)
-            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
-        elif finding.deprived is None or finding.deprived == tick:
+            if finding.deprived is None:
+                sources[n] = UNKNOWN
+                unknown.append(n)
+            else:
+                sources[n] = DERIVED
+        elif finding.deprived is None:
             deprived[n] = tick
-            sources[n] = DERIVED if finding.deprived is not None else REVIEWER
+            sources[n] = REVIEWER
+        elif finding.deprived == tick:
+            deprived[n] = tick
+            sources[n] = DERIVED
         else:
             deprived[n] = tick
             sources[n] = OVERRIDDEN
             conflicts.append(n)
-    return Resolved(deprived=deprived, sources=sources, conflicts=tuple(conflicts))
+    return Resolved(
+        deprived=deprived, sources=sources, conflicts=tuple(conflicts), unknown=tuple(unknown)
+    )
+
+
+def unexplained_overrides(conflicts: Iterable[int], reasons: dict[int, str]) -> tuple[int, ...]:
+    """The overrides without a written reason: every override must say why."""
+    return tuple(n for n in conflicts if not (reasons.get(n) or "").strip())
+
+
+def override_entries(
+    *,
+    conflicts: Iterable[int],
+    deprived: dict[int, bool],
+    reasons: dict[int, str],
+    previous: dict,
+    by: str,
+    by_name: str,
+    at: str,
+) -> dict[str, dict]:
+    """The overrides as stored: {"4": {"deprived", "reason", "by", "by_name", "at"}}. One left
+    unchanged (same result, same reason) keeps its author and time."""
+    stored = {}
+    for n in conflicts:
+        reason = (reasons.get(n) or "").strip()
+        before = previous.get(str(n))
+        if before and before.get("reason") == reason and before.get("deprived") == deprived[n]:
+            stored[str(n)] = before
+        else:
+            stored[str(n)] = {
+                "deprived": deprived[n],
+                "reason": reason,
+                "by": by,
+                "by_name": by_name,
+                "at": at,
+            }
+    return stored
+
+
+def tick_from_source(source: str, deprived: bool) -> bool | None:
+    """The explicit choice a stored indicator stands for (None: from the facts / undecided).
+    Re-opening a draft shows only what a person chose, never a derived or default value."""
+    return deprived if source in (REVIEWER, OVERRIDDEN) else None
+
+
+# --- plausibility (shared by the form and the import) -----------------------------------------
+
+INCOME_JUMP_FACTOR = 10
+MAX_AGE_YEARS = 120
+
+
+def income_needs_confirmation(income: int, *, bound: int, previous: int | None = None) -> bool:
+    """An income per person above the configured bound, or more than 10 times last year's,
+    is accepted only with an explicit confirmation (a typing slip is the usual cause)."""
+    if income > bound:
+        return True
+    return previous is not None and previous > 0 and income > INCOME_JUMP_FACTOR * previous
+
+
+def birth_date_error(date_of_birth: date, on: date) -> str | None:
+    """A birth date after `on` (the review's reference date, or today) or more than 120 years
+    before it is refused."""
+    if date_of_birth > on:
+        return _("Ngày sinh %(dob)s sau thời điểm %(on)s.") % {
+            "dob": date_of_birth.strftime("%d/%m/%Y"),
+            "on": on.strftime("%d/%m/%Y"),
+        }
+    if age_on(date_of_birth, on) > MAX_AGE_YEARS:
+        return _("Ngày sinh %(dob)s: hơn 120 tuổi, hãy kiểm tra lại.") % {
+            "dob": date_of_birth.strftime("%d/%m/%Y")
+        }
+    return None
+
+
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]")
+
+
+def normalize_phone(value: str) -> str:
+    """Spaces, dots, dashes and brackets removed: "0912 345 678" -> "0912345678"."""
+    return _PHONE_SEPARATORS.sub("", value or "")
+
+
+def phone_error(value: str) -> str | None:
+    """A Vietnamese phone number: 10 digits starting with 0, or +84 and the 9 digits after
+    the 0 (the national numbering plan since 2018, fixed and mobile alike)."""
+    phone = normalize_phone(value)
+    if not phone:
+        return None
+    if re.fullmatch(r"0\d{9}", phone) or re.fullmatch(r"\+84\d{9}", phone):
+        return None
+    return _("Số điện thoại phải gồm 10 chữ số bắt đầu bằng 0 (hoặc +84 và 9 chữ số).")
 
 
 # --- movements between years ------------------------------------------------------------------
 
+# Movement kinds (mirrors households.models.Movement).
+JOINED = "joined"  # tăng khác: on this year's list, on no list of this area last year
+LEFT = "left"  # giảm khác: on last year's list, no approved review in this area this year
+LISTED = (POOR, NEAR_POOR)
 
-def movement(previous: str | None, current: str, *, ever_poor: bool, ever_near_poor: bool) -> str:
-    """Diễn biến of a household between last year's approved classification and this year's.
 
-    `ever_poor` / `ever_near_poor`: the household was poor / near-poor in a year before the
-    previous one (or the previous one itself), which makes a return "tái nghèo" rather than
-    "phát sinh mới" (Circular 07/2021, Phụ lục VII).
+def movement(
+    previous: str | None, current: str | None, *, ever_poor: bool, ever_near_poor: bool
+) -> str:
+    """Diễn biến of a household in an area between last year's official classification and this
+    year's (Circular 07/2021, Phụ lục VII); None = no approved review of that year in the area.
+
+    A household with no classification last year (moved in, split off, or not reviewed) that is
+    poor or near-poor now is an "other increase" (tăng khác), not newly poor; one that was poor
+    or near-poor and has no approved review now (moved away, merged, dissolved, or not yet
+    reviewed) an "other decrease" (giảm khác). `ever_poor` / `ever_near_poor`: poor / near-poor in
+    a year before the previous one, which makes a return "tái nghèo" rather than "phát sinh mới".
     """
+    if current is None:
+        return LEFT if previous in LISTED else "unchanged"
+    if previous is None:
+        return JOINED if current in LISTED else "unchanged"
     if previous == POOR:
         if current == POOR:
             return "stayed_poor"
@@ -854,6 +1112,81 @@ def movement(previous: str | None, current: str, *, ever_poor: bool, ever_near_p
     if current == NEAR_POOR:
         return "near_poor_returned" if ever_near_poor else "newly_near_poor"
     return "unchanged"
+
+
+# The identity of each list, for every area and year (Circular 07/2021, Phụ lục VII, biểu 2-3):
+#   start - outflows + inflows = end, and start = the previous year's official end.
+# Each term is a count indicator of the reports (reports.indicators.households).
+# One list's identity: start - out + in = end (the names of the counts that make it up).
+IdentityTerms = TypedDict(
+    "IdentityTerms", {"start": str, "out": tuple[str, ...], "in": tuple[str, ...], "end": str}
+)
+MOVEMENT_IDENTITY: dict[str, IdentityTerms] = {
+    POOR: {
+        "start": "poor_start",
+        "out": ("poor_escaped", "poor_to_near_poor", "poor_other_out"),
+        "in": ("poor_newly", "poor_reimpoverished", "poor_other_in"),
+        "end": "poor_households",
+    },
+    NEAR_POOR: {
+        "start": "near_start",
+        "out": ("near_escaped", "near_to_poor", "near_other_out"),
+        "in": ("near_from_poor", "near_newly", "near_returned", "near_other_in"),
+        "end": "near_poor_households",
+    },
+}
+
+
+MOVEMENT_ENDS = tuple(terms["end"] for terms in MOVEMENT_IDENTITY.values())
+
+
+def movement_counts(previous: str | None, current: str | None, *, ever_poor: bool,
+                    ever_near_poor: bool) -> tuple[str, ...]:  # fmt: skip
+    """The count indicators one household adds to in its area: the starts and ends of the
+    lists it was and is on, and the flow between them. Summed over households this gives the
+    figures the set-based SQL of the rebuild computes (a test compares the two)."""
+    codes = []
+    if previous == POOR:
+        codes.append("poor_start")
+    elif previous == NEAR_POOR:
+        codes.append("near_start")
+    if current == POOR:
+        codes.append("poor_households")
+    elif current == NEAR_POOR:
+        codes.append("near_poor_households")
+    kind = movement(previous, current, ever_poor=ever_poor, ever_near_poor=ever_near_poor)
+    codes += {
+        "escaped": ("poor_escaped",),
+        "poor_to_near_poor": ("poor_to_near_poor", "near_from_poor"),
+        "newly_poor": ("poor_newly", "near_to_poor") if previous == NEAR_POOR else ("poor_newly",),
+        "reimpoverished": ("poor_reimpoverished", "near_to_poor")
+        if previous == NEAR_POOR
+        else ("poor_reimpoverished",),
+        "escaped_near_poor": ("near_escaped",),
+        "newly_near_poor": ("near_newly",),
+        "near_poor_returned": ("near_returned",),
+        JOINED: ("poor_other_in",) if current == POOR else ("near_other_in",),
+        LEFT: ("poor_other_out",) if previous == POOR else ("near_other_out",),
+    }.get(kind, ())
+    return tuple(codes)
+
+
+def movement_identity_failures(
+    counts: dict[str, int], previous_end: dict[str, int] | None = None
+) -> list[str]:
+    """Which identities fail for one area: "poor" / "near_poor" when start - out + in != end,
+    "poor_start" / "near_poor_start" when the start differs from the previous year's official
+    end (given as {"poor_households": n, "near_poor_households": n}, None to skip)."""
+    failures = []
+    for klass, terms in MOVEMENT_IDENTITY.items():
+        start = counts.get(terms["start"], 0)
+        outflow = sum(counts.get(code, 0) for code in terms["out"])
+        inflow = sum(counts.get(code, 0) for code in terms["in"])
+        if start - outflow + inflow != counts.get(terms["end"], 0):
+            failures.append(klass)
+        if previous_end is not None and start != previous_end.get(terms["end"], 0):
+            failures.append(f"{klass}_start")
+    return failures
 
 
 def rate(numerator: int, denominator: int) -> float | None:
@@ -874,6 +1207,7 @@ class Evaluation:
     count: int
     classification: str
     member_count: int
+    unknown: tuple[int, ...] = ()
 
 
 def evaluate(
@@ -895,6 +1229,7 @@ def evaluate(
     members = list(members)
     present = members_on(members, on)
     specs = tuple(indicators or DEFAULT_INDICATORS)
+    reasons: dict[int, tuple[str, ...]]
     if not present and (facts is NO_FACTS or facts == NO_FACTS):
         resolved, reasons = ticks_only(ticks, columns_of(specs)), {}
     else:
@@ -913,21 +1248,23 @@ def evaluate(
             lines=lines,
         ),
         member_count=len(present) or (declared_size or 0),
+        unknown=resolved.unknown,
     )
 
 
 NO_FACTS = HouseholdFacts()
-_ALL_REVIEWER = dict.fromkeys(INDICATORS, REVIEWER)
 
 
 def ticks_only(ticks: dict[int, bool | None], columns: Sequence[int] = INDICATORS) -> Resolved:
     """Nothing recorded but the ticks (an imported row without members): every indicator's
-    finding is unknown, so each tick stands as the reviewer's and no conflict can arise. The
-    same result as `from_facts` with no facts (tests compare the two), ten times cheaper."""
+    finding is unknown, so each tick stands as the reviewer's, a blank one stays unknown, and
+    no conflict can arise. The same result as `from_facts` with no facts (tests compare the
+    two), ten times cheaper."""
     return Resolved(
         deprived={n: bool(ticks.get(n)) for n in columns},
-        sources=dict(_ALL_REVIEWER) if columns is INDICATORS else dict.fromkeys(columns, REVIEWER),
+        sources={n: UNKNOWN if ticks.get(n) is None else REVIEWER for n in columns},
         conflicts=(),
+        unknown=tuple(n for n in columns if ticks.get(n) is None),
     )
 
 
@@ -947,7 +1284,12 @@ def from_facts(
             if spec.rule == "housing_area":
                 findings[spec.column] = apply_rule(spec, present, facts, on, declared_size)
     columns = columns_of(specs)
-    reasons = {n: findings[n].reasons for n in columns if findings[n].reasons}
+    # An undecided indicator keeps what is missing as its reasons ("chưa ghi nhận thẻ BHYT").
+    reasons = {
+        n: findings[n].reasons or findings[n].missing
+        for n in columns
+        if findings[n].reasons or findings[n].missing
+    }
     return resolve_deprivations(findings, ticks, columns), reasons
 
 
@@ -957,7 +1299,7 @@ def from_facts(
 def carried_ticks(sources: dict[str, str], flags: dict[int, bool], columns) -> dict:
     """The reviewer's own determinations (source "reviewer" or "overridden") carried to the
     same columns of another standard (one concept keeps its column); what was derived from the
-    facts is derived again by the other standard's rules."""
+    facts (or left unknown) is derived again by the other standard's rules."""
     return {
         n: flags.get(n, False) if sources.get(str(n)) in (REVIEWER, OVERRIDDEN) else None
         for n in columns

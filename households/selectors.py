@@ -3,39 +3,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from households import rules
 from households.organisation import roles
 from households.organisation.selectors import (
     EVERYTHING,
+    commune_list_for_user,
     scope_paths,
+    scope_q,
     scoped,
 )
 
+from . import rules
 from .models import Area, Household, HouseholdReview, ReviewRound
+from .types import AnyUser
+
+if TYPE_CHECKING:
+    from .models import PovertyStandard
+    from .rules import MemberFacts
 
 
-def household_list_for_user(user) -> QuerySet[Household]:
+def household_list_for_user(user: AnyUser) -> QuerySet[Household]:
     return scoped(user, Household.objects.all())
 
 
-def household_get_for_user(user, *, pk: int) -> Household:
+def household_get_for_user(user: AnyUser, *, pk: int) -> Household:
     try:
         return household_list_for_user(user).select_related("commune", "hamlet").get(pk=pk)
     except Household.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_list_for_user(user) -> QuerySet[HouseholdReview]:
-    return scoped(user, HouseholdReview.objects.all(), "household__area_path")
-
-
-def round_list_for_user(user) -> QuerySet[ReviewRound]:
-    return scoped(user, ReviewRound.objects.all(), "area__path")
+def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
+    """Reviews of the user's households, and the reviews filed in the user's units when they
+    were made: an officer of a unit closed since keeps read access to its history (and gets
+    nothing of the new tree until given a new scope)."""
+    paths = scope_paths(user)
+    if paths is EVERYTHING:
+        return HouseholdReview.objects.all()
+    return HouseholdReview.objects.filter(
+        scope_q(user, "household__area_path") | scope_q(user, "area_path")
+    )
 
 
 class NoStandardError(ValidationError):
@@ -54,7 +68,9 @@ class NoStandardError(ValidationError):
         )
 
 
-def standard_for_year(year: int, *, scope: str = "national", province_path: str = ""):
+def standard_for_year(
+    year: int, *, scope: str = "national", province_path: str = ""
+) -> PovertyStandard:
     """The standard in force for a year: the national one, or a province's local one (None when
     the province has no local standard). Raises NoStandardError when no national one covers it."""
     from .models import PovertyStandard
@@ -136,7 +152,7 @@ MEMBER_FACT_FIELDS = (
 )
 
 
-def member_facts_from(values):
+def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
     """A stored member (a mapping of MEMBER_FACT_FIELDS) as plain facts for the rules."""
     from .models import Member
     from .rules import MemberFacts
@@ -158,15 +174,14 @@ def member_facts_from(values):
     )
 
 
-def member_facts(household: Household) -> list:
+def member_facts(household: Household) -> list[MemberFacts]:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
 
 
-def review_facts(review: HouseholdReview):
-    from .rules import HouseholdFacts
-
-    return HouseholdFacts(
+def review_facts(review: HouseholdReview) -> rules.HouseholdFacts:
+    """A stored review's household facts as plain facts for the rules."""
+    return rules.HouseholdFacts(
         nondurable_parts=review.nondurable_parts,
         floor_area_m2=review.floor_area_m2,
         water_source=review.water_source,
@@ -181,7 +196,7 @@ def review_facts(review: HouseholdReview):
 # --- pages of the households app ----------------------------------------------------------------
 
 
-def household_get_for_edit(user, *, pk: int) -> Household:
+def household_get_for_edit(user: AnyUser, *, pk: int) -> Household:
     """A household the user may edit: 404 outside their areas; 403 for anyone in scope who is
     not an officer of the household's area (provincial staff read, officers write)."""
     from django.core.exceptions import PermissionDenied
@@ -192,43 +207,161 @@ def household_get_for_edit(user, *, pk: int) -> Household:
     return household
 
 
-def can_approve(user, review: HouseholdReview) -> bool:
-    """District (or higher) officers approve reviews of communes below them; provincial staff
-    approve anywhere in the province. A commune-level officer only submits."""
+def approves_area(
+    user: AnyUser,
+    area_path: str,
+    *,
+    round_: ReviewRound | None = None,
+    filed_path: str = "",
+) -> bool:
+    """Who approves (and locks) an area's reviews follows the round's approving level (data,
+    households.organisation.selectors): with districts, officers above the commune approve and a commune
+    officer only submits; in the two-tier tree the commune (its People's Committee) recognises
+    its own list. Provincial staff approve (consolidate) anywhere."""
+    from .organisation.selectors import approving_level_for_path, round_approving_level
+
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    area_path = review.household.area_path
+    where = filed_path or area_path
+    level = (
+        round_approving_level(round_, path=where)
+        if round_ is not None
+        else approving_level_for_path(where)
+    )
+    if level == ReviewRound.ApprovingLevel.COMMUNE:
+        return any(area_path.startswith(p) for p in paths or ())
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
-def can_approve_any(user) -> bool:
+def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
+    return approves_area(
+        user,
+        review.household.area_path,
+        round_=review.round if review.round_id else None,
+        filed_path=review.area_path or "",
+    )
+
+
+def locked_area_paths(year: int) -> set[str]:
+    """Paths of the areas whose `year` is locked (a locked round); an area is locked when one of
+    rules.ancestor_paths(its path) is among them."""
+    return set(
+        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
+            "area__path", flat=True
+        )
+    )
+
+
+def can_lock_year(user: AnyUser, commune: Area) -> bool:
+    """Who locks and reopens a commune's year: the level that recognises its results."""
+    return approves_area(user, commune.path)
+
+
+def year_lock_communes(user: AnyUser) -> QuerySet[Area]:
+    """The communes of the lock page, in the area tree's order."""
+    return commune_list_for_user(user).select_related("parent").order_by("path")
+
+
+def year_lock_rows(user: AnyUser, communes: Iterable[Area], *, year: int) -> list[dict]:
+    """`communes` (a page of year_lock_communes) with, for `year`, their periodic round (if
+    any), its reviews approved out of all, the lock (who, when) and the reopenings."""
+    from django.db.models import Count, Prefetch
+    from django.db.models import Q as _Q
+
+    from .models import ReviewReopening
+
+    communes = list(communes)
+    rounds = {
+        r.area_id: r
+        for r in ReviewRound.objects.filter(
+            area__in=communes, year=year, kind=ReviewRound.Kind.PERIODIC, month=0
+        )
+        .select_related("locked_by")
+        .annotate(
+            n_reviews=Count("reviews"),
+            n_approved=Count("reviews", filter=_Q(reviews__status=HouseholdReview.Status.APPROVED)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "reopenings",
+                queryset=ReviewReopening.objects.select_related("reopened_by").order_by(
+                    "-reopened_at"
+                ),
+            )
+        )
+    }
+    return [
+        {"commune": c, "round": rounds.get(c.pk), "can_lock": can_lock_year(user, c)}
+        for c in communes
+    ]
+
+
+def can_approve_any(user: AnyUser) -> bool:
     """Whether the user approves anything at all (a node above commune level in their scope)."""
     paths = scope_paths(user)
     if paths is EVERYTHING:
         return True
-    return Area.objects.filter(
-        path__in=paths or (), level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
-    ).exists()
+    if not paths:
+        return False
+    if Area.objects.filter(
+        path__in=paths, level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]
+    ).exists():
+        return True
+    # A commune officer recognises the list where the round's approving level is the commune
+    # (set on the round, or by default in the two-tier tree).
+    from .organisation.selectors import approving_level_for_path
+
+    commune = ReviewRound.ApprovingLevel.COMMUNE
+    if ReviewRound.objects.filter(area__path__in=paths, approving_level=commune).exists():
+        return True
+    return any(
+        approving_level_for_path(p) == commune
+        and not ReviewRound.objects.filter(area__path=p).exclude(approving_level="").exists()
+        for p in paths
+    )
 
 
-def review_get_for_user(user, *, pk: int) -> HouseholdReview:
+def review_get_for_user(user: AnyUser, *, pk: int) -> HouseholdReview:
     try:
-        return review_list_for_user(user).select_related("household__commune").get(pk=pk)
+        return review_list_for_user(user).select_related("household__commune", "round").get(pk=pk)
     except HouseholdReview.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def review_queue_for_user(user) -> QuerySet[HouseholdReview]:
+def review_queue_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     return (
         review_list_for_user(user)
         .filter(status=HouseholdReview.Status.SUBMITTED)
-        .select_related("household__commune", "household__hamlet", "entered_by")
+        .select_related("household__commune", "household__hamlet", "entered_by", "round")
         .order_by("submitted_at", "pk")
     )
 
 
-def latest_review_year(user=None) -> int | None:
+def household_movements(household: Household) -> dict[int, tuple[str, str]]:
+    """{year: (last year's official class or "", movement)} for each year the household has an
+    approved review, derived now from its approved reviews (rules.movement), never stored: a
+    corrected earlier year shows at once."""
+    official = dict(
+        household.reviews.filter(is_current=True, status=HouseholdReview.Status.APPROVED)
+        .order_by()
+        .values_list("year", "classification")
+    )
+    result = {}
+    for year in sorted(official):
+        previous, current = official.get(year - 1), official.get(year)
+        earlier = {c for y, c in official.items() if y < year - 1}
+        move = rules.movement(
+            previous,
+            current,
+            ever_poor=rules.POOR in earlier,
+            ever_near_poor=rules.NEAR_POOR in earlier,
+        )
+        result[year] = (previous or "", move)
+    return result
+
+
+def latest_review_year(user: AnyUser | None = None) -> int | None:
     from django.db.models import Max
 
     return ReviewRound.objects.aggregate(year=Max("year"))["year"]
@@ -242,7 +375,9 @@ def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> Q
     from .models import Member
 
     current = HouseholdReview.objects.filter(
-        household=OuterRef("pk"), year=year, is_current=True
+        household=OuterRef("pk"),
+        year=year,  # type: ignore[misc]  # None (no review year yet) matches no review
+        is_current=True,
     ).order_by("-pk")
     members = (
         Member.objects.filter(household=OuterRef("pk"), left_on__isnull=True)
@@ -281,7 +416,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
                 changes = [
                     {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
                     for c in delta.changes
-                    if c.field not in {"version", "sources", "reasons"}
+                    if c.field not in {"version", "sources", "reasons", "overrides"}
                 ]
             previous[record.id] = record
             entries.append(
@@ -298,7 +433,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
     return entries[:limit]
 
 
-def _field_label(record, name: str) -> str:
+def _field_label(record: Any, name: str) -> str:
     try:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:

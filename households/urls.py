@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views
+from . import views, views_officers
 
 app_name = "households"
 urlpatterns = [
@@ -16,5 +16,9 @@ urlpatterns = [
     path("phieu/<int:pk>/mo-lai/", views.review_reopen, name="review-reopen"),
     path("duyet/", views.review_queue, name="review-queue"),
     path("dan-so/", views.population, name="population"),
+    path("khoa-so-lieu/", views.year_locks, name="year-locks"),
+    path("khoa-so-lieu/<str:code>/<int:year>/khoa/", views.year_lock, name="year-lock"),
+    path("khoa-so-lieu/<str:code>/<int:year>/mo-lai/", views.year_reopen, name="year-reopen"),
+    path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
     path("excel/", include("households.excel.urls")),
 ]

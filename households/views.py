@@ -12,7 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from households.organisation import roles
-from households.organisation.selectors import commune_list_for_user, identifier_masker
+from households.organisation.selectors import (
+    area_get_for_user,
+    commune_list_for_user,
+    identifier_masker,
+)
 
 from . import rules, selectors, services
 from .filters import HouseholdFilter
@@ -24,7 +28,8 @@ from .forms import (
     ReviewForm,
     add_service_errors,
 )
-from .models import Household, HouseholdReview, Member
+from .models import Classification, Household, HouseholdReview, Member, Movement
+from .organisation.selectors import area_chains
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -62,13 +67,10 @@ def household_list(request: HttpRequest) -> HttpResponse:
     shown = identifier_masker(user)
     for household in page:
         household.shown_citizen_id = shown(household, household.head_citizen_id)
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": filterset,
         "page": page,
         "year": year,
-        "query": query.urlencode(),
         "page_sizes": PAGE_SIZES,
         "size": size,
         "can_create": roles.is_area_officer(user),
@@ -121,10 +123,16 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get_for_user(user, pk=pk)
     reviews = list(
-        household.reviews.select_related("standard", "entered_by", "approved_by")
+        household.reviews.select_related("standard", "entered_by", "approved_by", "area", "round")
         .prefetch_related("reopenings__reopened_by", "standard__indicators")
         .order_by("-year", "-pk")
     )
+    movements = selectors.household_movements(household)
+    for review in reviews:
+        review.unknown_codes = services.review_unknown_codes(review)
+    chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
+    for review in reviews:
+        review.filed_under = chains.get(review.area_path or household.area_path, "")
     shown = identifier_masker(user)
     members = list(household.members.all())
     for review in reviews:
@@ -133,9 +141,13 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
         member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
         "household": household,
+        "unit_chain": chains.get(household.area_path, ""),
         "head_citizen_id": shown(household, household.head_citizen_id),
         "members": members,
-        "reviews": [(r, _indicator_rows(r), selectors.can_approve(user, r)) for r in reviews],
+        "reviews": [
+            (r, _indicator_rows(r), selectors.can_approve(user, r), _movement_of(r, movements))
+            for r in reviews
+        ],
         "history": selectors.household_history(household),
         "panels": household_panels(request, household),
         "year": selectors.latest_review_year(),
@@ -143,9 +155,23 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "households/household_detail.html", context)
 
 
+def _movement_of(review: HouseholdReview, movements: dict) -> dict | None:
+    """The derived movement of an approved review that stands for its year, for display."""
+    if not review.is_current or review.status != HouseholdReview.Status.APPROVED:
+        return None
+    previous, move = movements.get(review.year, ("", ""))
+    if not move:
+        return None
+    return {
+        "label": Movement(move).label,
+        "previous": Classification(previous).label if previous else "",
+    }
+
+
 def _indicator_rows(review: HouseholdReview) -> list[dict]:
     """The review's indicators, those of the standard that classified it."""
     flags = review.column_flags()
+    overrides = review.overrides or {}
     return [
         {
             "number": indicator.column,
@@ -155,9 +181,19 @@ def _indicator_rows(review: HouseholdReview) -> list[dict]:
             "deprived": flags[indicator.column],
             "source": review.sources.get(str(indicator.column), ""),
             "reasons": review.reasons.get(str(indicator.column), []),
+            "override": _override_shown(overrides.get(str(indicator.column))),
         }
         for indicator in review.standard.indicators.all()
     ]
+
+
+def _override_shown(override: dict | None) -> dict | None:
+    """An override as the page shows it: why, who, and when (a datetime)."""
+    if not override:
+        return None
+    from django.utils.dateparse import parse_datetime
+
+    return {**override, "at": parse_datetime(override.get("at") or "")}
 
 
 # --- the review form --------------------------------------------------------------------------
@@ -221,7 +257,6 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
                 year=year,
                 data=form.review_input(),
                 user=user,
-                confirm_conflicts=form.cleaned_data["confirm_conflicts"],
                 expected_version=form.cleaned_data.get("version"),
             )
         except ValidationError as exc:
@@ -284,15 +319,6 @@ def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         },
         request=request,
     )
-    if request.headers.get("Accept", "").startswith("application/json"):
-        payload = {"html": html, "errors": form.errors}
-        if evaluation is not None:
-            payload |= {
-                "classification": evaluation.classification,
-                "count": evaluation.count,
-                "conflicts": list(evaluation.conflicts),
-            }
-        return JsonResponse(payload)
     return HttpResponse(html)
 
 
@@ -385,16 +411,23 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def population(request: HttpRequest) -> HttpResponse:
     from .models import AreaPopulation
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import valid_on_q
 
     user = request.user
-    communes = list(commune_list_for_user(user).select_related("parent"))
-    if not communes:
-        raise Http404
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or 0)
     except ValueError:
         year = 0
     year = year or selectors.latest_review_year() or 2023
+    # The communes of that year's tree (2023: Bến Tre's 157; 2026: Vĩnh Long's 124).
+    communes = list(
+        commune_list_for_user(user)
+        .filter(valid_on_q(tree_date_for_year(year)))
+        .select_related("parent")
+    )
+    if not communes:
+        raise Http404
     if request.method == "POST":
         area = next((c for c in communes if c.code == request.POST.get("area")), None)
         if area is None:
@@ -414,4 +447,75 @@ def population(request: HttpRequest) -> HttpResponse:
     rows = [(c, figures.get(c.pk)) for c in communes]
     return render(
         request, "households/population.html", {"rows": rows, "year": year, "members": Member}
+    )
+
+
+# --- locking a year for an area --------------------------------------------------------------
+
+
+def _year_of(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    return year or selectors.latest_review_year() or 2023
+
+
+@login_required
+def year_locks(request: HttpRequest) -> HttpResponse:
+    """Each commune's year: how far its reviews are approved, locked or not, the reopenings."""
+    if not commune_list_for_user(request.user).exists():
+        raise Http404
+    year = _year_of(request)
+    communes = selectors.year_lock_communes(request.user)
+    page = Paginator(communes, 50).get_page(request.GET.get("page"))
+    rows = selectors.year_lock_rows(request.user, page.object_list, year=year)
+    context = {"rows": rows, "page": page, "year": year, "form": ReasonForm()}
+    return render(request, "households/year_locks.html", context)
+
+
+def _lockable_commune(request: HttpRequest, code: str):
+    commune = area_get_for_user(request.user, code=code)
+    if commune.level != commune.Level.COMMUNE or not selectors.can_lock_year(request.user, commune):
+        raise Http404
+    return commune
+
+
+def _lock_action(request: HttpRequest, code: str, year: int, write, done: str) -> HttpResponse:
+    """Run a lock service for a commune the user may lock; its refusal or `done` as a message."""
+    commune = _lockable_commune(request, code)
+    try:
+        write(commune)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, done % {"year": year, "area": commune})
+    number = request.POST.get("page", "")
+    page = f"&page={number}" if number.isdigit() else ""  # back to the page the row is on
+    return redirect(f"{reverse('households:year-locks')}?year={year}{page}")
+
+
+@login_required
+@require_POST
+def year_lock(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    return _lock_action(
+        request,
+        code,
+        year,
+        lambda commune: services.year_lock(commune=commune, year=year, user=request.user),
+        _("Đã khóa số liệu năm %(year)s của %(area)s."),
+    )
+
+
+@login_required
+@require_POST
+def year_reopen(request: HttpRequest, code: str, year: int) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+
+    def reopen(commune) -> None:
+        services.year_reopen(commune=commune, year=year, user=request.user, reason=reason)
+
+    return _lock_action(
+        request, code, year, reopen, _("Đã mở lại số liệu năm %(year)s của %(area)s.")
     )

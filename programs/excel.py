@@ -30,7 +30,7 @@ from households.workbook import (
     ColumnMap,
     Issue,
     WorkbookError,
-    annotate_errors,
+    annotate_workbook,
     book_issues,
     cell_text,
     parse_citizen_id,
@@ -111,7 +111,7 @@ def _general(message: str) -> Issue:
 def import_preview(path: str | Path, *, households: QuerySet[Household]) -> ImportPreview:
     """Validate every row against the user's households and the catalogue; write nothing."""
     try:
-        book = read_workbook(path, (SHEET,))
+        book = read_workbook(path, (SHEET,), max_rows=MAX_ROWS)
     except WorkbookError as exc:
         return ImportPreview([], [_general(str(exc))])
     sheet = book.sheets.get(SHEET)
@@ -252,7 +252,11 @@ def upload_discard(stored: str | None) -> None:
 
 def annotated_errors(stored: str, errors: list[dict]) -> BytesIO:
     """The uploaded workbook with the offending cells in red and a "Lỗi" column (households')."""
-    out = BytesIO()
-    annotate_errors(private_path(stored), out, errors)
-    out.seek(0)
+    path = private_path(stored)
+    target = path.with_suffix(".loi.xlsx")
+    try:
+        annotate_workbook(path, target, errors)
+        out = BytesIO(target.read_bytes())
+    finally:
+        target.unlink(missing_ok=True)
     return out

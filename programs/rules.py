@@ -5,13 +5,14 @@ No ORM, no request: plain values in, plain values out, tested without a database
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils.translation import gettext as _
 
-from households.rules import age_on, is_working_age
+from households.rules import HEALTH_CARD_MIN_AGE, age_on, card_valid_on, is_working_age
 
 POOR = "poor"
 NEAR_POOR = "near_poor"
@@ -24,7 +25,6 @@ PERSON_GROUPS = (CHILDREN, WORKING_AGE)
 ON_LIST = frozenset({POOR, NEAR_POOR})
 # "Recently escaped": left the poor or near-poor list within the last 3 years.
 ESCAPE_WINDOW_YEARS = 3
-HEALTH_CARD_MIN_AGE = 6  # CS04: members aged 6 or over need a valid card.
 CHILD_MAX_AGE = 16  # "trẻ em dưới 16 tuổi"
 SCHOOL_AGE_FROM, SCHOOL_AGE_TO = 3, 16  # as CS06: 3 to under 16
 
@@ -146,7 +146,7 @@ class Received:
 
     indicators: tuple[int, ...]
     date: date
-    valid_until: date | None = None
+    valid_until: datetime.date | None = None  # not `date`: the field above shadows the type
 
 
 def gaps(
@@ -161,7 +161,7 @@ def gaps(
     CS04 (health insurance) is decided per person when the count of members aged 6+ still
     lacking a valid card is known: a card for one member does not cover the others.
     """
-    covered = set()
+    covered: set[int] = set()
     for record in received:
         if is_covering(record.date, record.valid_until, on):
             covered.update(record.indicators)
@@ -178,15 +178,24 @@ def gaps(
 # --- coverage formulas ------------------------------------------------------------------------
 
 
+# Each formula below is the definition of a figure that programs.selectors.
+# coverage_counts_by_commune computes set-based in SQL; tests/programs/test_coverage_twins.py
+# computes both on the same generated data and compares them exactly.
+
+
 @dataclass(frozen=True)
 class MemberCard:
     date_of_birth: date
-    has_card: bool = False
-    card_valid_until: date | None = None
+    has_card: bool = False  # Member.has_health_insurance
+    card_valid_until: date | None = None  # Member.health_insurance_expiry
+    record_covers: bool = False  # a health-card support record runs on the date
 
 
 def has_valid_card(member: MemberCard, on: date) -> bool:
-    return member.has_card and (member.card_valid_until is None or member.card_valid_until >= on)
+    """The card fact (households.rules.card_valid_on) or a support record covering the date."""
+    return member.record_covers or card_valid_on(
+        has_card=member.has_card, expiry=member.card_valid_until, on=on
+    )
 
 
 def health_card_coverage(households: Sequence[Sequence[MemberCard]], on: date) -> tuple[int, int]:
@@ -211,6 +220,15 @@ class LoanFacts:
     eligible: bool  # poor, near-poor or recently escaped
     wants_loan: bool
     got_credit: bool
+
+
+def is_active_in_year(record_date: date, valid_until: date | None, year: int) -> bool:
+    """A support record counts for a year when dated in it, or dated before with a term (loan,
+    card) running into it. SQL sibling: programs.selectors._active_in_year."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    return record_date <= end and (
+        record_date >= start or (valid_until is not None and valid_until >= start)
+    )
 
 
 def credit_coverage(households: Sequence[LoanFacts]) -> tuple[int, int]:

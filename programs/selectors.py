@@ -5,9 +5,12 @@ Area scoping goes through households.selectors (the one place it is decided).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from django.db.models import (
+    BigIntegerField,
     Count,
     Exists,
     F,
@@ -15,8 +18,10 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from households.filters import HouseholdFilter
@@ -24,7 +29,9 @@ from households.models import Household, HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
+from households.queries import aged_at_least_q, living_on_q, valid_health_card_q
 from households.rules import has_valid_health_card, members_on
+from households.types import AnyUser
 
 from . import rules
 from .models import Programme, SupportRecord
@@ -54,7 +61,7 @@ def programme_by_code(code: str) -> Programme | None:
     return Programme.objects.filter(code=code).first() if code else None
 
 
-def can_see_all_beneficiaries(user, programme: Programme) -> bool:
+def can_see_all_beneficiaries(user: AnyUser, programme: Programme) -> bool:
     if roles.is_provincial(user):
         return True
     agency = agency_of(user)
@@ -65,7 +72,7 @@ def can_see_all_beneficiaries(user, programme: Programme) -> bool:
     )
 
 
-def programme_get_for_user(user, *, code: str) -> Programme:
+def programme_get_for_user(user: AnyUser, *, code: str) -> Programme:
     """Provincial staff, the owning agency, and area officers (their area only) open a programme."""
     programme = programme_list().filter(code=code).first()
     if programme is None:
@@ -75,7 +82,9 @@ def programme_get_for_user(user, *, code: str) -> Programme:
     raise Http404
 
 
-def support_list_for_user(user, programme: Programme | None = None) -> QuerySet[SupportRecord]:
+def support_list_for_user(
+    user: AnyUser, programme: Programme | None = None
+) -> QuerySet[SupportRecord]:
     records = SupportRecord.objects.all()
     if programme is not None:
         records = records.filter(programme=programme)
@@ -84,7 +93,7 @@ def support_list_for_user(user, programme: Programme | None = None) -> QuerySet[
     return scoped(user, records, "household__area_path")
 
 
-def programme_totals(records: QuerySet[SupportRecord]) -> dict:
+def programme_totals(records: QuerySet[SupportRecord]) -> dict[str, Any]:
     return records.aggregate(
         records=Count("pk"),
         households=Count("household", distinct=True),
@@ -94,7 +103,7 @@ def programme_totals(records: QuerySet[SupportRecord]) -> dict:
     )
 
 
-def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
+def programme_by_area(records: QuerySet[SupportRecord]) -> list[Mapping[str, Any]]:
     return list(
         records.values(
             "household__commune__parent__name", "household__commune__name", "household__commune_id"
@@ -111,7 +120,7 @@ def programme_by_area(records: QuerySet[SupportRecord]) -> list[dict]:
 # --- one household ----------------------------------------------------------------------------
 
 
-def approved_classifications(household_ids) -> dict[int, dict[int, str]]:
+def approved_classifications(household_ids: Iterable[int]) -> dict[int, dict[int, str]]:
     """{household id: {year: classification}} of the approved current reviews, one query."""
     by_household: dict[int, dict[int, str]] = {pk: {} for pk in household_ids}
     rows = HouseholdReview.objects.filter(
@@ -122,7 +131,7 @@ def approved_classifications(household_ids) -> dict[int, dict[int, str]]:
     return by_household
 
 
-def support_periods(household_ids) -> dict[tuple, list[tuple]]:
+def support_periods(household_ids: Iterable[int]) -> dict[tuple, list[tuple]]:
     """{(programme id, household id, member id or None): [(date, valid_until), ...]} of the
     records of these households, one query (duplicate checks over many rows)."""
     periods: dict[tuple, list[tuple]] = {}
@@ -200,7 +209,7 @@ def household_panel(household: Household, on: date) -> dict:
             {
                 "number": n,
                 "code": f"CS{n:02d}",
-                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,
+                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,  # type: ignore[union-attr]
                 "reasons": (
                     [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
                 ),
@@ -217,23 +226,13 @@ def household_panel(household: Household, on: date) -> dict:
 
 def _lacking_card_members(on: date) -> QuerySet[Member]:
     """Members living in the household on `on`, aged 6+, without a valid card on `on`."""
-    six = date(
-        on.year - rules.HEALTH_CARD_MIN_AGE,
-        on.month,
-        28 if (on.month, on.day) == (2, 29) else on.day,
-    )
     card_record = SupportRecord.objects.filter(
         member=OuterRef("pk"), programme__kind=Programme.Kind.HEALTH_CARD, date__lte=on
     ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
-    valid_fact = Q(has_health_insurance=True) & (
-        Q(health_insurance_expiry__isnull=True) | Q(health_insurance_expiry__gte=on)
-    )
     return (
-        Member.objects.filter(date_of_birth__lte=six)
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=on))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        Member.objects.filter(aged_at_least_q(rules.HEALTH_CARD_MIN_AGE, on), living_on_q(on))
         .annotate(_has_record=Exists(card_record))
-        .exclude(valid_fact)
+        .exclude(valid_health_card_q(on))
         .filter(_has_record=False)
     )
 
@@ -268,11 +267,21 @@ def reference_date(year: int) -> date:
 
 
 def _active_in_year(year: int, prefix: str = "") -> Q:
-    """A record dated in the year, or started before and still running in it (loan, card)."""
+    """rules.is_active_in_year: a record dated in the year, or started before and still running
+    in it (loan, card)."""
     start, end = date(year, 1, 1), reference_date(year)
     return Q(**{f"{prefix}date__lte": end}) & (
         Q(**{f"{prefix}date__gte": start}) | Q(**{f"{prefix}valid_until__gte": start})
     )
+
+
+def _filed_unit(year: int) -> Coalesce:
+    """The unit the household's review of `year` was filed in, else its present unit: a
+    year's figures stay in that year's tree after the household moves on."""
+    filed = HouseholdReview.objects.filter(
+        household=OuterRef("household_id"), year=year, is_current=True
+    ).values("area_id")[:1]
+    return Coalesce(Subquery(filed), "household__commune_id", output_field=BigIntegerField())
 
 
 def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]]]:
@@ -333,7 +342,9 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
             _credit=Exists(credit),
             _support=Exists(any_support),
         )
-        .values("commune_id")
+        # Counted in the unit the year's review was filed in (the tree of that year), else
+        # the household's present unit.
+        .values(unit=Coalesce("this_year__area_id", "commune_id", output_field=BigIntegerField()))
         .annotate(
             hi_den=Count("pk", filter=Q(cls__in=on_list)),
             hi_num=Count("pk", filter=Q(cls__in=on_list, _covered=True)),
@@ -354,19 +365,19 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         # listed_this_year already keeps only poor and near-poor households of the year.
         Member.objects.filter(household_id__in=listed_this_year)
         .annotate(_exempted=Exists(tuition))
+        # rules.is_school_age on R
         .filter(
-            date_of_birth__lte=date(year - rules.SCHOOL_AGE_FROM, 12, 31),
-            date_of_birth__gt=date(year - rules.SCHOOL_AGE_TO, 12, 31),
+            aged_at_least_q(rules.SCHOOL_AGE_FROM, end),
+            ~aged_at_least_q(rules.SCHOOL_AGE_TO, end),
         )
-        .filter(Q(joined_on__isnull=True) | Q(joined_on__lte=end))
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=end))
-        .values("household__commune_id")
+        .filter(living_on_q(end))
+        .values(unit=_filed_unit(year))
         .annotate(den=Count("pk"), num=Count("pk", filter=Q(_exempted=True)))
         .order_by()
     )
     worker_rows = (
         SupportRecord.objects.filter(member__isnull=False, date__gte=start, date__lte=end)
-        .values("household__commune_id")
+        .values(unit=_filed_unit(year))
         .annotate(
             trained=Count("member", distinct=True, filter=Q(programme__kind__in=TRAINING_KINDS)),
             placed=Count("member", distinct=True, filter=Q(programme__kind=Programme.Kind.JOB)),
@@ -380,15 +391,15 @@ def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]
         return result.setdefault(commune_id, dict.fromkeys(COVERAGE_CODES, (0, 0)))
 
     for r in household_rows:
-        counts = row(r["commune_id"])
+        counts = row(r["unit"])
         counts["health_insurance_coverage"] = (r["hi_num"], r["hi_den"])
         counts["credit_coverage"] = (r["cr_num"], r["cr_den"])
         counts["meritorious_poor_supported"] = (r["me_num"], r["me_den"])
-    for r in child_rows:
-        row(r["household__commune_id"])["tuition_exemption_coverage"] = (r["num"], r["den"])
-    for r in worker_rows:
-        counts = row(r["household__commune_id"])
-        counts["workers_trained"] = (r["trained"], 0)
-        counts["workers_placed"] = (r["placed"], 0)
-        counts["workers_abroad"] = (r["abroad"], 0)
+    for c in child_rows:
+        row(c["unit"])["tuition_exemption_coverage"] = (c["num"], c["den"])
+    for w in worker_rows:
+        counts = row(w["unit"])
+        counts["workers_trained"] = (w["trained"], 0)
+        counts["workers_placed"] = (w["placed"], 0)
+        counts["workers_abroad"] = (w["abroad"], 0)
     return result

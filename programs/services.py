@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -10,10 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from households.audit import bulk_create_audited, bulk_update_audited, save_audited
 from households.models import Household, Member
-from households.rules import has_valid_health_card, members_on
+from households.rules import has_valid_health_card, is_locked_area, members_on
+from households.selectors import locked_area_paths
+from households.services import LockedYearError, ensure_year_open, locked_year_message
+from households.types import User
 
 from . import rules, selectors
 from .models import Programme, SupportRecord
@@ -24,7 +29,7 @@ class SupportInput:
     programme: Programme
     date: date
     member: Member | None = None
-    valid_until: date | None = None
+    valid_until: datetime.date | None = None  # not `date`: the field above shadows the type
     amount: int | None = None
     quantity: Decimal | None = None
     note: str = ""
@@ -123,7 +128,12 @@ def support_errors(
     return errors
 
 
-def _duplicate(*, household: Household, data: SupportInput, periods=None) -> bool:
+def _duplicate(
+    *,
+    household: Household,
+    data: SupportInput,
+    periods: dict[tuple, list[tuple]] | None = None,
+) -> bool:
     end = data.valid_until or data.date
     if periods is None:
         existing = SupportRecord.objects.filter(programme=data.programme, date__lte=end)
@@ -132,7 +142,7 @@ def _duplicate(*, household: Household, data: SupportInput, periods=None) -> boo
             if data.member
             else existing.filter(household=household, member__isnull=True)
         )
-        recorded = existing.values_list("date", "valid_until")
+        recorded: Iterable[tuple[date, date | None]] = existing.values_list("date", "valid_until")
     else:
         key = (data.programme.pk, household.pk, data.member.pk if data.member else None)
         recorded = [(d, until) for d, until in periods.get(key, ()) if d <= end]
@@ -142,7 +152,9 @@ def _duplicate(*, household: Household, data: SupportInput, periods=None) -> boo
     )
 
 
-def _update_card_facts(members: list[Member], valid_until: date | None, user) -> list[Member]:
+def _update_card_facts(
+    members: list[Member], valid_until: date | None, user: User | None
+) -> list[Member]:
     """A health card recorded for a member is also a fact of the member (CS04 reads it)."""
     changed = []
     for m in members:
@@ -156,17 +168,20 @@ def _update_card_facts(members: list[Member], valid_until: date | None, user) ->
             continue  # already a card without end
         m.has_health_insurance = True
         m.health_insurance_expiry = new_expiry
-        m._history_user = user
         changed.append(m)
     return changed
 
 
 @transaction.atomic
-def support_record_create(*, household: Household, data: SupportInput, user) -> SupportRecord:
+def support_record_create(*, household: Household, data: SupportInput, user: User) -> SupportRecord:
     """Record one support; refuses with field messages and saves nothing on bad input."""
     errors = support_errors(household=household, data=data)
     if errors:
         raise ValidationError(errors)
+    try:
+        ensure_year_open(commune=household.commune, year=data.date.year)
+    except LockedYearError as exc:
+        raise ValidationError({"date": exc.messages}) from exc
     record = SupportRecord(
         programme=data.programme,
         household=household,
@@ -180,17 +195,18 @@ def support_record_create(*, household: Household, data: SupportInput, user) -> 
         override_note=data.override_note.strip() if data.override else "",
         entered_by=user,
     )
-    record._history_user = user
     try:
         with transaction.atomic():
-            record.save()
+            save_audited(record, user=user)
     except IntegrityError as exc:
         raise ValidationError(
             {"date": [_("Đã có hỗ trợ của chương trình này cho cùng đối tượng vào ngày này.")]}
         ) from exc
     if data.programme.kind == Programme.Kind.HEALTH_CARD and data.member is not None:
         for m in _update_card_facts([data.member], data.valid_until, user):
-            m.save(update_fields=["has_health_insurance", "health_insurance_expiry"])
+            save_audited(
+                m, user=user, update_fields=["has_health_insurance", "health_insurance_expiry"]
+            )
     return record
 
 
@@ -211,7 +227,7 @@ def support_bulk_create(
     amount: int | None,
     quantity: Decimal | None,
     note: str,
-    user,
+    user: User | None,
 ) -> BulkResult:
     """One record per matching household (or per member who needs it), in one transaction.
 
@@ -227,6 +243,15 @@ def support_bulk_create(
     if common:
         raise ValidationError(common)
     household_list = list(households.select_related(None).prefetch_related("members"))
+    locked = locked_area_paths(on.year)
+    if locked:
+        refused = sorted(h.code for h in household_list if is_locked_area(h.area_path, locked))
+        if refused:
+            # All or nothing, as for bad common input: the officer narrows the selection.
+            raise ValidationError(
+                _("%(message)s Các hộ thuộc địa bàn đã khóa: %(codes)s.")
+                % {"message": locked_year_message(on.year), "codes": ", ".join(refused[:20])}
+            )
     classifications = selectors.approved_classifications(h.pk for h in household_list)
     end = valid_until or on
     existing = SupportRecord.objects.filter(
@@ -263,7 +288,7 @@ def support_bulk_create(
             if household.pk in taken_households:
                 result.skipped += 1
                 continue
-            targets = [None]
+            targets: list[Member | None] = [None]
         else:
             targets = []
             for m in members_on(household.members.all(), on):
@@ -298,14 +323,11 @@ def support_bulk_create(
             if member is not None and programme.kind == Programme.Kind.HEALTH_CARD:
                 card_members.append(member)
     if records:
-        bulk_create_with_history(records, SupportRecord, default_user=user)
+        bulk_create_audited(records, SupportRecord, user=user)
     changed = _update_card_facts(card_members, valid_until, user)
     if changed:
-        bulk_update_with_history(
-            changed,
-            Member,
-            ["has_health_insurance", "health_insurance_expiry"],
-            default_user=user,
+        bulk_update_audited(
+            changed, Member, ["has_health_insurance", "health_insurance_expiry"], user=user
         )
     result.created = len(records)
     return result
@@ -327,7 +349,7 @@ class ImportRow:
 
 
 @transaction.atomic
-def support_import(*, rows: list[ImportRow], households: QuerySet[Household], user) -> int:
+def support_import(*, rows: list[ImportRow], households: QuerySet[Household], user: User) -> int:
     """Write every row of a validated file, or none: re-validates each against the database."""
     allowed = {h.pk: h for h in households.filter(pk__in={r.household_id for r in rows})}
     programmes = Programme.objects.in_bulk({r.programme_id for r in rows})

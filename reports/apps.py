@@ -13,6 +13,19 @@ class ReportsConfig(AppConfig):
 
         review_data_changed.connect(on_review_data_changed, dispatch_uid="reports-rebuild")
 
+        from households import jobs
+
+        from . import services, tasks
+
+        jobs.job_kind_register(
+            jobs.JobKind(
+                name="rebuild",
+                tasks={tasks.snapshot_rebuild_task.name: "job_id"},
+                fail=services.rebuild_job_fail,
+                sweep=services.rebuild_jobs_sweep,
+            )
+        )
+
     def load_demo_data(self) -> str:
         """Rebuild the snapshots of every year with reviews, so `make run` shows figures."""
         from .models import RebuildJob

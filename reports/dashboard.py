@@ -27,11 +27,20 @@ SUMMARY_CODES = (
     "near_poor_households", "near_poor_rate", "poor_near_rate", "poor_rate_change",
     "poor_persons", "near_poor_persons", "pending_reviews", "reviewed_households",
 )  # fmt: skip
-MOVEMENT_CODES = (
-    "poor_start", "poor_escaped", "poor_to_near_poor", "poor_newly", "poor_reimpoverished",
-    "poor_households", "near_start", "near_escaped", "near_to_poor", "near_from_poor",
-    "near_newly", "near_returned", "near_poor_households",
-)  # fmt: skip
+# One row per list, the identity left to right: start - out + in = end (rules.MOVEMENT_IDENTITY).
+# (column label, poor-list code, near-poor-list code); None where the flow does not exist.
+MOVEMENT_COLUMNS = (
+    (gettext_lazy("Đầu kỳ"), "poor_start", "near_start"),
+    (gettext_lazy("(−) Thoát"), "poor_escaped", "near_escaped"),
+    (gettext_lazy("(−) Sang diện kia"), "poor_to_near_poor", "near_to_poor"),
+    (gettext_lazy("(+) Từ diện kia"), None, "near_from_poor"),
+    (gettext_lazy("(+) Phát sinh mới"), "poor_newly", "near_newly"),
+    (gettext_lazy("(+) Tái nghèo, tái cận nghèo"), "poor_reimpoverished", "near_returned"),
+    (gettext_lazy("(+) Tăng khác"), "poor_other_in", "near_other_in"),
+    (gettext_lazy("(−) Giảm khác"), "poor_other_out", "near_other_out"),
+    (gettext_lazy("Cuối kỳ"), "poor_households", "near_poor_households"),
+)
+MOVEMENT_CODES = tuple(code for col in MOVEMENT_COLUMNS for code in col[1:] if code)
 DEPRIVATION_CODES = tuple(
     f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in COLUMN_NUMBERS for s in ("", "_rate")
 )
@@ -84,15 +93,32 @@ def _areas_table(values, areas) -> Table:
     return table
 
 
-def _trend_table(trend, years) -> Table:
+TREND_NOTES = {
+    selectors.FORMER_UNITS: _("tổng các đơn vị cũ"),
+    selectors.NO_DATA_BEFORE: _("chưa có số liệu trước %(year)s"),
+}
+
+
+def _trend_note(point, area) -> str:
+    note = TREND_NOTES.get(point.source, "")
+    if point.source == selectors.NO_DATA_BEFORE:
+        return note % {"year": area.valid_from.year}
+    return str(note)
+
+
+def _trend_table(points, area) -> Table:
     table = Table(
         "trend",
         _("Diễn biến qua các năm"),
         [(_("Năm"), "text"), (_("Hộ nghèo"), "int"), (_("Tỷ lệ hộ nghèo (%)"), "pct"),
-         (_("Hộ cận nghèo"), "int"), (_("Tỷ lệ hộ cận nghèo (%)"), "pct")],
+         (_("Hộ cận nghèo"), "int"), (_("Tỷ lệ hộ cận nghèo (%)"), "pct"),
+         (_("Ghi chú"), "text")],
     )  # fmt: skip
-    for year in years:
-        table.rows.append([str(year)] + [trend.get((year, c)) for c in TREND_CODES])
+    for point in points:
+        table.rows.append(
+            [str(point.year)] + [point.values.get(c) for c in TREND_CODES]
+            + [_trend_note(point, area)]
+        )  # fmt: skip
     return table
 
 
@@ -192,22 +218,18 @@ def _local_table(values, areas, standard) -> Table:
 
 
 def _movement_table(values, area) -> Table:
+    """Poor and near-poor households: start, what left and joined each list, end. Near-poor
+    households that became poor count as newly poor (or re-impoverished) on the poor list."""
     table = Table(
         "movements",
         _("Diễn biến hộ nghèo, hộ cận nghèo trong năm"),
-        [(_("Nội dung"), "text"), (_("Số hộ"), "int")],
+        [(_("Danh sách"), "text"), *((str(label), "int") for label, _p, _n in MOVEMENT_COLUMNS)],
     )
-    labels = {
-        "poor_start": _("Hộ nghèo đầu kỳ"), "poor_escaped": _("Thoát nghèo"),
-        "poor_to_near_poor": _("Thoát nghèo thành cận nghèo"), "poor_newly": _("Nghèo phát sinh mới"),
-        "poor_reimpoverished": _("Tái nghèo"), "poor_households": _("Hộ nghèo cuối kỳ"),
-        "near_start": _("Hộ cận nghèo đầu kỳ"), "near_escaped": _("Thoát cận nghèo"),
-        "near_to_poor": _("Cận nghèo thành nghèo"), "near_from_poor": _("Nghèo thành cận nghèo"),
-        "near_newly": _("Cận nghèo phát sinh mới"), "near_returned": _("Tái cận nghèo"),
-        "near_poor_households": _("Hộ cận nghèo cuối kỳ"),
-    }  # fmt: skip
-    for code in MOVEMENT_CODES:
-        table.rows.append([labels[code], _v(values, area, code)])
+    for name, column in ((_("Hộ nghèo"), 1), (_("Hộ cận nghèo"), 2)):
+        table.rows.append(
+            [name]
+            + [_v(values, area, col[column]) if col[column] else None for col in MOVEMENT_COLUMNS]
+        )
     return table
 
 
@@ -246,7 +268,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     }  # fmt: skip
     if snapshot is None:
         return context
-    children = [] if context["only_targets"] else selectors.child_areas(area)
+    children = [] if context["only_targets"] else selectors.child_areas(area, snapshot)
     areas = [area, *children]
     specs = target_specs(user=user, year=snapshot.year)
     target_codes = {s.indicator_code for s in specs if s.indicator_code}
@@ -290,9 +312,10 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
         )
         if area_in_scope(user, a)
     ]
-    trend = selectors.trend_map(area, TREND_CODES)
+    points = selectors.trend_points(area, TREND_CODES, context["years"])
+    trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
-    tables["trend"] = _trend_table(trend, context["years"])
+    tables["trend"] = _trend_table(points, area)
     every = all_standards()
     standards = national_standards(every)
     indicators = year_indicators(snapshot.year, standards)

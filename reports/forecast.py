@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 from households import rules
 from households.forecast import Forecast, forecast_run
 from households.models import Area, Classification, PovertyStandard
+from households.outbox import outbox_task
 
 from .models import ForecastJob
 
@@ -26,11 +27,14 @@ BOLD = Font(bold=True)
 PAGE_COMMUNES = 30
 
 
+@transaction.atomic
 def forecast_job_create(*, user, area: Area, standard: PovertyStandard) -> ForecastJob:
+    """The job row and its task, queued through the outbox (sent when the broker is back if it
+    is down: the job stays queued, the page says so)."""
     from .tasks import forecast_job_run_task
 
     job = ForecastJob.objects.create(user=user, area=area, standard=standard)
-    transaction.on_commit(lambda: forecast_job_run_task.delay(job.pk))
+    outbox_task(forecast_job_run_task.name, args=[job.pk])
     return job
 
 

@@ -14,7 +14,7 @@ class OfficialTableForm(forms.Form):
 
     def __init__(self, *args, user, years, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in reversed(years)]
+        self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
         self.fields["area"].queryset = (
             area_list_for_user(user).exclude(level=Area.Level.HAMLET).order_by("path")
         )

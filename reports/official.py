@@ -73,22 +73,27 @@ TABLES = {
             (_("Tỷ lệ hộ cận nghèo (%)"), "pct", "near_poor_rate"),
             (_("Số nhân khẩu hộ cận nghèo"), "int", "near_poor_persons"),
         )),
+        # start - outflows + inflows = end (households.rules.MOVEMENT_IDENTITY), every row.
         OfficialTable("poor_movements", _("Diễn biến hộ nghèo"), (
-            (_("Hộ nghèo đầu kỳ"), "int", "poor_start"),
-            (_("Thoát nghèo"), "int", "poor_escaped"),
-            (_("Thoát nghèo, thành hộ cận nghèo"), "int", "poor_to_near_poor"),
-            (_("Hộ nghèo phát sinh mới"), "int", "poor_newly"),
-            (_("Hộ tái nghèo"), "int", "poor_reimpoverished"),
+            (_("Hộ nghèo đầu kỳ (cuối kỳ năm trước)"), "int", "poor_start"),
+            (_("(−) Thoát nghèo, lên trên chuẩn cận nghèo"), "int", "poor_escaped"),
+            (_("(−) Thoát nghèo, thành hộ cận nghèo"), "int", "poor_to_near_poor"),
+            (_("(+) Hộ nghèo phát sinh mới"), "int", "poor_newly"),
+            (_("(+) Hộ tái nghèo"), "int", "poor_reimpoverished"),
+            (_("(+) Tăng khác"), "int", "poor_other_in"),
+            (_("(−) Giảm khác"), "int", "poor_other_out"),
             (_("Hộ nghèo cuối kỳ"), "int", "poor_households"),
             (_("Tỷ lệ hộ nghèo cuối kỳ (%)"), "pct", "poor_rate"),
         )),
         OfficialTable("near_movements", _("Diễn biến hộ cận nghèo"), (
-            (_("Hộ cận nghèo đầu kỳ"), "int", "near_start"),
-            (_("Thoát cận nghèo"), "int", "near_escaped"),
-            (_("Cận nghèo thành hộ nghèo"), "int", "near_to_poor"),
-            (_("Hộ nghèo thành hộ cận nghèo"), "int", "near_from_poor"),
-            (_("Hộ cận nghèo phát sinh mới"), "int", "near_newly"),
-            (_("Hộ tái cận nghèo"), "int", "near_returned"),
+            (_("Hộ cận nghèo đầu kỳ (cuối kỳ năm trước)"), "int", "near_start"),
+            (_("(−) Thoát cận nghèo"), "int", "near_escaped"),
+            (_("(−) Cận nghèo thành hộ nghèo"), "int", "near_to_poor"),
+            (_("(+) Hộ nghèo thành hộ cận nghèo"), "int", "near_from_poor"),
+            (_("(+) Hộ cận nghèo phát sinh mới"), "int", "near_newly"),
+            (_("(+) Hộ tái cận nghèo"), "int", "near_returned"),
+            (_("(+) Tăng khác"), "int", "near_other_in"),
+            (_("(−) Giảm khác"), "int", "near_other_out"),
             (_("Hộ cận nghèo cuối kỳ"), "int", "near_poor_households"),
             (_("Tỷ lệ hộ cận nghèo cuối kỳ (%)"), "pct", "near_poor_rate"),
         )),
@@ -129,7 +134,7 @@ def official_rows(
     table: OfficialTable, *, area: Area, snapshot
 ) -> tuple[list, list[list], set[int]]:
     """(columns, rows, indices of bold rows) of one table for `area` and everything below."""
-    areas = selectors.area_tree_below(area)
+    areas = selectors.area_tree_below(area, snapshot)
     values = selectors.value_map(snapshot, areas, [c[2] for c in table.columns])
     columns = [(_("STT"), "text"), (_("Đơn vị"), "text")] + [(c[0], c[1]) for c in table.columns]
     rows, bold, indents = [], set(), []
@@ -149,6 +154,22 @@ def official_rows(
             cells.append(int(value) if kind == "int" and value is not None else value)
         rows.append([label, unit.name, *cells])
     return columns, rows, bold, indents
+
+
+def official_preview(*, key: str, area: Area, snapshot) -> dict:
+    """The table as the page shows it: the workbook's title, columns and rows (the indicators
+    of the year's standard, as in the workbook)."""
+    table = table_for_year(key, snapshot.year)
+    columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
+    return {
+        "title": f"{table.title} {_('năm')} {snapshot.year}",
+        "columns": columns,
+        "rows": [
+            {"cells": list(zip(row, [kind for _l, kind in columns], strict=True)),
+             "bold": i in bold, "indent": indents[i]}
+            for i, row in enumerate(rows)
+        ],
+    }  # fmt: skip
 
 
 def official_workbook_build(*, key: str, area: Area, snapshot, unit: str) -> bytes:

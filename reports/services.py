@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from households.models import Area, HouseholdReview
+from households.outbox import outbox_task
 
 from . import rules
 from .indicators import families, registry
+from .indicators.base import Counts
 from .models import IndicatorValue, RebuildJob, Snapshot, YearState
 
 logger = logging.getLogger(__name__)
@@ -32,8 +36,20 @@ def _lock_year(year: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, year])
 
 
-def _areas() -> dict[int, str]:
-    return dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
+def _areas(year: int, counts: Counts) -> dict[int, str]:
+    """The units a year's snapshot holds: the tree of that year (households.organisation.selectors),
+    plus any unit a review of the year was filed in, with their ancestors. A unit that did not
+    exist that year gets no row (no zeros for Xã Ba Tri in 2023)."""
+    from households.organisation.selectors import area_tree_for_year
+    from households.rules import ancestor_paths
+
+    every = dict(Area.objects.exclude(level=Area.Level.HAMLET).values_list("id", "path").order_by())
+    keep = set(
+        area_tree_for_year(year).exclude(level=Area.Level.HAMLET).values_list("id", flat=True)
+    )
+    keep |= {area_id for (_code, area_id), value in counts.items() if value and area_id in every}
+    wanted = {p for area_id in keep for p in ancestor_paths(every[area_id])}
+    return {area_id: path for area_id, path in every.items() if path in wanted}
 
 
 ValueRow = tuple[str, int, float | None, int | None, int | None]
@@ -44,7 +60,7 @@ def snapshot_values_compute(*, year: int) -> list[ValueRow]:
     counts: dict = {}
     for family in families():
         counts.update(family.compute(year))
-    totals = rules.roll_up(counts, _areas())
+    totals = rules.roll_up(counts, _areas(year, counts))
     indicators = list(registry().values())
     return [
         (code, area_id, value, num, den)
@@ -77,7 +93,7 @@ def _values_insert(snapshot: Snapshot, rows: list[ValueRow]) -> None:
 
 
 def snapshot_rebuild(
-    *, year: int, trigger: str = RebuildJob.Trigger.MANUAL, job=None
+    *, year: int, trigger: str = RebuildJob.Trigger.MANUAL, job: RebuildJob | None = None
 ) -> RebuildJob:
     """Recompute every indicator of `year` into a new snapshot and swap it in atomically.
 
@@ -128,7 +144,7 @@ def years_with_data() -> list[int]:
     return sorted(HouseholdReview.objects.order_by().values_list("year", flat=True).distinct())
 
 
-def years_mark_dirty(*, years) -> list[int]:
+def years_mark_dirty(*, years: Iterable[int]) -> list[int]:
     """Mark years as changed; a later year with a snapshot depends on them (its change)."""
     years = set(years)
     following = set(
@@ -149,3 +165,39 @@ def dirty_years() -> list[int]:
         .order_by("year")
         .values_list("year", flat=True)
     )
+
+
+@transaction.atomic
+def snapshot_rebuild_request(*, years: list[int]) -> list[RebuildJob]:
+    """The manual "rebuild now": one job row per year, each rebuilt by a task started once the
+    rows are committed (the task reads its job)."""
+    from .tasks import snapshot_rebuild_task
+
+    manual = RebuildJob.Trigger.MANUAL
+    jobs = [RebuildJob.objects.create(year=year, trigger=manual) for year in years]
+    for job in jobs:
+        outbox_task(snapshot_rebuild_task.name, args=[job.year, manual, job.pk])
+    return jobs
+
+
+def rebuild_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished rebuild failed (its transaction died with it: the previous snapshot
+    is still the active one)."""
+    return bool(
+        RebuildJob.objects.filter(
+            pk=job_id, status__in=[RebuildJob.Status.QUEUED, RebuildJob.Status.RUNNING]
+        ).update(status=RebuildJob.Status.FAILED, error=message, finished_at=timezone.now())
+    )
+
+
+def rebuild_jobs_sweep(cutoff: datetime, message: str) -> int:
+    Status = RebuildJob.Status
+    ids = [
+        *RebuildJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(
+            "pk", flat=True
+        ),
+        *RebuildJob.objects.filter(
+            status=Status.QUEUED, created_at__lt=cutoff - timedelta(days=1)
+        ).values_list("pk", flat=True),
+    ]
+    return sum(rebuild_job_fail(job_id, message) for job_id in ids)

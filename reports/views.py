@@ -2,7 +2,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,12 +10,12 @@ from django.views.decorators.http import require_http_methods
 from households.organisation import roles
 from households.organisation.selectors import agency_of
 
-from . import selectors, services, tasks
+from . import selectors, services
 from .dashboard import dashboard_get
 from .forecast import forecast_job_create
 from .forms import ForecastForm, OfficialTableForm, RebuildForm
-from .models import ForecastJob, RebuildJob
-from .official import official_workbook_build
+from .models import ForecastJob
+from .official import official_preview, official_workbook_build
 from .xlsx import table_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -34,7 +33,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
-    area = selectors.dashboard_area_get(request.user, code=code)
+    area = selectors.dashboard_area_get(request.user, code=code, year=_year(request))
     context = dashboard_get(request.user, area=area, year=_year(request))
     return render(request, "reports/dashboard.html", context)
 
@@ -69,16 +68,22 @@ def official(request: HttpRequest) -> HttpResponse:
     form = OfficialTableForm(
         request.GET or None, user=request.user, years=[s.year for s in snapshots]
     )
+    context = {"form": form, "snapshots": snapshots}
     if form.is_valid():
         data = form.cleaned_data
         snapshot = selectors.snapshot_pick(snapshots, data["year"])
+        if request.GET.get("show"):  # the same rows as the workbook, on the page
+            context["preview"] = official_preview(
+                key=data["table"], area=data["area"], snapshot=snapshot
+            )
+            return render(request, "reports/official.html", context)
         agency = agency_of(request.user)
         unit = agency.name if agency else _("UBND %(area)s") % {"area": data["area"].name}
         content = official_workbook_build(
             key=data["table"], area=data["area"], snapshot=snapshot, unit=unit
         )
         return _xlsx(content, f"bieu-{data['table']}-{data['area'].code}-{snapshot.year}.xlsx")
-    return render(request, "reports/official.html", {"form": form, "snapshots": snapshots})
+    return render(request, "reports/official.html", context)
 
 
 @login_required
@@ -91,12 +96,7 @@ def jobs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         years = [year] if year else with_data
-        manual = RebuildJob.Trigger.MANUAL
-        for year in years:
-            job = RebuildJob.objects.create(year=year, trigger=manual)
-            transaction.on_commit(
-                lambda y=year, j=job.pk: tasks.snapshot_rebuild_task.delay(y, manual, j)
-            )
+        services.snapshot_rebuild_request(years=years)
         messages.success(request, _("Đã yêu cầu tính lại số liệu năm %(years)s.") % {
             "years": ", ".join(str(y) for y in years)})  # fmt: skip
         return redirect("reports:jobs")

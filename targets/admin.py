@@ -1,4 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from households.admin import AgencyAdmin
+from households.models import Agency
 
 from .models import (
     ManualFigure,
@@ -61,3 +67,29 @@ class ManualFigureAdmin(admin.ModelAdmin):
 
 admin.site.register(PlanDocument)
 admin.site.register(ReminderLog)
+
+
+class AgencyWithTasksAdmin(AgencyAdmin):
+    """The agency admin of households, with the targets app's hand-over action."""
+
+    actions = ["hand_over_tasks"]
+
+    @admin.action(description=gettext_lazy("Giao nhiệm vụ chưa hoàn thành cho cơ quan kế thừa"))
+    def hand_over_tasks(self, request, queryset) -> None:
+        from .services import agency_tasks_hand_over
+
+        for agency in queryset.select_related("successor"):
+            try:
+                n = agency_tasks_hand_over(agency=agency, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{agency}: {' '.join(exc.messages)}", messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("%(agency)s: đã giao %(n)s nhiệm vụ cho %(to)s.")
+                % {"agency": agency, "n": n, "to": agency.successor},
+            )
+
+
+admin.site.unregister(Agency)
+admin.site.register(Agency, AgencyWithTasksAdmin)

@@ -141,9 +141,9 @@ class ManualFigureForm(forms.Form):
     target = forms.ModelChoiceField(label=_("Chỉ tiêu"), queryset=Target.objects.none())
     area = forms.ModelChoiceField(
         label=_("Địa bàn"),
-        queryset=Area.objects.filter(
-            level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT], valid_to__isnull=True
-        ),
+        # Province and districts of any tree (a figure is for a year; the 2023 plan's are by
+        # 2023 district, the 2026 ones by province): the year decides which tree applies.
+        queryset=Area.objects.filter(level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]),
     )
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
     period_start = forms.DateField(label=_("Từ ngày"), widget=DateInput())

@@ -38,20 +38,6 @@ def is_due_soon(
     return today <= due_date <= today + timedelta(days=days)
 
 
-def task_state(latest_update) -> tuple[str, int]:
-    """(status, percent) of a task from its latest update; no update yet = not started, 0%.
-
-    `latest_update` is anything with `status` and `percent` (a TaskUpdate, a dict-like row), or None.
-    """
-    if latest_update is None:
-        return NOT_STARTED, 0
-    status = getattr(latest_update, "status", None)
-    percent = getattr(latest_update, "percent", None)
-    if status is None and isinstance(latest_update, dict):
-        status, percent = latest_update.get("status"), latest_update.get("percent")
-    return status or NOT_STARTED, int(percent or 0)
-
-
 def percent_error(percent: int | None, status: str) -> str | None:
     """Why a (percent, status) pair is inconsistent, as a key; None when fine."""
     if percent is None or percent < 0 or percent > 100:

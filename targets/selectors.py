@@ -9,15 +9,18 @@ Who sees which task:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 from django.db.models import BooleanField as BoolField
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 
-from households.models import Agency, Area
+from households.models import Agency
 from households.organisation import roles
 from households.organisation.selectors import agency_of
+from households.types import AnyUser
 
 from .models import (
     MANUAL,
@@ -31,8 +34,10 @@ from .models import (
     TaskUpdate,
 )
 
+M = TypeVar("M", Task, Target, ManualFigure)
 
-def can_use_targets(user) -> bool:
+
+def can_use_targets(user: AnyUser) -> bool:
     """Provincial staff, or agency staff attached to an agency."""
     if not user.is_authenticated:
         return False
@@ -41,12 +46,12 @@ def can_use_targets(user) -> bool:
     )
 
 
-def require_targets_user(user) -> None:
+def require_targets_user(user: AnyUser) -> None:
     if not can_use_targets(user):
         raise Http404
 
 
-def require_provincial(user) -> None:
+def require_provincial(user: AnyUser) -> None:
     if not roles.is_provincial(user):
         raise Http404
 
@@ -68,7 +73,9 @@ def with_overdue(queryset: QuerySet[Task], today: date) -> QuerySet[Task]:
 # --- tasks -----------------------------------------------------------------------------------
 
 
-def _agency_scoped(user, queryset: QuerySet, scope) -> QuerySet:
+def _agency_scoped(
+    user: AnyUser, queryset: QuerySet[M], scope: Callable[[QuerySet[M], Agency], QuerySet[M]]
+) -> QuerySet[M]:
     """Provincial staff: `queryset`; agency staff attached to an agency: what
     `scope(queryset, agency)` keeps; anybody else: nothing."""
     if roles.is_provincial(user):
@@ -86,12 +93,12 @@ def _lead_or_supporting(queryset: QuerySet[Task], agency: Agency) -> QuerySet[Ta
     return queryset.filter(Q(lead_agency=agency) | Exists(supporting))
 
 
-def task_list_for_user(user) -> QuerySet[Task]:
+def task_list_for_user(user: AnyUser) -> QuerySet[Task]:
     """Tasks the user may see (see the module docstring)."""
     return _agency_scoped(user, Task.objects.all(), _lead_or_supporting)
 
 
-def task_get_for_user(user, *, pk: int) -> Task:
+def task_get_for_user(user: AnyUser, *, pk: int) -> Task:
     try:
         return (
             task_list_for_user(user)
@@ -103,7 +110,7 @@ def task_get_for_user(user, *, pk: int) -> Task:
         raise Http404 from exc
 
 
-def can_update_task(user, task: Task) -> bool:
+def can_update_task(user: AnyUser, task: Task) -> bool:
     """Only staff of the lead agency post progress updates."""
     if not roles.is_agency_staff(user):
         return False
@@ -111,7 +118,7 @@ def can_update_task(user, task: Task) -> bool:
     return agency is not None and agency.pk == task.lead_agency_id
 
 
-def task_get_for_update(user, *, pk: int) -> Task:
+def task_get_for_update(user: AnyUser, *, pk: int) -> Task:
     """A task the user may report on (lead agency staff); anything else is a 404."""
     task = task_get_for_user(user, pk=pk)
     if not can_update_task(user, task):
@@ -119,17 +126,17 @@ def task_get_for_update(user, *, pk: int) -> Task:
     return task
 
 
-def my_agency_task_list(user, *, today: date) -> QuerySet[Task]:
+def my_agency_task_list(user: AnyUser, *, today: date) -> QuerySet[Task]:
     """The agency's tasks, overdue first, then by due date."""
     return (
         with_overdue(task_list_for_user(user), today)
         .select_related("lead_agency", "plan")
-        .order_by("-overdue", "due_date", "id")
+        .order_by("-overdue", "due_date", "id")  # type: ignore[misc]  # with_overdue's annotation
     )
 
 
 def task_filter(
-    queryset: QuerySet[Task], *, today: date, agency_id=None, status: str = ""
+    queryset: QuerySet[Task], *, today: date, agency_id: int | None = None, status: str = ""
 ) -> QuerySet[Task]:
     """Filter by lead agency and by status; status "overdue" means rules.is_overdue."""
     if agency_id:
@@ -141,7 +148,7 @@ def task_filter(
     return queryset
 
 
-def overdue_task_list(user, *, today: date) -> QuerySet[Task]:
+def overdue_task_list(user: AnyUser, *, today: date) -> QuerySet[Task]:
     return (
         task_list_for_user(user)
         .filter(overdue_q(today))
@@ -154,7 +161,7 @@ def task_update_history(task: Task) -> QuerySet[TaskUpdate]:
     return task.updates.select_related("created_by", "agency").prefetch_related("evidence")
 
 
-def evidence_get_for_user(user, *, pk: int) -> TaskEvidence:
+def evidence_get_for_user(user: AnyUser, *, pk: int) -> TaskEvidence:
     """An evidence file, only if the user may see its task."""
     visible = task_list_for_user(user).values("pk")
     try:
@@ -187,8 +194,10 @@ def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[A
         filter=base & overdue_q(today, "lead_tasks__"),
     )
     counts["n_total"] = Count("lead_tasks", filter=base)
+    # Agencies in force, and closed ones whose tasks stay readable (until handed over).
+    has_tasks = Exists(Task.objects.filter(lead_agency=OuterRef("pk")))
     return (
-        Agency.objects.filter(is_active=True)
+        Agency.objects.filter(Q(is_active=True) | has_tasks)
         .annotate(**counts)
         .order_by("kind", "-is_lead", "name")
     )
@@ -197,20 +206,20 @@ def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[A
 # --- plans and targets -----------------------------------------------------------------------
 
 
-def plan_list_for_user(user) -> QuerySet[Plan]:
+def plan_list_for_user(user: AnyUser) -> QuerySet[Plan]:
     if not can_use_targets(user):
         return Plan.objects.none()
     return Plan.objects.select_related("issuing_agency")
 
 
-def plan_get_for_user(user, *, pk: int) -> Plan:
+def plan_get_for_user(user: AnyUser, *, pk: int) -> Plan:
     try:
         return plan_list_for_user(user).get(pk=pk)
     except Plan.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def plan_document_get_for_user(user, *, pk: int) -> PlanDocument:
+def plan_document_get_for_user(user: AnyUser, *, pk: int) -> PlanDocument:
     try:
         return PlanDocument.objects.filter(plan__in=plan_list_for_user(user)).get(pk=pk)
     except PlanDocument.DoesNotExist as exc:
@@ -238,75 +247,43 @@ def target_list(*, plan: Plan | None = None, year: int | None = None) -> QuerySe
     return queryset.order_by("plan", "order", "code")
 
 
-def target_value_for(target: Target, *, area: Area, year: int):
-    """The target figure for an area and year: its breakdown row, else the target's own value
-    for the province (an area without a parent), else None."""
-    for breakdown in target.breakdowns.all():
-        if breakdown.area_id == area.pk and breakdown.year == year:
-            return breakdown.value
-    if area.parent_id is None:
-        return target.target_value
-    return None
-
-
-def manual_target_list_for_user(user) -> QuerySet[Target]:
+def manual_target_list_for_user(user: AnyUser) -> QuerySet[Target]:
     """Manually measured targets the user may enter figures for."""
     queryset = Target.objects.filter(indicator_code=MANUAL).select_related("plan")
     return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(responsible_agency=agency))
 
 
-def manual_figure_list_for_user(user) -> QuerySet[ManualFigure]:
-    queryset = ManualFigure.objects.select_related("target", "area", "agency", "entered_by")
+def manual_figure_list_for_user(user: AnyUser) -> QuerySet[ManualFigure]:
+    queryset = ManualFigure.objects.select_related(
+        "target", "area", "agency", "entered_by"
+    ).order_by(*(ManualFigure._meta.ordering or []), "-pk")  # a total order: pages never overlap
     return _agency_scoped(user, queryset, lambda qs, agency: qs.filter(agency=agency))
 
 
-def manual_figure_get_for_user(user, *, pk: int) -> ManualFigure:
+def manual_figure_get_for_user(user: AnyUser, *, pk: int) -> ManualFigure:
     try:
         return manual_figure_list_for_user(user).get(pk=pk)
     except ManualFigure.DoesNotExist as exc:
         raise Http404 from exc
 
 
-def manual_figure_list(
-    *, indicator_code: str | None = None, target: Target | None = None, year: int | None = None
-) -> QuerySet[ManualFigure]:
-    """Unscoped read for the reports app: manual figures by target or indicator and year."""
-    queryset = ManualFigure.objects.select_related("target", "area", "agency")
-    if target is not None:
-        queryset = queryset.filter(target=target)
-    if indicator_code is not None:
-        queryset = queryset.filter(target__indicator_code=indicator_code)
-    if year is not None:
-        queryset = queryset.filter(year=year)
-    return queryset.order_by("area__path", "period_end")
-
-
-def manual_figure_latest(*, target: Target, area: Area, year: int) -> ManualFigure | None:
-    """The figure of the latest period reported for a target, area and year (cumulative)."""
-    return (
-        ManualFigure.objects.filter(target=target, area=area, year=year)
-        .order_by("-period_end", "-id")
-        .first()
-    )
-
-
 def task_status_counts(*, plan: Plan | None = None, today: date) -> dict[str, int]:
     """Counts of tasks by status plus "overdue" and "total" (for dashboards), one query."""
     queryset = Task.objects.all() if plan is None else Task.objects.filter(plan=plan)
-    aggregates = {s: Count("id", filter=Q(status=s)) for s in STATUS_COLUMNS}
+    aggregates: dict[str, Count] = {s: Count("id", filter=Q(status=s)) for s in STATUS_COLUMNS}
     aggregates["overdue"] = Count("id", filter=overdue_q(today))
     aggregates["total"] = Count("id")
     return queryset.aggregate(**aggregates)
 
 
-def visible_targets(user, *, year: int):
+def visible_targets(user: AnyUser, *, year: int) -> QuerySet[Target]:
     """The targets of the year's plans a user may see on the dashboard: all for provincial
     staff and area officers; for agency staff those their agency's tasks serve."""
     targets = Target.objects.filter(plan__year=year).order_by("plan__code", "order", "code")
     if roles.is_area_officer(user):
         return targets
 
-    def served_by(queryset, agency):
+    def served_by(queryset: QuerySet[Target], agency: Agency) -> QuerySet[Target]:
         served = Task.objects.filter(
             Q(lead_agency=agency) | Q(supporting_agencies=agency), targets__isnull=False
         ).values("targets")

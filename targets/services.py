@@ -6,9 +6,11 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from households.models import Agency, Area, StaffProfile
 from households.organisation.selectors import agency_of
+from households.types import User
 from households.workbook import private_path, store_private_file, validate_upload
 
 from . import rules
@@ -28,6 +31,7 @@ from .models import (
     Target,
     Task,
     TaskEvidence,
+    TaskStatus,
     TaskUpdate,
 )
 
@@ -91,7 +95,7 @@ def task_create(
     recurrence_day: int = 5,
     recurrence_until: date | None = None,
     code: str = "",
-    created_by=None,
+    created_by: User | None = None,
 ) -> Task:
     _check_due_date(due_date, plan)
     task = Task(
@@ -131,7 +135,9 @@ def task_edit(
 
 
 @transaction.atomic
-def _task_save(task: Task, supporting_agencies: Iterable[Agency], targets: Iterable[Target]):
+def _task_save(
+    task: Task, supporting_agencies: Iterable[Agency], targets: Iterable[Target]
+) -> Task:
     """Save a task with its supporting agencies (the lead agency left out) and its targets."""
     task.save()
     task.supporting_agencies.set([a for a in supporting_agencies if a.pk != task.lead_agency_id])
@@ -142,12 +148,12 @@ def _task_save(task: Task, supporting_agencies: Iterable[Agency], targets: Itera
 def task_update_create(
     *,
     task: Task,
-    user,
+    user: User,
     agency: Agency | None,
     status: str,
     percent: int,
     note: str = "",
-    files: Iterable = (),
+    files: Iterable[UploadedFile] = (),
 ) -> TaskUpdate:
     """Record a progress update with its evidence and make it the task's state.
 
@@ -210,11 +216,11 @@ def manual_figure_create(
     year: int,
     period_start: date,
     period_end: date,
-    value,
-    user,
+    value: Decimal,
+    user: User,
     agency: Agency | None = None,
     note: str = "",
-    file=None,
+    file: UploadedFile | None = None,
 ) -> ManualFigure:
     """Record a figure; reported by `agency`, else the user's agency, else the target's
     responsible agency, else the plan's issuing agency."""
@@ -253,7 +259,7 @@ def manual_figure_create(
     return figure
 
 
-def plan_document_create(*, plan: Plan, title: str, file, user) -> PlanDocument:
+def plan_document_create(*, plan: Plan, title: str, file: UploadedFile, user: User) -> PlanDocument:
     """Attach a document (the plan itself, its legal basis) to a plan."""
     files = _check_files([file], "file")
     stored = _store_all(files, f"targets/plans/{plan.pk}")
@@ -273,6 +279,19 @@ def plan_document_create(*, plan: Plan, title: str, file, user) -> PlanDocument:
     return document
 
 
+def _sender() -> str:
+    """The From header names the lead department and the province in force (data)."""
+    from email.utils import formataddr, parseaddr
+
+    from households.organisation.selectors import organisation_header
+
+    header = organisation_header()
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    if header["lead"]:
+        name = " – ".join(n for n in (header["lead"], header["province"]) if n)
+    return formataddr((name, address)) if name else address
+
+
 def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) -> str:
     lines = [_("Kính gửi %(agency)s,") % {"agency": agency.name}, ""]
     if overdue:
@@ -284,6 +303,11 @@ def _reminder_body(agency: Agency, due_soon: list[Task], overdue: list[Task]) ->
         lines += [f"- {t.title} ({_('hạn')} {date_format(t.due_date, 'd/m/Y')})" for t in due_soon]
         lines.append("")
     lines.append(_("Vui lòng cập nhật tiến độ trên hệ thống quản lý giảm nghèo bền vững."))
+    from households.organisation.selectors import organisation_header
+
+    header = organisation_header()
+    if header["lead"]:
+        lines += ["", f"{header['lead']} – {header['province']}"]
     return "\n".join(lines)
 
 
@@ -332,7 +356,7 @@ def task_reminders_send(*, today: date) -> int:
                     _("[Giảm nghèo] Nhắc việc ngày %(day)s: %(n)s nhiệm vụ")
                     % {"day": date_format(today, "d/m/Y"), "n": len(agency_tasks)},
                     _reminder_body(agency, due_soon, overdue),
-                    settings.DEFAULT_FROM_EMAIL,
+                    _sender(),
                     recipients,
                 )
         except IntegrityError:
@@ -358,3 +382,36 @@ __all__ = [
     "task_reminders_send",
     "task_update_create",
 ]
+
+
+@transaction.atomic
+def agency_tasks_hand_over(*, agency: Agency, user: User, to: Agency | None = None) -> int:
+    """Hand a closed agency's unfinished tasks to its successor (or `to`) in one action: the
+    lead and the supporting roles. Finished tasks and every progress report stay as they were
+    (readable under the old agency). Returns the tasks handed over."""
+    from django.core.exceptions import ValidationError
+
+    successor = to or agency.successor
+    if successor is None:
+        raise ValidationError(_("Cơ quan này chưa có cơ quan kế thừa."))
+    if successor.pk == agency.pk:
+        raise ValidationError(_("Không thể giao nhiệm vụ cho chính cơ quan đó."))
+    open_tasks = Task.objects.filter(lead_agency=agency).exclude(status=TaskStatus.DONE)
+    moved = open_tasks.update(lead_agency=successor)
+    through = Task.supporting_agencies.through
+    supporting = through.objects.filter(agency=agency).exclude(task__status=TaskStatus.DONE)
+    task_ids = list(supporting.values_list("task_id", flat=True))
+    supporting.delete()
+    already = set(
+        through.objects.filter(agency=successor, task_id__in=task_ids).values_list(
+            "task_id", flat=True
+        )
+    )
+    through.objects.bulk_create(
+        [through(task_id=t, agency_id=successor.pk) for t in task_ids if t not in already]
+    )
+    logger.info(
+        "tasks of %s handed to %s by %s: %s lead, %s supporting",
+        agency.code, successor.code, getattr(user, "pk", None), moved, len(task_ids),
+    )  # fmt: skip
+    return moved + len(task_ids)

@@ -7,6 +7,10 @@ agnes: agency staff of Sở Y tế; olga: agency staff of Sở Giáo dục; nobo
 
 from __future__ import annotations
 
+import re
+import sys
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -16,6 +20,17 @@ from households.organisation import roles
 from households.reference_data import all_reference_data_load as reference_data_load
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session")
+def django_db_use_migrations(request) -> bool:
+    """PostgreSQL builds the test database by running the migrations: they hold SQL of their own
+    (pg_trgm and the partial index) and CI proves them there. SQLite builds it from the models,
+    which is the same schema there in a fraction of the time (the SQL migrations do nothing on
+    SQLite; `makemigrations --check` and `make smoke` prove the SQLite migrations in CI)."""
+    from django.db import connection
+
+    return connection.vendor != "sqlite" and not request.config.getvalue("nomigrations")
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +56,40 @@ def _end_other_sessions() -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+# The permission matrix's table (tests/security): each pytest-xdist worker hands what it saw to
+# the controlling process, which writes the table and prints its size.
+
+
+def pytest_sessionfinish(session):
+    _personal_data_in_logs_check(session)
+    from tests.security import matrix_report
+
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["permission_matrix"] = [
+            matrix_report.RESULTS,
+            matrix_report.ROLE_ORDER,
+        ]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    from tests.security import matrix_report
+
+    seen = getattr(node, "workeroutput", {}).get("permission_matrix")
+    if seen:
+        matrix_report.merge(*seen)
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.security import matrix_report
+
+    lines = matrix_report.summary_lines()
+    if lines:
+        terminalreporter.section("permission matrix")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 def make_user(username: str, role: str | None, *, areas=(), agency_code: str = ""):
@@ -103,3 +152,40 @@ def area():
 def login(client, user):
     client.force_login(user)
     return client
+
+
+# --- no personal data in the logs (issue 20) ---------------------------------------------------
+# The whole run's log lines are written to settings.TEST_LOG_FILE through production's filters;
+# when the run ends, any line with a citizen ID or a phone number fails it.
+# Not inside a longer token (a task or request id is hex with dashes).
+PERSONAL_IN_LOGS = re.compile(r"(?<![0-9A-Za-z-])(?:\d{12}|(?:\+84|0)\d{9,10})(?![0-9A-Za-z-])")
+
+
+def _is_controller(config) -> bool:
+    return not hasattr(config, "workerinput")  # pytest-xdist workers have it
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    if _is_controller(session.config):
+        Path(settings.TEST_LOG_FILE).write_text("")
+
+
+def _personal_data_in_logs_check(session) -> None:
+    from django.conf import settings
+
+    log = Path(settings.TEST_LOG_FILE)
+    if not _is_controller(session.config) or not log.exists():
+        return
+    leaks = [
+        line
+        for line in log.read_text(errors="replace").splitlines()
+        if PERSONAL_IN_LOGS.search(line)
+    ]
+    if leaks:
+        sys.stderr.write(
+            f"\n{len(leaks)} log line(s) of this run carry a citizen ID or phone number "
+            f"({log}):\n" + "\n".join(leaks[:20]) + "\n"
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

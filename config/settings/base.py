@@ -7,11 +7,15 @@ With nothing set the app runs on its embedded default: SQLite, Celery tasks in-p
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# A local `.env` (development) fills in what the environment does not set; production and CI
+# have none and rely on the environment alone.
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
@@ -35,6 +39,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (other middleware's too) carries its id.
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -42,6 +48,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After MessageMiddleware: adds "số liệu sẽ được cập nhật" when work was deferred.
+    "config.middleware.DeferredWorkMiddleware",
+    "config.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
@@ -64,6 +73,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.navigation",
+                "households.context_processors.organisation",
             ],
         },
     },
@@ -81,6 +91,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=60))
+    # A persistent connection is checked before reuse: after a PostgreSQL restart the next
+    # request reconnects instead of failing on the dead socket (no app restart needed).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -108,10 +121,13 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Login throttling (django-axes): lock a username, and separately an address, after 5 failures.
+# Login throttling (django-axes): after 5 failures lock the username AT that address (the two
+# together), so that nobody can lock another person out by typing their username, and one
+# person's mistakes do not lock everybody behind a shared office address. Administrators
+# unlock from the admin (user list action "Mở khóa đăng nhập", or the access attempts list).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -133,11 +149,26 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
+# Bounds of an uploaded workbook, checked before any reader allocates it (households.workbook
+# .bounds), and the limits of the child process that reads it (households.workbook.sandbox).
+WORKBOOK_MAX_COLUMNS = env.int("WORKBOOK_MAX_COLUMNS", default=256)
+WORKBOOK_MAX_CELLS = env.int("WORKBOOK_MAX_CELLS", default=20_000_000)
+WORKBOOK_MAX_UNCOMPRESSED_BYTES = env.int(
+    "WORKBOOK_MAX_UNCOMPRESSED_BYTES", default=512 * 1024 * 1024
+)
+WORKBOOK_READ_MEMORY_MB = env.int("WORKBOOK_READ_MEMORY_MB", default=2048)
+WORKBOOK_READ_SECONDS = env.int("WORKBOOK_READ_SECONDS", default=180)
 # A household list longer than this is exported by a background task (a district's list takes
 # longer to write than a web request may last); shorter lists download at once.
 EXPORT_DIRECT_MAX_HOUSEHOLDS = env.int("EXPORT_DIRECT_MAX_HOUSEHOLDS", default=10_000)
 # Exported files are kept this many hours, then removed.
 EXPORT_KEEP_HOURS = env.int("EXPORT_KEEP_HOURS", default=48)
+# Backups (manage.py backup_create, nightly by deploy/systemd/giamngheo-backup.timer): where,
+# and how many days they are kept (the newest is always kept).
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "var" / "backups")
+BACKUP_KEEP_DAYS = env.int("BACKUP_KEEP_DAYS", default=14)
+# Plausibility (issue 13): an income per person per month above this needs a confirmation.
+INCOME_CONFIRM_ABOVE = env.int("INCOME_CONFIRM_ABOVE", default=50_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -161,9 +192,61 @@ if not CELERY_BROKER_URL:
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_TASK_ACKS_LATE = True
+# Tasks are named "<app>.<service>_task" (see style.md), whatever module defines them.
+# A message is acknowledged when its task ends only for the tasks that declare themselves safe to
+# run twice (`acks_late=True` on the task: every task we have today, see each task's docstring);
+# one task at a time per worker process, so a crash redelivers at most that one.
+CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BEAT_SCHEDULE: dict = {}
+# A worker killed by the hard limit (or by the OOM killer) does not get the message back: the
+# same input would kill the next worker too.
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
+# No task holds a worker forever: past the soft limit the task gets SoftTimeLimitExceeded (our
+# jobs record it as failed), past the hard limit its process is killed. The defaults suit the
+# short tasks (a reminder run, a prune); the long ones (rebuilds, imports, exports) set their
+# own on the task.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=6 * 60)
+# Periodic tasks (celery beat, `make beat`). Each task is safe to run twice.
+CELERY_BEAT_SCHEDULE = {
+    # targets: e-mail agencies their tasks due within 7 days and overdue (once per agency and day).
+    "targets-task-reminders": {
+        "task": "targets.task_reminders_send_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # reports: every year rebuilt nightly; every 5 minutes the current and previous year, if
+    # their data changed.
+    "reports-rebuild-all-nightly": {
+        "task": "reports.snapshot_rebuild_all_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "reports-rebuild-dirty": {
+        "task": "reports.snapshot_rebuild_dirty_task",
+        "schedule": 300.0,
+    },
+    # households: exported workbooks older than EXPORT_KEEP_HOURS removed every night.
+    "households-export-files-prune": {
+        "task": "households.export_files_prune_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    # households: jobs whose worker died whole (no task_failure signal) are failed by a sweep.
+    "households-jobs-stale-sweep": {
+        "task": "households.jobs_stale_sweep_task",
+        "schedule": 300.0,
+    },
+    # households: the outbox relay (work a write owed while the broker was down) and the
+    # heartbeats the health page shows.
+    "households-outbox-relay": {
+        "task": "households.outbox_relay_task",
+        "schedule": 30.0,
+    },
+    "households-heartbeat": {
+        "task": "households.heartbeat_task",
+        "schedule": 60.0,
+    },
+}
+# Longer than any task's hard time limit (the nightly all-years rebuild: 2 h).
+JOB_STALE_AFTER_SECONDS = env.int("JOB_STALE_AFTER_SECONDS", default=3 * 3600)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -178,38 +261,32 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # The province this installation serves (statistical code of the root area).
 PROVINCE_CODE = env("PROVINCE_CODE", default="83")
 
+# Logs: one line a record, with the request id (config.middleware.RequestIdMiddleware) and
+# never a citizen ID or phone number (MaskPersonalDataFilter). LOG_FORMAT=json writes one JSON
+# object a line for a log collector (production's default); "text" is for people (local).
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal": {"()": "config.logging.MaskPersonalDataFilter"}},
+    "filters": {
+        "mask_personal": {"()": "config.logging.MaskPersonalDataFilter"},
+        "request_id": {"()": "config.logging.RequestIdFilter"},
+    },
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "mask_personal"],
+            "formatter": LOG_FORMAT if LOG_FORMAT in ("text", "json") else "text",
+        },
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
-
-# targets: daily reminders to agencies (tasks due within 7 days and overdue); idempotent per day.
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["targets-task-reminders"] = {
-    "task": "targets.task_reminders_send_task",
-    "schedule": crontab(hour=7, minute=0),
-}
-
-# reports: nightly rebuild of every year; every 5 minutes, current and previous year if changed.
-
-CELERY_BEAT_SCHEDULE["reports-rebuild-all-nightly"] = {
-    "task": "reports.tasks.snapshot_rebuild_all_task",
-    "schedule": crontab(hour=2, minute=15),
-}
-CELERY_BEAT_SCHEDULE["reports-rebuild-dirty"] = {
-    "task": "reports.tasks.snapshot_rebuild_dirty_task",
-    "schedule": 300.0,
-}
-
-# households: exported workbooks older than EXPORT_KEEP_HOURS removed every night.
-CELERY_BEAT_SCHEDULE["households-export-files-prune"] = {
-    "task": "households.excel.tasks.export_files_prune_task",
-    "schedule": crontab(hour=3, minute=0),
 }

@@ -1,18 +1,29 @@
 """Production: refuses to start without a real secret; passes `check --deploy`."""
 
+import sys
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
 from .base import env
 
 DEBUG = False
+# `manage.py deploy_check` must start without a valid environment, to say what is missing.
+_DEPLOY_CHECK = sys.argv[1:2] == ["deploy_check"]
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="")
-if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "test-")):
+_weak = len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith(("dev-", "test-"))
+if _weak and _DEPLOY_CHECK:
+    SECRET_KEY = "dev-missing"  # reported by deploy_check, never served
+elif _weak:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY phải được đặt: ít nhất 50 ký tự ngẫu nhiên "
         "(DJANGO_SECRET_KEY must be set to at least 50 random characters)."
     )
-ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+ALLOWED_HOSTS = (
+    env.list("DJANGO_ALLOWED_HOSTS", default=[])
+    if _DEPLOY_CHECK
+    else env.list("DJANGO_ALLOWED_HOSTS")
+)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -33,5 +44,17 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# WhiteNoise serves the collected static files (run `manage.py collectstatic`).
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# WhiteNoise serves the collected static files (`make upgrade` runs collectstatic), right after
+# SecurityMiddleware as its documentation asks.
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")
+MIDDLEWARE = [
+    *MIDDLEWARE[: _security + 1],
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],
+]
+# Uploads, exports and backups live in a directory outside the code (the deployment's
+# environment file names it); static files are collected to another.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/var/lib/giamngheo/media")
+STATIC_ROOT = env.path("STATIC_ROOT", default="/var/lib/giamngheo/static")
+BACKUP_ROOT = env.path("BACKUP_ROOT", default="/var/lib/giamngheo/backups")
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")

@@ -1,5 +1,7 @@
 """Tests: fast hashing, locmem e-mail, eager Celery unless a real broker is named."""
 
+from pathlib import Path
+
 from .base import *
 from .base import INSTALLED_APPS, env
 
@@ -23,5 +25,23 @@ LANGUAGE_CODE = "vi"
 # left open on the test database when the suite drops it.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# Every log line of a test run also goes to a file, through the same filters as production's
+# handler; tests/conftest.py greps it for citizen IDs and phone numbers when the run ends.
+TEST_LOG_FILE = Path(env("TEST_LOG_FILE", default=str(BASE_DIR / "test-output" / "test-run.log")))
+TEST_LOG_FILE.parent.mkdir(parents=True, exist_ok=True)
+LOGGING["handlers"]["test_file"] = {
+    "class": "logging.FileHandler",
+    "filename": str(TEST_LOG_FILE),
+    "filters": LOGGING["handlers"]["console"]["filters"],
+    "formatter": "text",
+    "encoding": "utf-8",
+}
+LOGGING["root"]["handlers"] = [*LOGGING["root"]["handlers"], "test_file"]
+
 # Development tools (generate_province, bench_*): never installed in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "households.devtools"]
+
+# pytest-xdist: each worker process has its own test database (pytest-django suffixes its name)
+# and its own cache keys, so two workers never see each other's import progress or rebuild
+# debounce.
+CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", default="")

@@ -1,8 +1,8 @@
 """Generate a realistic province over the real area tree, in bulk (no history rows).
 
 Members with plausible ages and facts, about 3% poor and 3% near-poor, two years of approved
-reviews classified by households.rules.evaluate with the movements between them, and each
-commune's resident population for both years. Ba Tri poorer, the city richer (domain §4).
+reviews classified by households.rules.evaluate (the movements between them are derived by
+the report rebuild), and each commune's resident population for both years. Ba Tri poorer, the city richer (domain §4).
 
 Rows are built as plain tuples in the models' column order, with ids the generator assigns
 itself (so members and reviews point at their household without a round trip). On PostgreSQL
@@ -36,6 +36,7 @@ from households.models import (
     Member,
     ReviewRound,
 )
+from households.models.households import MEMBER_FACT_FIELDS
 from households.models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
 from households.selectors import indicator_specs, standard_for_year
 from households.services import default_reference_date
@@ -86,28 +87,14 @@ MEMBER_COLUMNS = (
     "household_id",
     "full_name",
     "search_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "citizen_id",
-    "ethnicity",
-    "has_health_insurance",
-    "health_insurance_expiry",
-    "school_level",
-    "education",
-    "work_status",
-    "has_disability",
-    "receives_social_allowance",
-    "is_malnourished",
-    "joined_on",
-    "join_reason",
-    "left_on",
-    "leave_reason",
+    *MEMBER_FACT_FIELDS,
 )
 REVIEW_COLUMNS = (
     "id",
     "household_id",
     "round_id",
+    "area_id",
+    "area_path",
     "year",
     "reference_date",
     "standard_id",
@@ -129,13 +116,13 @@ REVIEW_COLUMNS = (
     "local_deprivation_count",
     "sources",
     "reasons",
+    "overrides",
+    "income_confirmed",
     "deprivation_count",
     "classification",
     "member_count",
     "status",
     "return_reason",
-    "previous_classification",
-    "movement",
     "is_current",
     "entered_by_id",
     "submitted_at",
@@ -164,8 +151,20 @@ EDUCATION_WEIGHTS = {True: [5, 6, 2], False: [2, 6, 2]}
 
 
 class Generator:
-    def __init__(self, *, households: int, year: int, seed: int, demo: bool, out) -> None:
+    def __init__(
+        self,
+        *,
+        households: int,
+        year: int,
+        seed: int,
+        demo: bool,
+        out,
+        communes: list[str] | None = None,
+    ) -> None:
         self.n = households
+        self.until = year
+        # Unit codes to fill (default: every commune of the year's tree).
+        self.commune_codes = communes
         self.year = year
         self.rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
         self.facts_rng = random.Random(seed + 1)  # noqa: S311
@@ -192,7 +191,7 @@ class Generator:
         for commune in communes:
             if commune.pk in existing:
                 continue
-            urban = commune.kind in (Area.Kind.WARD, Area.Kind.TOWNSHIP)
+            urban = commune.is_urban
             for i in range(1, self.rng.randint(5, 10) + 1):
                 name = f"Khu phố {i}" if urban else f"Ấp {i}"
                 code = f"{commune.code}-{i:02d}"
@@ -299,12 +298,11 @@ class Generator:
         expiry = date(on.year + 1, 12, 31)
         for age, female, relation in people:
             dob = on - timedelta(days=age * 365 + randint(0, 364))
-            if 6 <= age < 11:
-                school = "primary"
-            elif 11 <= age < 16:
-                school = "lower_secondary" if random_() > (0.15 if poor else 0.03) else ""
-            elif 3 <= age < 6:
-                school = "preschool"
+            if 3 <= age < 16:
+                # The level of the school-age table; some children of poor households not.
+                school = rules.expected_school_level(age)
+                if age >= 11 and random_() < (0.15 if poor else 0.03):
+                    school = ""
             elif 16 <= age < 18:
                 school = "upper_secondary" if random_() < 0.7 else ""
             else:
@@ -482,15 +480,7 @@ class Generator:
         household_id, member_id, review_id = ids["household"], ids["member"], ids["review"]
         for commune in communes:
             poor_rate = DISTRICT_POOR_RATE.get(commune.parent.code, DEFAULT_POOR_RATE)
-            urban = {
-                y: rules.is_urban_on(
-                    commune.kind,
-                    former_kind=commune.former_kind,
-                    kind_changed_on=commune.kind_changed_on,
-                    on=dates[y],
-                )
-                for y in years
-            }
+            urban = {y: commune.is_urban_on(dates[y]) for y in years}
             submitted_left = 5 if (self.demo and commune.code == DEMO_COMMUNE) else 0
             commune_hamlets = hamlets.get(commune.pk)
             round_ids = {y: rounds[commune.pk, y] for y in years}
@@ -522,7 +512,7 @@ class Generator:
                     f"{hamlet.name if hamlet else ''}, {commune.name}",
                     head[0],
                     head[5],
-                    rules.normalize_text(f"{head[0]} {code}")[:255],
+                    rules.household_search_text(head[0], code),
                     f"09{rng.randint(10000000, 99999999)}",
                     None,
                     random_() < 0.03,
@@ -541,7 +531,6 @@ class Generator:
                     members.append((member_id, household_id, *row))
                 reviews = []
                 dwelling = self.dwelling(first, size)
-                previous = None
                 for y, target in zip(years, (first, second), strict=True):
                     if y != years[0] and target != first:
                         dwelling = self.dwelling(target, size)
@@ -550,14 +539,6 @@ class Generator:
                     if y == self.year and submitted_left:
                         status = SUBMITTED
                         submitted_left -= 1
-                    move = ""
-                    if previous is not None and status == APPROVED:
-                        move = rules.movement(
-                            previous,
-                            ev.classification,
-                            ever_poor=previous == rules.POOR,
-                            ever_near_poor=previous == rules.NEAR_POOR,
-                        )
                     deprived = ev.deprived
                     review_id += 1
                     reviews.append(
@@ -565,6 +546,8 @@ class Generator:
                             review_id,
                             household_id,
                             round_ids[y],
+                            commune.pk,
+                            commune.path,
                             y,
                             dates[y],
                             standard_ids[y],
@@ -586,13 +569,13 @@ class Generator:
                             None,
                             dumps({str(n): s for n, s in ev.sources.items()}),
                             dumps({str(n): list(v) for n, v in ev.reasons.items()}),
+                            "{}",  # no overrides: every indicator from the facts
+                            False,
                             ev.count,
                             ev.classification,
                             ev.member_count,
                             status,
                             "",
-                            (previous or "") if move else "",
-                            move,
                             True,
                             None,
                             now,
@@ -603,7 +586,6 @@ class Generator:
                             now,
                         )
                     )
-                    previous = ev.classification
                 yield household, members, reviews
             population[commune.pk] = (counts[commune.pk], persons)
 
@@ -611,9 +593,13 @@ class Generator:
 
     def run(self) -> dict:
         started = time.monotonic()
-        communes = list(
-            Area.objects.filter(level=Area.Level.COMMUNE).select_related("parent").order_by("code")
-        )
+        from households.organisation.selectors import area_tree_for_year
+
+        # The units of the year's tree (the 2023 tree for a 2023 province).
+        units = area_tree_for_year(self.year).filter(level=Area.Level.COMMUNE)
+        if self.commune_codes is not None:
+            units = Area.objects.filter(level=Area.Level.COMMUNE, code__in=self.commune_codes)
+        communes = list(units.select_related("parent").order_by("code"))
         if not communes:
             raise CommandError("Chưa có cây địa bàn: chạy load_reference_data trước.")
         years = (self.year - 1, self.year)

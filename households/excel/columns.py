@@ -7,7 +7,8 @@ annotated error workbook, so export -> edit -> re-import is a round trip.
 
 from __future__ import annotations
 
-from households.models import Member
+from households import rules
+from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
 from households.rules import normalize_text
 from households.workbook import Column
@@ -48,9 +49,43 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("is_ethnic_minority", "Dân tộc thiểu số", "flag", required=False, width=10),
     Column("no_labour_capacity", "Không có khả năng lao động", "flag", required=False, width=12),
     Column("wants_loan", "Nhu cầu vay vốn", "flag", required=False, width=10),
-    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP); optional in earlier years.
-    Column("waste_treatment", "Xử lý rác thải sinh hoạt", "waste", required=False, width=16),
-    Column("uses_digital_services", "Sử dụng dịch vụ số", "fact", required=False, width=10),
+    # Since issue 13 the sheet carries every household fact the indicators read (blank =
+    # not recorded), the overrides' reasons and the income confirmation. A standard's template
+    # carries the facts its indicators read (household_columns).
+    Column("phone", "Điện thoại", "text", required=False, width=13),
+    Column(
+        "nondurable_parts", "Số bộ phận nhà không bền chắc", "integer", required=False, width=12
+    ),
+    Column("floor_area_m2", "Diện tích ở (m²)", "decimal", required=False, width=10),
+    Column("water_source", "Nguồn nước sinh hoạt", "choice", required=False, width=24),
+    Column("latrine", "Nhà tiêu", "choice", required=False, width=22),
+    Column("uses_internet", "Có thành viên sử dụng internet", "tri", required=False, width=12),
+    Column(
+        "has_information_device",
+        "Có TV, radio, máy tính, điện thoại thông minh",
+        "tri",
+        required=False,
+        width=14,
+    ),
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    Column("waste_treatment", "Xử lý rác thải sinh hoạt", "choice", required=False, width=22),
+    Column("uses_digital_services", "Sử dụng dịch vụ số", "tri", required=False, width=10),
+    Column("income_confirmed", "Xác nhận thu nhập cao", "flag", required=False, width=10),
+    *(
+        Column(f"r{n:02d}", f"Lý do điều chỉnh CS{n:02d}", "text", required=False, width=18)
+        for n in range(1, 13)
+    ),
+)
+REASON_KEYS = tuple(f"r{n:02d}" for n in range(1, 13))
+FACT_KEYS = (
+    "nondurable_parts",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "uses_internet",
+    "has_information_device",
+    "waste_treatment",
+    "uses_digital_services",
 )
 WASTE_CHOICES = {
     "Được thu gom": "collected",
@@ -60,19 +95,35 @@ WASTE_CHOICES = {
 
 
 DEFAULT_SET = [(n, f"CS{n:02d}") for n in range(1, 13)]  # 2022-2026: the published titles
+# The facts only some standards read (the others are read by every standard's members or
+# dwelling rules): a template carries them when one of its indicators' rules reads them.
+OPTIONAL_FACTS = rules.FACT_RULES
 
 
 def household_columns(indicators=None) -> tuple[Column, ...]:
-    """The HO sheet's columns with the tick columns titled by a standard's indicators (rows of
-    PovertyIndicator, in order): position N of the ticks is the standard's N-th indicator."""
-    if indicators is None or [(i.column, i.code) for i in indicators] == DEFAULT_SET:
-        return HOUSEHOLD_COLUMNS
-    titles = dict(zip(INDICATOR_FIELDS, (f"{i.code} {i.name}" for i in indicators), strict=False))
+    """The HO sheet's columns for a standard's indicators (rows of PovertyIndicator, in order):
+    tick column N and reason column N are the standard's N-th indicator, titled by its code;
+    a fact no indicator of the standard reads is left out. None: the 2022-2025 set."""
+    if indicators is None:
+        used = {spec.rule for spec in rules.DEFAULT_INDICATORS}
+        codes = DEFAULT_SET
+    else:
+        used = {i.rule for i in indicators}
+        codes = [(i.column, i.code) for i in indicators]
+    unused = {fact for fact, needed_by in OPTIONAL_FACTS.items() if not used & needed_by}
+    if codes == DEFAULT_SET:
+        return tuple(c for c in HOUSEHOLD_COLUMNS if c.key not in unused)
+    ticks = dict(zip(INDICATOR_FIELDS, (f"{i.code} {i.name}" for i in indicators), strict=False))
+    reasons = dict(
+        zip(REASON_KEYS, (f"Lý do điều chỉnh {i.code}" for i in indicators), strict=False)
+    )
+    titles = {**ticks, **reasons}
     return tuple(
         Column(c.key, titles.get(c.key, c.title), c.kind, c.required, c.width)
-        if c.kind == "indicator"
+        if c.key in titles
         else c
         for c in HOUSEHOLD_COLUMNS
+        if c.key not in unused
     )
 
 
@@ -82,13 +133,16 @@ REQUIRED_HOUSEHOLD_KEYS = frozenset(
     {"code", "commune", "head_name", "declared_size", "income"} | set(INDICATOR_FIELDS)
 )
 
-EXPORT_EXTRA_TITLES = ("Số chỉ số thiếu hụt", "Phân loại")
+# Computed on export, ignored on import: the count, the class, and who overrode what, when.
+EXPORT_EXTRA_TITLES = ("Điều chỉnh: người, thời điểm", "Số chỉ số thiếu hụt", "Phân loại")
 
 SEX_CHOICES = {"Nam": Member.Sex.MALE, "Nữ": Member.Sex.FEMALE}
 RELATIONSHIP_CHOICES = {str(label): value for value, label in Member.Relationship.choices}
 SCHOOL_CHOICES = {str(label): value for value, label in Member.SchoolLevel.choices}
 EDUCATION_CHOICES = {str(label): value for value, label in Member.Education.choices}
 WORK_CHOICES = {str(label): value for value, label in Member.WorkStatus.choices}
+WATER_CHOICES = {str(label): value for value, label in HouseholdReview.WaterSource.choices}
+LATRINE_CHOICES = {str(label): value for value, label in HouseholdReview.Latrine.choices}
 
 MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("code", "Mã hộ", "code", width=16),
@@ -97,10 +151,14 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("sex", "Giới tính", "choice", width=8),
     Column("relationship", "Quan hệ với chủ hộ", "choice", width=16),
     Column("citizen_id", "CCCD", "code", required=False, width=15),
-    Column("has_health_insurance", "Có thẻ BHYT", "flag", required=False, width=9),
+    Column("has_health_insurance", "Có thẻ BHYT", "tri", required=False, width=9),
     Column("school_level", "Đang đi học", "choice", required=False, width=20),
     Column("education", "Trình độ học vấn", "choice", required=False, width=24),
     Column("work_status", "Tình trạng việc làm", "choice", required=False, width=30),
+    Column("health_insurance_expiry", "Hạn thẻ BHYT", "date", required=False, width=12),
+    Column("has_disability", "Khuyết tật", "tri", required=False, width=9),
+    Column("receives_social_allowance", "Trợ cấp xã hội hằng tháng", "tri", required=False),
+    Column("is_malnourished", "Trẻ suy dinh dưỡng", "tri", required=False, width=10),
     # Computed (Decree 30/2025/NĐ-CP, 2025-2026): written by the export, ignored on import.
     Column(
         "low_income_worker",
@@ -119,15 +177,23 @@ MEMBER_CHOICE_LISTS = {
     "education": EDUCATION_CHOICES,
     "work_status": WORK_CHOICES,
 }
+HOUSEHOLD_CHOICE_LISTS = {
+    "water_source": WATER_CHOICES,
+    "latrine": LATRINE_CHOICES,
+    "waste_treatment": WASTE_CHOICES,
+}
+ALL_CHOICE_LISTS = {**MEMBER_CHOICE_LISTS, **HOUSEHOLD_CHOICE_LISTS}
 
 
 def choice_lookup(key: str) -> dict[str, str]:
     """Normalised label -> stored value, for tolerant matching of typed choices."""
-    return {normalize_text(label): value for label, value in MEMBER_CHOICE_LISTS[key].items()}
+    return {normalize_text(label): value for label, value in ALL_CHOICE_LISTS[key].items()}
 
 
-def label_for(key: str, value: str) -> str:
-    for label, stored in MEMBER_CHOICE_LISTS[key].items():
+def label_for(key: str, value: str | None) -> str:
+    if value is None:
+        return ""
+    for label, stored in ALL_CHOICE_LISTS[key].items():
         if stored == value:
             return label
     return ""

@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils import timezone
@@ -22,6 +23,7 @@ from households import selectors
 from households.filters import HouseholdFilter
 from households.models import ExportJob, HouseholdReview
 from households.organisation.selectors import identifier_masker
+from households.outbox import outbox_task
 
 from .export import export_member_rows, export_rows, year_indicators
 from .services import job_claim
@@ -72,10 +74,16 @@ def _counted(rows: Iterable[list], progress) -> Iterator[list]:
             progress(count)
 
 
+@transaction.atomic
 def export_job_create(*, user, params: QueryDict, year: int, total: int) -> ExportJob:
+    """Record the job and start the background export once the row is committed."""
+    from .tasks import export_job_run_task
+
     kept = params.copy()
     kept.pop("csrfmiddlewaretoken", None)  # the filters only: the job's address shows them
-    return ExportJob.objects.create(user=user, year=year, params=kept.urlencode(), rows_total=total)
+    job = ExportJob.objects.create(user=user, year=year, params=kept.urlencode(), rows_total=total)
+    outbox_task(export_job_run_task.name, args=[job.id])
+    return job
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
@@ -127,3 +135,25 @@ def export_progress(job: ExportJob) -> dict:
         "rows_validated": job.rows_written,
         "rows_written": job.rows_written,
     }
+
+
+def export_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished export failed with `message` (shown on its page)."""
+    return bool(
+        ExportJob.objects.filter(id=job_id, status__in=ExportJob.RUNNING).update(
+            status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now()
+        )
+    )
+
+
+def export_jobs_sweep(cutoff, message: str) -> int:
+    Status = ExportJob.Status
+    ids = [
+        *ExportJob.objects.filter(status=Status.EXPORTING, started_at__lt=cutoff).values_list(
+            "id", flat=True
+        ),
+        *ExportJob.objects.filter(
+            status=Status.PENDING, created_at__lt=cutoff - timedelta(days=1)
+        ).values_list("id", flat=True),
+    ]
+    return sum(export_job_fail(job_id, message) for job_id in ids)

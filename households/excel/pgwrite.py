@@ -19,6 +19,8 @@ from django.db import connection
 from django.db.models import JSONField
 from psycopg import sql
 
+from households import rules
+from households.audit import require_user
 from households.models import Household, HouseholdReview, Member
 from households.workbook import normalize
 
@@ -113,7 +115,8 @@ def history_insert(cursor, table: Table, where: sql.Composable, params: list, *,
         table=sql.Identifier(table.name),
         where=where,
     )
-    cursor.execute(statement, [now, kind, user.id if user else None, *params])
+    require_user(user)
+    cursor.execute(statement, [now, kind, user.id, *params])
 
 
 def insert(cursor, table: Table, rows: list[list], ids: list[int], *, now, user) -> None:
@@ -270,6 +273,8 @@ def write(
                         "id": pk,
                         "household_id": by_code[p.row.code],
                         "round_id": round_.id,
+                        "area_id": p.commune.id,
+                        "area_path": p.commune.path,
                         "year": year,
                         "reference_date": round_.reference_date,
                         "status": HouseholdReview.Status.DRAFT.value,
@@ -282,7 +287,7 @@ def write(
         insert(cursor, reviews, rows, ids, now=now, user=user)
         del rows
         advance(len(new))
-        json_fields = {"sources", "reasons"}
+        json_fields = {"sources", "reasons", "overrides"}
         changed = [
             (
                 p.review.id,
@@ -311,4 +316,4 @@ def write(
 
 
 def _search_text(p: v.RowPlan) -> str:
-    return normalize(f"{p.household_values['head_name']} {p.row.code}")[:255]
+    return rules.household_search_text(p.household_values["head_name"], p.row.code, normalize)

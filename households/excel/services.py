@@ -11,31 +11,44 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from households import rules
-from households.models import Area, Household, HouseholdReview, ImportJob, Member, ReviewRound
+from households.audit import bulk_create_audited, bulk_update_audited
+from households.models import (
+    Area,
+    ExportJob,
+    Household,
+    HouseholdReview,
+    ImportJob,
+    Member,
+    ReviewRound,
+)
 from households.organisation.selectors import area_in_scope
+from households.outbox import outbox_task, quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
     NoStandardError,
     indicator_specs,
+    locked_area_paths,
     member_facts_from,
     standard_for_year,
 )
 from households.services import (
     default_reference_date,
-    is_urban_for,
     review_round_get_or_create,
 )
 from households.signals import announce_review_data_changed
+from households.types import AnyUser, User
 from households.workbook import WorkbookError, normalize, read_workbook
 
 from . import pgwrite
@@ -44,6 +57,7 @@ from .columns import HOUSEHOLD_SHEET, MEMBER_SHEET
 
 CHUNK = 2000
 Progress = Callable[[str, int], None]
+Job = TypeVar("Job", ImportJob, ExportJob)
 
 
 class ImportRefused(Exception):
@@ -66,12 +80,12 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _chunks(items: list, size: int = CHUNK) -> Iterable[list]:
+def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def _matching(queryset, field: str, values: list) -> Iterator:
+def _matching(queryset: QuerySet[Any], field: str, values: list[Any]) -> Iterator[QuerySet[Any]]:
     """`queryset` filtered on `field` IN `values`, as querysets to run in turn: on PostgreSQL
     one query with the values as one array (households.lookups), elsewhere in chunks."""
     if not values:
@@ -93,7 +107,7 @@ class _Shared:
     def __init__(self) -> None:
         self.seen: dict[object, object] = {}
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> Any:
         try:
             key = _frozen(value)
         except TypeError:
@@ -101,7 +115,7 @@ class _Shared:
         return self.seen.setdefault(key, value)
 
 
-def _frozen(value):
+def _frozen(value: Any) -> Any:
     if isinstance(value, dict):
         return tuple((k, _frozen(v)) for k, v in value.items())
     if isinstance(value, list):
@@ -110,29 +124,36 @@ def _frozen(value):
     return value
 
 
-def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
+def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     on = default_reference_date(year)
     try:
         standard = standard_for_year(year)
     except NoStandardError as exc:  # the whole file cannot be classified: say why, once
         raise WorkbookError(exc.messages[0]) from exc
-    codes = {h.commune_code for h in parsed.households}
+    codes = {h.commune_code for h in parsed.households} | {c for _r, c in parsed.commune_checks}
     communes: dict[str, v.CommuneRef] = {}
-    areas = list(Area.objects.filter(code__in=codes, level=Area.Level.COMMUNE))
-    locked_paths = set(
-        ReviewRound.objects.filter(year=year, status=ReviewRound.Status.LOCKED).values_list(
-            "area__path", flat=True
+    # Only the units of the tree in force on the review date: in 2026 "29110" is Xã Ba Tri
+    # (its GSO code), not the Thị trấn Ba Tri of 2023 that had it before.
+    from django.db.models import Q
+
+    from households.organisation.selectors import area_tree_on
+
+    code_list = list(codes)
+    areas = list(
+        area_tree_on(on).filter(
+            Q(code__in=code_list) | Q(gso_code__in=code_list), level=Area.Level.COMMUNE
         )
     )
+    locked_paths = locked_area_paths(year)
     for area in areas:
-        communes[area.code] = v.CommuneRef(
+        communes[area.gso_code] = communes[area.code] = v.CommuneRef(
             id=area.id,
             code=area.code,
             name=area.name,
             path=area.path,
             in_scope=area_in_scope(user, area),
-            is_urban=is_urban_for(area, on),
-            locked=bool(locked_paths.intersection(rules.ancestor_paths(area.path))),
+            is_urban=area.is_urban_on(on),
+            locked=rules.is_locked_area(area.path, locked_paths),
         )
     hamlets = {
         (parent_id, search_name): pk
@@ -162,6 +183,7 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
         for row in matching.values(*review_fields):
             row["sources"] = shared(row["sources"])
             row["reasons"] = shared(row["reasons"])
+            row["overrides"] = shared(row["overrides"])
             reviews[row["household_id"]] = v.ExistingReview(
                 id=row["id"],
                 status=row["status"],
@@ -169,7 +191,13 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
                 values={f: row[f] for f in v.REVIEW_FIELDS},
             )
     active = Member.objects.filter(left_on__isnull=True)
-    member_fields = ("id", "household_id", "search_name", *MEMBER_FACT_FIELDS, *v.MEMBER_FIELDS)
+    member_fields: tuple[str, ...] = (
+        "id",
+        "household_id",
+        "search_name",
+        *MEMBER_FACT_FIELDS,
+        *v.MEMBER_FIELDS,
+    )
     member_fields = tuple(dict.fromkeys(member_fields))  # some fields are both
     for matching in _matching(active, "household_id", ids):
         # Plain tuples, streamed: 80,000 model instances held at once would cost ~100 MB.
@@ -191,6 +219,10 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
             "citizen_id", "household_id", "id"
         ):
             citizen_ids[cid] = (household_id, member_id)
+    previous_incomes: dict[int, int] = {}
+    last_year = HouseholdReview.objects.filter(year=year - 1, is_current=True)
+    for matching in _matching(last_year, "household_id", ids):
+        previous_incomes.update(matching.values_list("household_id", "income_per_capita"))
     return v.Context(
         year=year,
         on=on,
@@ -203,6 +235,11 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
         households=households,
         reviews=reviews,
         citizen_ids=citizen_ids,
+        previous_incomes=previous_incomes,
+        income_bound=settings.INCOME_CONFIRM_ABOVE,
+        by=getattr(user, "username", "") or "",
+        by_name=(getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")),
+        at=timezone.localtime().isoformat(timespec="seconds"),
     )
 
 
@@ -210,13 +247,13 @@ def context_build(*, parsed: v.Parsed, user, year: int) -> v.Context:
 
 
 def workbook_validate(
-    *, path: str | Path, user, year: int, progress: Progress | None = None
+    *, path: str | Path, user: AnyUser, year: int, progress: Progress | None = None
 ) -> v.Plan:
     """Read and validate every row; nothing is written. WorkbookError when unreadable."""
     with _no_gc():
         book = read_workbook(path, (HOUSEHOLD_SHEET, MEMBER_SHEET))
         on_progress = (lambda n: progress("validated", n)) if progress else None
-        parsed = v.parse_workbook(book, on_progress)
+        parsed = v.parse_workbook(book, on_progress, on=default_reference_date(year))
         del book
         context = context_build(parsed=parsed, user=user, year=year)
         plan = v.plan_import(parsed, context)
@@ -227,7 +264,7 @@ def workbook_validate(
 
 @transaction.atomic
 def workbook_import(
-    *, path: str | Path, user, year: int, progress: Progress | None = None
+    *, path: str | Path, user: User, year: int, progress: Progress | None = None
 ) -> v.Plan:
     """Validate again inside one transaction, then write everything, or nothing on any error."""
     plan = workbook_validate(path=path, user=user, year=year, progress=progress)
@@ -241,7 +278,7 @@ def workbook_import(
     return plan
 
 
-def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
+def _write(plan: v.Plan, *, user: User, year: int, progress: Progress | None) -> None:
     now = timezone.now()
     hamlet_ids: dict[tuple[int, str], int] = {}
     communes = {a.id: a for a in Area.objects.filter(id__in={p.commune.id for p in plan.rows})}
@@ -271,7 +308,15 @@ def _write(plan: v.Plan, *, user, year: int, progress: Progress | None) -> None:
         _write_orm(plan, user=user, year=year, now=now, rounds=rounds, progress=progress)
 
 
-def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) -> None:
+def _write_orm(
+    plan: v.Plan,
+    *,
+    user: User,
+    year: int,
+    now: datetime,
+    rounds: dict[int, ReviewRound],
+    progress: Progress | None,
+) -> None:
     """The portable write (SQLite): the ORM's bulk helpers, with simple_history's."""
     # Households
     to_create, to_update = [], []
@@ -285,7 +330,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
         obj = Household(
             code=p.row.code,
             area_path=p.commune.path,
-            search_text=normalize(f"{values['head_name']} {p.row.code}")[:255],
+            search_text=rules.household_search_text(values["head_name"], p.row.code, normalize),
             created_by=user if p.household is None else None,
             **values,
         )
@@ -296,7 +341,7 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             to_update.append(obj)
     written = 0
     for chunk in _chunks(to_create):
-        created = bulk_create_with_history(chunk, Household, default_user=user, default_date=now)
+        created = bulk_create_audited(chunk, Household, user=user, default_date=now)
         for obj in created:
             by_code[obj.code] = obj.id
         written += len(chunk)
@@ -309,14 +354,13 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
     update_fields = [*v.HOUSEHOLD_FIELDS, "search_text", "area_path", "updated_at", "version"]
     for chunk in _chunks(to_update):
         loaded = _loaded(Household, chunk, update_fields, now)
-        bulk_update_with_history(
-            loaded, Household, update_fields, default_user=user, default_date=now
-        )
+        bulk_update_audited(loaded, Household, update_fields, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
     # Members
-    new_members, changed_members = [], []
+    new_members: list[Member] = []
+    changed_members: list[Member] = []
     for p in plan.rows:
         hid = by_code[p.row.code]
         new_members.extend(
@@ -329,34 +373,38 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             )
             for m in p.members_new
         )
-        for existing, m in p.members_changed:
-            obj = Member(
+        changed_members.extend(
+            Member(
                 id=existing.id,
                 household_id=hid,
                 full_name=m.full_name,
                 date_of_birth=m.date_of_birth,
                 **m.as_dict(),
             )
-            changed_members.append(obj)
+            for existing, m in p.members_changed
+        )
     for chunk in _chunks(new_members):
-        bulk_create_with_history(chunk, Member, default_user=user, default_date=now)
+        bulk_create_audited(chunk, Member, user=user, default_date=now)
     for chunk in _chunks(changed_members):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(Member, chunk, v.MEMBER_FIELDS, now),
             Member,
             list(v.MEMBER_FIELDS),
-            default_user=user,
+            user=user,
             default_date=now,
         )
     # Reviews
-    reviews_new, reviews_changed = [], []
+    reviews_new: list[HouseholdReview] = []
+    reviews_changed: list[HouseholdReview] = []
     for p in plan.rows:
-        if not p.review_changed:
+        if not p.review_changed or p.review_values is None:
             continue
         round_ = rounds[p.commune.id]
-        obj = HouseholdReview(
+        review = HouseholdReview(
             household_id=by_code[p.row.code],
             round=round_,
+            area_id=p.commune.id,
+            area_path=p.commune.path,
             year=year,
             reference_date=round_.reference_date,
             status=HouseholdReview.Status.DRAFT,
@@ -365,23 +413,23 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             **p.review_values,
         )
         if p.review is None:
-            obj.created_at = now
-            reviews_new.append(obj)
+            review.created_at = now
+            reviews_new.append(review)
         else:
-            obj.id = p.review.id
-            reviews_changed.append(obj)
+            review.id = p.review.id
+            reviews_changed.append(review)
     for chunk in _chunks(reviews_new):
-        bulk_create_with_history(chunk, HouseholdReview, default_user=user, default_date=now)
+        bulk_create_audited(chunk, HouseholdReview, user=user, default_date=now)
         written += len(chunk)
         if progress:
             progress("written", written)
     review_update_fields = [*v.REVIEW_FIELDS, "status", "version", "updated_at", "entered_by"]
     for chunk in _chunks(reviews_changed):
-        bulk_update_with_history(
+        bulk_update_audited(
             _loaded(HouseholdReview, chunk, review_update_fields, now),
             HouseholdReview,
             review_update_fields,
-            default_user=user,
+            user=user,
             default_date=now,
         )
         written += len(chunk)
@@ -389,7 +437,9 @@ def _write_orm(plan: v.Plan, *, user, year: int, now, rounds: dict, progress) ->
             progress("written", written)
 
 
-def _loaded(model, changed: list, fields, now) -> list:
+def _loaded(
+    model: type[Any], changed: list[Any], fields: Iterable[str], now: datetime
+) -> list[Any]:
     """The stored rows with the changed fields applied (history copies whole rows)."""
     stored = model.objects.in_bulk([o.id for o in changed])
     result = []
@@ -421,7 +471,7 @@ def job_progress(job: ImportJob) -> dict:
         "rows_validated": job.rows_validated,
         "rows_written": job.rows_written,
     }
-    live = cache.get(_progress_key(job.id))
+    live = quiet_cache("get", _progress_key(job.id))
     if live and job.is_running:
         data.update({k: v_ for k, v_ in live.items() if k != "status" or job.is_running})
     return data
@@ -432,31 +482,37 @@ def _reporter(job: ImportJob, total_hint: int = 0) -> Progress:
 
     def report(stage: str, count: int) -> None:
         state[f"rows_{stage}"] = count
-        cache.set(_progress_key(job.id), dict(state), 3600)
+        quiet_cache("set", _progress_key(job.id), dict(state), 3600)
 
     return report
 
 
-def import_job_create(*, user, upload, year: int) -> ImportJob:
-    """Store the uploaded workbook privately and record the job (validation runs in a task)."""
+@transaction.atomic
+def import_job_create(*, user: User, upload: UploadedFile, year: int) -> ImportJob:
+    """Store the uploaded workbook privately, record the job, and queue its validation once the
+    job row is committed (the task reads it)."""
+    from .tasks import import_job_validate_task
+
     folder = Path(settings.MEDIA_ROOT) / "imports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{uuid.uuid4().hex}.xlsx"
     with path.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
-    return ImportJob.objects.create(
-        user=user, file_path=str(path), original_name=upload.name[:255], year=year
+    job = ImportJob.objects.create(
+        user=user, file_path=str(path), original_name=(upload.name or "")[:255], year=year
     )
+    outbox_task(import_job_validate_task.name, args=[job.id])
+    return job
 
 
-def _finish(job: ImportJob, status: str, **fields) -> None:
+def _finish(job: ImportJob, status: str, **fields: Any) -> None:
     for name, value in fields.items():
         setattr(job, name, value)
     job.status = status
     job.finished_at = timezone.now()
     job.save()
-    cache.delete(_progress_key(job.id))
+    quiet_cache("delete", _progress_key(job.id))
 
 
 def _store_plan(job: ImportJob, plan: v.Plan) -> None:
@@ -467,16 +523,19 @@ def _store_plan(job: ImportJob, plan: v.Plan) -> None:
     job.warnings = [w.as_dict() for w in plan.warnings[:1000]]
 
 
-def job_claim(model, job_id: int, *, waiting: str, running: str):
+def job_claim(model: type[Job], job_id: int, *, waiting: str, running: str) -> tuple[Job, bool]:
     """(job, claimed): move a job from `waiting` to `running` in one UPDATE, so that a task
     delivered twice runs once; `claimed` is False when another run had it already."""
-    claimed = model.objects.filter(id=job_id, status=waiting).update(status=running)
+    claimed = model.objects.filter(id=job_id, status=waiting).update(
+        status=running, started_at=timezone.now()
+    )
     return model.objects.select_related("user").get(id=job_id), bool(claimed)
 
 
-def _workbook_errors(exc: WorkbookError) -> list[dict]:
-    """The one error of a workbook that cannot be read, in the shape of the row errors."""
-    return [{"sheet": "", "row": None, "column": "", "col": None, "message": str(exc)}]
+def _job_errors(message: str) -> list[dict]:
+    """The one error of a job as a whole (a workbook that cannot be read, a job out of time), in
+    the shape of the row errors."""
+    return [{"sheet": "", "row": None, "column": "", "col": None, "message": message}]
 
 
 def import_job_validate(*, job_id: int) -> ImportJob:
@@ -490,7 +549,7 @@ def import_job_validate(*, job_id: int) -> ImportJob:
             path=job.file_path, user=job.user, year=job.year, progress=_reporter(job)
         )
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.REFUSED)
         return job
     _store_plan(job, plan)
@@ -498,13 +557,30 @@ def import_job_validate(*, job_id: int) -> ImportJob:
     return job
 
 
-def import_job_confirm(*, job: ImportJob) -> bool:
-    """Queue the write of a validated job; False when it is not ready."""
-    return bool(
-        ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
-            status=ImportJob.Status.QUEUED
-        )
+def import_job_time_out(*, job_id: int) -> ImportJob:
+    """A job whose task ran past its time limit: failed, with what the user can do about it
+    (its write, if it had started, was rolled back with its transaction)."""
+    job = ImportJob.objects.get(id=job_id)
+    message = _(
+        "Tệp cần quá nhiều thời gian để xử lý. Hãy chia tệp thành các tệp nhỏ hơn "
+        "(ví dụ mỗi xã một tệp) rồi nhập lại."
     )
+    job.errors = _job_errors(message)
+    _finish(job, ImportJob.Status.FAILED)
+    return job
+
+
+def import_job_confirm(*, job: ImportJob) -> bool:
+    """Queue the write of a validated job (the task starts on commit); False when it is not
+    ready."""
+    from .tasks import import_job_run_task
+
+    queued = ImportJob.objects.filter(id=job.id, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.QUEUED
+    )
+    if queued:
+        outbox_task(import_job_run_task.name, args=[job.id])
+    return bool(queued)
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
@@ -521,10 +597,39 @@ def import_job_run(*, job_id: int) -> ImportJob:
         _finish(job, ImportJob.Status.REFUSED)
         return job
     except WorkbookError as exc:
-        job.errors = _workbook_errors(exc)
+        job.errors = _job_errors(str(exc))
         _finish(job, ImportJob.Status.FAILED)
         return job
     _store_plan(job, plan)
     counts = plan.counts
     _finish(job, ImportJob.Status.DONE, rows_written=counts["create"] + counts["update"])
     return job
+
+
+# --- a job whose worker died (households.jobs) ----------------------------------------------
+
+
+def import_job_fail(job_id: int, message: str) -> bool:
+    """Mark an unfinished import failed with `message` (shown on its page); False if it had
+    finished. Its write transaction, if any, died with the worker: nothing was half-written."""
+    failed = ImportJob.objects.filter(id=job_id, status__in=ImportJob.RUNNING).update(
+        status=ImportJob.Status.FAILED,
+        errors=[{"sheet": "", "row": None, "column": "", "col": None, "message": message}],
+        finished_at=timezone.now(),
+    )
+    if failed:
+        quiet_cache("delete", _progress_key(job_id))
+    return bool(failed)
+
+
+def import_jobs_sweep(cutoff: datetime, message: str) -> int:
+    """Fail the imports claimed before `cutoff` and still running, and those waiting a day."""
+    Status = ImportJob.Status
+    running = ImportJob.objects.filter(
+        status__in=[Status.VALIDATING, Status.IMPORTING], started_at__lt=cutoff
+    )
+    waiting = ImportJob.objects.filter(
+        status__in=[Status.PENDING, Status.QUEUED], created_at__lt=cutoff - timedelta(days=1)
+    )
+    ids = [*running.values_list("id", flat=True), *waiting.values_list("id", flat=True)]
+    return sum(import_job_fail(job_id, message) for job_id in ids)

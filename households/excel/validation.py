@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from operator import itemgetter
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
@@ -28,17 +31,17 @@ from households.workbook import (
 )
 
 from .columns import (
+    FACT_KEYS,
     HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
     MEMBER_COLUMNS,
     MEMBER_SHEET,
+    REASON_KEYS,
     REQUIRED_HOUSEHOLD_KEYS,
     REQUIRED_MEMBER_KEYS,
-    WASTE_CHOICES,
     choice_lookup,
 )
 
-INDICATOR_KEYS = INDICATOR_FIELDS  # the sheet's keys are the model's field names
 FLAG_KEYS = ("is_meritorious", "is_ethnic_minority", "no_labour_capacity", "wants_loan")
 HOUSEHOLD_FIELDS = (
     "commune_id",
@@ -47,6 +50,7 @@ HOUSEHOLD_FIELDS = (
     "head_citizen_id",
     "declared_size",
     *FLAG_KEYS,
+    "phone",
 )
 REVIEW_FIELDS = (
     "standard_id",
@@ -54,11 +58,12 @@ REVIEW_FIELDS = (
     "poverty_line",
     "is_urban",
     "income_per_capita",
-    "waste_treatment",
-    "uses_digital_services",
+    *FACT_KEYS,
     *COLUMN_FIELDS,
     "sources",
     "reasons",
+    "overrides",
+    "income_confirmed",
     "deprivation_count",
     "classification",
     "member_count",
@@ -71,11 +76,12 @@ MEMBER_FIELDS = (
     "school_level",
     "education",
     "work_status",
+    "health_insurance_expiry",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
 )
 MEMBER_INDEX = {name: i for i, name in enumerate(MEMBER_FIELDS)}
-_WASTE = {rules.normalize_text(label): value for label, value in WASTE_CHOICES.items()} | {
-    value: value for value in WASTE_CHOICES.values()
-}
 LOCKED_STATUSES = frozenset({"submitted", "approved"})
 
 
@@ -109,10 +115,14 @@ class HouseholdRow:
     declared_size: int
     flags: dict[str, bool]
     income: int | None  # None with ticks None: no review of the year in this row
-    ticks: tuple[bool, ...] | None  # the standard's indicators 1..12 in order
+    # The standard's indicators 1..12 in order: True/False as ticked, None = blank (from the
+    # facts). Tick N is the standard's N-th indicator (Context.indicators).
+    ticks: tuple[bool | None, ...] | None
     members: list[MemberRow] = field(default_factory=list)
-    waste_treatment: str = ""
-    uses_digital_services: bool | None = None
+    phone: str = ""
+    facts: dict = field(default_factory=dict)  # FACT_KEYS -> value (None = not recorded)
+    income_confirmed: bool = False
+    reasons: dict[int, str] = field(default_factory=dict)  # override reasons by indicator
 
 
 @dataclass
@@ -121,6 +131,12 @@ class Parsed:
     errors: list[Issue]
     warnings: list[Issue]
     rows_total: int
+    # (row, commune code) of rows with other errors: the commune is checked too (one pass).
+    commune_checks: list[tuple[int, str]] = field(default_factory=list)
+    # Optional columns the sheets lack: their values are kept as stored, not blanked.
+    absent: frozenset[str] = frozenset()
+    member_absent: frozenset[str] = frozenset()
+    positions: dict[str, int] = field(default_factory=dict)  # HO column key -> 1-based
 
 
 def _code(value) -> str:
@@ -142,7 +158,10 @@ def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None) -> Parsed:
+def parse_workbook(
+    book: Workbook, progress: Callable[[int], None] | None = None, *, on: date | None = None
+) -> Parsed:
+    """Parse both sheets; `on` (the review's reference date) bounds the birth dates."""
     errors: list[Issue] = []
     warnings: list[Issue] = []
     sheet = book.sheets.get(HOUSEHOLD_SHEET)
@@ -159,16 +178,32 @@ def parse_workbook(book: Workbook, progress: Callable[[int], None] | None = None
         return Parsed([], errors, warnings, rows_total)
     households: list[HouseholdRow] = []
     seen: dict[str, int] = {}
+    checks: list[tuple[int, str]] = []
     pick = _picker(columns, HOUSEHOLD_KEYS)
     for i, (number, values) in enumerate(sheet.rows, start=1):
-        parsed = _household_row(number, pick(values), columns, errors, seen)
+        cells = pick(values)
+        parsed = _household_row(number, cells, columns, errors, seen)
         if parsed is not None:
             households.append(parsed)
+        elif commune := _code(cells[1]):
+            checks.append((number, commune))
         if progress and i % 1000 == 0:
             progress(i)
+    member_absent: frozenset[str] = frozenset()
     if members_sheet is not None:
-        _attach_members(members_sheet, households, errors, warnings)
-    return Parsed(households, errors, warnings, rows_total)
+        member_absent = _attach_members(
+            members_sheet, households, errors, warnings, on or timezone.localdate()
+        )
+    return Parsed(
+        households,
+        errors,
+        warnings,
+        rows_total,
+        commune_checks=checks,
+        absent=frozenset(k for k in HOUSEHOLD_KEYS if k not in columns.index),
+        member_absent=member_absent,
+        positions={k: p + 1 for k, p in columns.index.items()},
+    )
 
 
 _BITS = {0: False, 1: True, "0": False, "1": True}
@@ -188,11 +223,14 @@ HOUSEHOLD_KEYS = (
     "head_citizen_id",
     "declared_size",
     "income",
-    *INDICATOR_KEYS,
+    *INDICATOR_FIELDS,
     *FLAG_KEYS,
-    "waste_treatment",
-    "uses_digital_services",
+    "phone",
+    *FACT_KEYS,
+    "income_confirmed",
+    *REASON_KEYS,
 )
+_TAIL = len(FLAG_KEYS) + 19  # where the columns added by issue 13 start in HOUSEHOLD_KEYS
 
 
 def _picker(columns: ColumnMap, keys: tuple[str, ...]) -> Callable[[list], tuple]:
@@ -213,8 +251,10 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
     before = len(errors)
     raw_code, raw_commune, raw_hamlet, raw_name, raw_cid, raw_size, raw_income = cells[:7]
     raw_ticks = cells[7:19]
-    raw_flags = cells[19:23]
-    raw_waste, raw_digital = cells[23:25]
+    raw_flags = cells[19:_TAIL]
+    raw_phone, *raw_facts = cells[_TAIL : _TAIL + 1 + len(FACT_KEYS)]
+    raw_confirmed = cells[_TAIL + 1 + len(FACT_KEYS)]
+    raw_reasons = cells[_TAIL + 2 + len(FACT_KEYS) :]
 
     def error(key: str, message: str) -> None:
         errors.append(columns.issue(sheet, number, key, message))
@@ -257,8 +297,20 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
                     % {"v": cell_text(raw)},
                 )
         flags[key] = bool(bit)
+    phone = rules.normalize_phone(cell_text(raw_phone))
+    if phone and (problem := rules.phone_error(phone)):
+        error("phone", problem)
+    facts = _household_facts(raw_facts, error)
+    confirmed = _fast_bit(raw_confirmed) if not _blank(raw_confirmed) else False
+    if confirmed is None:
+        error("income_confirmed", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
+    reasons = {
+        n: cell_text(raw)[:500]
+        for n, raw in enumerate(raw_reasons, start=1)
+        if not _blank(raw) and cell_text(raw)
+    }
     income: int | None = None
-    ticks: tuple[bool, ...] | None = None
+    ticks: tuple[bool | None, ...] | None = None
     if not (_blank(raw_income) and all(_blank(v) for v in raw_ticks)):
         income = rules.parse_vietnamese_integer(raw_income)
         if income is None or income < 0:
@@ -267,10 +319,11 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
                 _("Thu nhập phải là số đồng không âm (ví dụ 1.500.000), không phải “%(v)s”.")
                 % {"v": cell_text(raw_income)},
             )
-        bits = list(map(_fast_bit, raw_ticks))
+        # A blank tick is "from the facts"; only 1 or 0 is a person's choice.
+        bits = [None if _blank(raw) else _fast_bit(raw) for raw in raw_ticks]
         if None in bits:
-            for key, raw, bit in zip(INDICATOR_KEYS, raw_ticks, bits, strict=True):
-                if bit is None:
+            for key, raw, bit in zip(INDICATOR_FIELDS, raw_ticks, bits, strict=True):
+                if bit is None and not _blank(raw):
                     error(
                         key,
                         _(
@@ -279,19 +332,7 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
                         )
                         % {"v": cell_text(raw)},
                     )
-        ticks = tuple(map(bool, bits))
-    waste = ""
-    if not _blank(raw_waste):
-        waste = _WASTE.get(normalize(cell_text(raw_waste)), "")
-        if not waste:
-            error(
-                "waste_treatment",
-                _("Xử lý rác thải phải là một trong: %(labels)s.")
-                % {"labels": "; ".join(WASTE_CHOICES)},
-            )
-    digital = None if _blank(raw_digital) else _fast_bit(raw_digital)
-    if digital is None and not _blank(raw_digital):
-        error("uses_digital_services", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
+        ticks = tuple(bits)
     if len(errors) > before:
         return None
     return HouseholdRow(
@@ -305,18 +346,99 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
         flags=flags,
         income=income,
         ticks=ticks,
-        waste_treatment=waste,
-        uses_digital_services=digital,
+        phone=phone,
+        facts=facts,
+        income_confirmed=bool(confirmed),
+        reasons=reasons,
     )
+
+
+def _household_facts(raw_facts: list, error) -> dict:
+    """The dwelling and information facts of a row (None where blank: not recorded)."""
+    (
+        raw_parts,
+        raw_area,
+        raw_water,
+        raw_latrine,
+        raw_internet,
+        raw_device,
+        raw_waste,
+        raw_digital,
+    ) = raw_facts
+    facts: dict = dict.fromkeys(FACT_KEYS)
+    if not _blank(raw_parts):
+        parts = rules.parse_vietnamese_integer(raw_parts)
+        if parts is None or not 0 <= parts <= 3:
+            error("nondurable_parts", _("Số bộ phận nhà không bền chắc phải là 0, 1, 2 hoặc 3."))
+        facts["nondurable_parts"] = parts
+    if not _blank(raw_area):
+        try:
+            area = Decimal(str(raw_area).replace(",", ".")).quantize(Decimal("0.1"))
+        except InvalidOperation:
+            area = None
+        if area is None or not 0 <= area < 100000:
+            error("floor_area_m2", _("Diện tích ở phải là số m², ví dụ 35,5."))
+        facts["floor_area_m2"] = area
+    for key, raw in (
+        ("water_source", raw_water),
+        ("latrine", raw_latrine),
+        ("waste_treatment", raw_waste),
+    ):
+        text = cell_text(raw)
+        if text:
+            value = _household_lookup(key).get(normalize(text))
+            if value is None:
+                error(key, _("“%(v)s” không có trong danh sách cho phép.") % {"v": text})
+            facts[key] = value or ""
+        else:
+            facts[key] = ""
+    for key, raw in (
+        ("uses_internet", raw_internet),
+        ("has_information_device", raw_device),
+        ("uses_digital_services", raw_digital),
+    ):
+        if not _blank(raw):
+            bit = _fast_bit(raw)
+            if bit is None:
+                error(key, _("Giá trị phải là 1 (có) hoặc 0 (không)."))
+            facts[key] = bit
+    return facts
+
+
+@lru_cache(maxsize=4)
+def _household_lookup(key: str) -> dict[str, str]:
+    """Normalised label -> stored value; the stored codes themselves are accepted too."""
+    lookup = choice_lookup(key)
+    return {**{value: value for value in lookup.values()}, **lookup}
 
 
 MEMBER_KEYS = tuple(c.key for c in MEMBER_COLUMNS)
 
 
-def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnings) -> None:
+TRI_MEMBER_KEYS = (
+    "has_health_insurance",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
+)
+
+
+def _date_cell(raw) -> tuple[date | None, bool]:
+    """(date, ok): a date cell; blank gives (None, True), text (None, False)."""
+    if isinstance(raw, datetime):
+        return raw.date(), True
+    if isinstance(raw, date):
+        return raw, True
+    return None, _blank(raw)
+
+
+def _attach_members(
+    sheet: Sheet, households: list[HouseholdRow], errors, warnings, on: date
+) -> frozenset[str]:
     columns = ColumnMap(sheet, MEMBER_COLUMNS, REQUIRED_MEMBER_KEYS, errors, warnings)
+    absent = frozenset(c.key for c in MEMBER_COLUMNS if c.key not in columns.index)
     if columns.missing:
-        return
+        return absent
     by_code = {h.code: h for h in households}
     lookups = {
         key: choice_lookup(key)
@@ -357,15 +479,16 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                 )
                 % {"v": cell_text(raw_dob)},
             )
+        if dob is not None and (problem := rules.birth_date_error(dob, on)):
+            error("date_of_birth", problem)
         chosen = {}
         for key, lookup in lookups.items():
             raw = cell_text(cells[key])
             if not raw:
                 if key in REQUIRED_MEMBER_KEYS:
                     error(key, _("Thiếu giá trị; hãy chọn trong danh sách."))
-                chosen[key] = {"education": "none", "work_status": "not_in_labour_force"}.get(
-                    key, ""
-                )
+                # Blank = not recorded (unknown), never "none" or "not in the labour force".
+                chosen[key] = None
                 continue
             known = typed[key]
             value = known.get(raw)
@@ -390,15 +513,39 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                 )
             else:
                 seen_ids[citizen_id] = number
-        raw_card = cells["has_health_insurance"]
-        card = False if _blank(raw_card) else _bit(raw_card)
-        if card is None:
-            error("has_health_insurance", _("Giá trị phải là 1 (có) hoặc 0 (không)."))
+        tri = {}
+        for key in TRI_MEMBER_KEYS:
+            raw = cells[key]
+            tri[key] = None if _blank(raw) else _bit(raw)
+            if tri[key] is None and not _blank(raw):
+                error(key, _("Giá trị phải là 1 (có) hoặc 0 (không), để trống nếu chưa ghi nhận."))
+        expiry, ok = _date_cell(cells["health_insurance_expiry"])
+        if not ok:
+            error(
+                "health_insurance_expiry",
+                _("Hạn thẻ “%(v)s” được gõ dạng văn bản; hãy nhập ô kiểu ngày, ví dụ 31/12/2026.")
+                % {"v": cell_text(cells["health_insurance_expiry"])},
+            )
         household = by_code.get(code)
         if code and household is None:
             error(
                 "code",
                 _("Mã hộ %(code)s không có trong trang HO (hoặc dòng đó có lỗi).") % {"code": code},
+            )
+        elif (
+            household is not None
+            and chosen.get("relationship") == "head"
+            and citizen_id
+            and household.head_citizen_id
+            and citizen_id != household.head_citizen_id
+        ):
+            error(
+                "citizen_id",
+                _(
+                    "CCCD của chủ hộ (%(member)s) khác CCCD chủ hộ ở trang HO dòng %(row)s "
+                    "(%(head)s)."
+                )
+                % {"member": citizen_id, "row": household.row, "head": household.head_citizen_id},
             )
         if len(errors) > before:
             continue
@@ -412,13 +559,18 @@ def _attach_members(sheet: Sheet, households: list[HouseholdRow], errors, warnin
                     chosen["sex"],
                     chosen["relationship"],
                     citizen_id,
-                    bool(card),
+                    tri["has_health_insurance"],
                     chosen["school_level"],
                     chosen["education"],
                     chosen["work_status"],
+                    expiry,
+                    tri["has_disability"],
+                    tri["receives_social_allowance"],
+                    tri["is_malnourished"],
                 ),
             )
         )
+    return absent
 
 
 # --- the plan ---------------------------------------------------------------------------------
@@ -470,6 +622,12 @@ class Context:
     households: dict[str, ExistingHousehold]
     reviews: dict[int, ExistingReview]  # household id -> review of the year's periodic round
     citizen_ids: dict[str, tuple[int, int]]  # active member CCCD -> (household id, member id)
+    previous_incomes: dict[int, int] = field(default_factory=dict)  # household id -> last year
+    income_bound: int = 50_000_000  # settings.INCOME_CONFIRM_ABOVE
+    # Who imports, and when: recorded on each override the file makes.
+    by: str = ""
+    by_name: str = ""
+    at: str = ""
     # The year's standard: its indicators in order (tick N of a row is the N-th) and revision.
     indicators: tuple = rules.DEFAULT_INDICATORS
     standard_revision: int = 1
@@ -536,6 +694,9 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
     plans: list[RowPlan] = []
     new_hamlets: dict[tuple[int, str], str] = {}
     locked_reported: set[str] = set()
+    for number, code in parsed.commune_checks:
+        if code not in context.communes:
+            errors.append(_unknown_commune(number, code, parsed))
     for row in parsed.households:
         issue_count = len(errors)
 
@@ -544,11 +705,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
 
         commune = context.communes.get(row.commune_code)
         if commune is None:
-            error(
-                "Mã xã",
-                _("Mã xã %(code)s không có trong danh mục xã, phường, thị trấn.")
-                % {"code": row.commune_code},
-            )
+            errors.append(_unknown_commune(row.row, row.commune_code, parsed))
             continue
         if not commune.in_scope:
             error(
@@ -596,30 +753,38 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
             "head_citizen_id": row.head_citizen_id,
             "declared_size": row.declared_size,
             **row.flags,
+            "phone": (
+                existing.values["phone"] if existing and "phone" in parsed.absent else row.phone
+            ),
         }
         household_changed = (
             existing is None
             or new_hamlet is not None
             or any(existing.values[f] != household_values[f] for f in HOUSEHOLD_FIELDS)
         )
-        members_new, members_changed, facts = _plan_members(row, existing, context, error)
+        members_new, members_changed, facts = _plan_members(
+            row, existing, context, error, parsed.member_absent
+        )
         review = context.reviews.get(existing.id) if existing else None
         review_values = None
         review_changed = False
         if row.ticks is not None:
-            household_facts = rules.NO_FACTS
-            if row.waste_treatment or row.uses_digital_services is not None:
-                household_facts = rules.HouseholdFacts(
-                    waste_treatment=row.waste_treatment,
-                    uses_digital_services=row.uses_digital_services,
-                )
             indicators = context.indicators
+            dwelling = {
+                key: (review.values[key] if review is not None and key in parsed.absent else value)
+                for key, value in row.facts.items()
+            }
+            # Tick and reason N are the standard's N-th indicator, stored in its column.
+            ticks = {spec.column: tick for spec, tick in zip(indicators, row.ticks, strict=False)}
+            reasons = {
+                indicators[n - 1].column: text
+                for n, text in row.reasons.items()
+                if n <= len(indicators)
+            }
             evaluation = rules.evaluate(
                 members=facts,
-                facts=household_facts,
-                ticks={
-                    spec.column: tick for spec, tick in zip(indicators, row.ticks, strict=False)
-                },
+                facts=rules.HouseholdFacts(**dwelling),
+                ticks=ticks,
                 income_per_capita=row.income,
                 is_urban=commune.is_urban,
                 lines=context.lines,
@@ -627,6 +792,15 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 declared_size=row.declared_size,
                 indicators=indicators,
             )
+            errors.extend(
+                _contradiction(row, n, ticks[n], evaluation, parsed, indicators)
+                for n in rules.unexplained_overrides(evaluation.conflicts, reasons)
+            )
+            previous = context.previous_incomes.get(existing.id) if existing else None
+            if not row.income_confirmed and rules.income_needs_confirmation(
+                row.income, bound=context.income_bound, previous=previous
+            ):
+                errors.append(_implausible_income(row, previous, context, parsed))
             deprived = evaluation.deprived
             lines = context.lines
             review_values = {
@@ -637,11 +811,23 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 ),
                 "is_urban": commune.is_urban,
                 "income_per_capita": row.income,
-                "waste_treatment": row.waste_treatment,
-                "uses_digital_services": row.uses_digital_services,
+                **dwelling,
                 **{f"d{n:02d}": deprived.get(n, False) for n in range(1, 14)},
                 "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
+                "overrides": rules.override_entries(
+                    conflicts=evaluation.conflicts,
+                    deprived=deprived,
+                    reasons=reasons,
+                    previous=review.values["overrides"] if review is not None else {},
+                    by=context.by,
+                    by_name=context.by_name,
+                    at=context.at,
+                ),
+                "income_confirmed": row.income_confirmed
+                and rules.income_needs_confirmation(
+                    row.income, bound=context.income_bound, previous=previous
+                ),
                 "deprivation_count": evaluation.count,
                 "classification": evaluation.classification,
                 "member_count": evaluation.member_count,
@@ -679,6 +865,74 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
     return Plan(plans, errors, warnings, parsed.rows_total, list(new_hamlets.values()))
 
 
+def _at(parsed: Parsed, row: int, key: str, title: str, message: str) -> Issue:
+    return Issue(HOUSEHOLD_SHEET, row, title, parsed.positions.get(key), message)
+
+
+def _unknown_commune(row: int, code: str, parsed: Parsed) -> Issue:
+    return _at(
+        parsed,
+        row,
+        "commune",
+        "Mã xã",
+        _("Mã xã %(code)s không có trong danh mục xã, phường, thị trấn.") % {"code": code},
+    )
+
+
+def _contradiction(
+    row: HouseholdRow,
+    n: int,
+    tick: bool | None,
+    evaluation: rules.Evaluation,
+    parsed: Parsed,
+    indicators: tuple = rules.DEFAULT_INDICATORS,
+) -> Issue:
+    """A tick that contradicts the recorded facts, naming the facts, unless a reason is given.
+    `n`: the result column; the message names the standard's code, the cell its tick column."""
+    position = next((i for i, spec in enumerate(indicators, 1) if spec.column == n), n)
+    spec = indicators[position - 1] if position <= len(indicators) else None
+    code = spec.code if spec is not None else f"CS{n:02d}"
+    rule = spec.rule if spec is not None else ""
+    facts = "; ".join(evaluation.reasons.get(n, ())) or _(
+        "không nhân khẩu nào và không thông tin nào của hộ cho thấy thiếu hụt"
+    )
+    where = (
+        _("thông tin nhân khẩu (trang NHAN_KHAU)")
+        if rule in rules.MEMBER_RULES - {"housing_area"}
+        else _("thông tin nhà ở của hộ")
+    )
+    message = _(
+        "%(code)s ghi %(tick)s nhưng %(where)s cho kết quả %(result)s: %(facts)s. Để trống ô "
+        "(tính theo thông tin), sửa thông tin, hoặc ghi lý do ở cột “Lý do điều chỉnh "
+        "%(code)s”."
+    ) % {
+        "code": code,
+        "tick": 1 if tick else 0,
+        "where": where,
+        "result": _("không thiếu hụt") if tick else _("thiếu hụt"),
+        "facts": facts,
+    }
+    key = INDICATOR_FIELDS[position - 1]
+    return _at(parsed, row.row, key, code, message)
+
+
+def _implausible_income(row: HouseholdRow, previous, context: Context, parsed: Parsed) -> Issue:
+    def vnd(amount: int) -> str:
+        return f"{amount:,}".replace(",", ".")
+
+    if row.income > context.income_bound:
+        message = _(
+            "Thu nhập %(income)s đồng/người/tháng cao hơn mức %(bound)s; nếu đúng, ghi 1 ở cột "
+            "“Xác nhận thu nhập cao”."
+        ) % {"income": vnd(row.income), "bound": vnd(context.income_bound)}
+    else:
+        message = _(
+            "Thu nhập %(income)s đồng/người/tháng gấp hơn 10 lần năm trước (%(previous)s); nếu "
+            "đúng, ghi 1 ở cột “Xác nhận thu nhập cao”."
+        ) % {"income": vnd(row.income), "previous": vnd(previous)}
+    return _at(parsed, row.row, "income", "Thu nhập bình quân (đồng/người/tháng)", message)
+
+
 _SOURCES: dict[tuple, dict[str, str]] = {}
 
 
@@ -694,7 +948,13 @@ def _stored_sources(sources: dict[int, str]) -> dict[str, str]:
     return stored
 
 
-def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context: Context, error):
+def _plan_members(
+    row: HouseholdRow,
+    existing: ExistingHousehold | None,
+    context: Context,
+    error,
+    absent: frozenset[str] = frozenset(),
+):
     current = existing.members if existing else []
     by_key = {m.key: m for m in current}
     matched: set[int] = set()
@@ -712,6 +972,12 @@ def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context
             members_new.append(member)
         else:
             matched.add(found.id)
+            if kept := [MEMBER_INDEX[k] for k in absent if k in MEMBER_INDEX]:
+                # A column the sheet lacks keeps the stored value (an older template).
+                values = list(member.values)
+                for i in kept:
+                    values[i] = found.values[i]
+                member.values = tuple(values)
             if found.values != member.values:
                 members_changed.append((found, member))
         facts.append(
@@ -721,8 +987,12 @@ def _plan_members(row: HouseholdRow, existing: ExistingHousehold | None, context
                 is_female=member.get("sex") == "F",
                 work_status=member.get("work_status"),
                 has_health_insurance=member.get("has_health_insurance"),
+                health_insurance_expiry=member.get("health_insurance_expiry"),
                 school_level=member.get("school_level"),
                 education=member.get("education"),
+                has_disability=member.get("has_disability"),
+                receives_social_allowance=member.get("receives_social_allowance"),
+                is_malnourished=member.get("is_malnourished"),
             )
         )
     # Members already recorded and not in the sheet stay, and still count (as on the web form).

@@ -8,7 +8,6 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from households.organisation import roles
-from households.workbook import annotate_errors
+from households.workbook import annotate_workbook
 
 from . import exports, services
 from .export import year_indicators
 from .forms import ImportForm
 from .models import ExportJob, ImportJob
-from .tasks import export_job_run_task, import_job_run_task, import_job_validate_task
 from .writer import template_build
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,7 +56,6 @@ def import_start(request: HttpRequest) -> HttpResponse:
         job = services.import_job_create(
             user=request.user, upload=form.cleaned_data["file"], year=form.cleaned_data["year"]
         )
-        transaction.on_commit(lambda: import_job_validate_task.delay(job.id))
         return redirect("households:import-job", pk=job.pk)
     jobs = ImportJob.objects.filter(user=request.user)[:10]
     return render(request, "households/excel/import.html", {"form": form, "jobs": jobs})
@@ -110,7 +107,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
         raise Http404
     try:
         return _temp_file_response(
-            lambda path: annotate_errors(job.file_path, path, job.errors),
+            lambda path: annotate_workbook(job.file_path, path, job.errors),
             f"loi-{job.pk}.xlsx",
         )
     except Exception as exc:  # an unreadable workbook has no cells to annotate
@@ -121,9 +118,7 @@ def import_errors(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_for(request, pk)
-    if services.import_job_confirm(job=job):
-        transaction.on_commit(lambda: import_job_run_task.delay(job.id))
-    else:
+    if not services.import_job_confirm(job=job):
         messages.error(request, _("Lần nhập này không ở trạng thái chờ xác nhận."))
     return redirect("households:import-job", pk=job.pk)
 
@@ -140,7 +135,6 @@ def export(request: HttpRequest) -> HttpResponse:
         job = exports.export_job_create(
             user=request.user, params=params, year=year, total=queryset.count()
         )
-        transaction.on_commit(lambda: export_job_run_task.delay(job.id))
         return redirect("households:export-job", pk=job.pk)
     total = queryset.count()
     if total > settings.EXPORT_DIRECT_MAX_HOUSEHOLDS:

@@ -104,12 +104,35 @@ class Household(models.Model):
         return f"{self.code} – {self.head_name}"
 
     def save(self, *args, **kwargs) -> None:
-        from households.rules import normalize_text
+        from households.rules import household_search_text
 
-        self.search_text = normalize_text(f"{self.head_name} {self.code}")[:255]
+        self.search_text = household_search_text(self.head_name, self.code)
         if self.commune_id and not self.area_path:
             self.area_path = self.commune.path
         super().save(*args, **kwargs)
+
+
+# A member's recorded facts and stay, in the order the member form shows them (the generator
+# writes the same columns).
+MEMBER_FACT_FIELDS = (
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "citizen_id",
+    "ethnicity",
+    "has_health_insurance",
+    "health_insurance_expiry",
+    "school_level",
+    "education",
+    "work_status",
+    "has_disability",
+    "receives_social_allowance",
+    "is_malnourished",
+    "joined_on",
+    "join_reason",
+    "left_on",
+    "leave_reason",
+)
 
 
 class Member(models.Model):
@@ -174,26 +197,44 @@ class Member(models.Model):
     )
     citizen_id = models.CharField(_("số CCCD"), max_length=12, blank=True, db_index=True)
     ethnicity = models.CharField(_("dân tộc"), max_length=40, default="Kinh")
-    has_health_insurance = models.BooleanField(_("có thẻ BHYT"), default=False)
+    # The facts the 12 indicators read. null = not recorded (unknown, never "absent"): the
+    # indicator that needs it says "chưa đủ thông tin" until someone records it.
+    has_health_insurance = models.BooleanField(_("có thẻ BHYT"), null=True, default=False)
     health_insurance_expiry = models.DateField(_("hạn thẻ BHYT"), null=True, blank=True)
-    school_level = models.CharField(
-        _("đang đi học cấp"), max_length=20, choices=SchoolLevel.choices, blank=True
+    # "" = not attending; null = not recorded.
+    school_level = models.CharField(  # noqa: DJ001
+        _("đang đi học cấp"),
+        max_length=20,
+        choices=SchoolLevel.choices,
+        blank=True,
+        null=True,
+        default="",
     )
-    education = models.CharField(
-        _("trình độ học vấn cao nhất"), max_length=20, choices=Education.choices, default="none"
+    education = models.CharField(  # noqa: DJ001
+        _("trình độ học vấn cao nhất"),
+        max_length=20,
+        choices=Education.choices,
+        default="none",
+        null=True,
+        blank=True,
     )
-    work_status = models.CharField(
+    work_status = models.CharField(  # noqa: DJ001
         _("tình trạng việc làm"),
         max_length=24,
         choices=WorkStatus.choices,
         default=WorkStatus.NOT_IN_LABOUR_FORCE,
+        null=True,
+        blank=True,
     )
-    has_disability = models.BooleanField(_("người khuyết tật"), default=False)
+    has_disability = models.BooleanField(_("người khuyết tật"), null=True, default=False)
     receives_social_allowance = models.BooleanField(
-        _("hưởng trợ cấp xã hội hằng tháng"), default=False
+        _("hưởng trợ cấp xã hội hằng tháng"), null=True, default=False
     )
     is_malnourished = models.BooleanField(
-        _("trẻ suy dinh dưỡng"), default=False, help_text=_("Thấp còi hoặc nhẹ cân.")
+        _("trẻ suy dinh dưỡng"),
+        null=True,
+        default=False,
+        help_text=_("Thấp còi hoặc nhẹ cân."),
     )
     joined_on = models.DateField(_("ngày vào hộ"), null=True, blank=True)
     join_reason = models.CharField(

@@ -7,11 +7,12 @@ from simple_history.models import HistoricalRecords
 
 from households.organisation.models import Area
 
+from ..rules import INDICATORS
 from .households import Household
 from .standards import PovertyStandard
 
-INDICATOR_NUMBERS = tuple(range(1, 13))
-INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATOR_NUMBERS)
+# The model's field of each indicator number (rules.INDICATORS): d01 ... d12.
+INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATORS)
 # Every result column (d13: household waste treatment, from the 2027 standard). A standard's
 # PovertyIndicator.column says which of them holds each of its indicators.
 COLUMN_NUMBERS = tuple(range(1, 14))
@@ -45,7 +46,8 @@ class Classification(models.TextChoices):
 
 
 class Movement(models.TextChoices):
-    """Diễn biến: how a household moved from last year's approved review to this one."""
+    """Diễn biến: how a household moved from last year's approved review to this one. Derived
+    from the approved reviews of both years (households.rules.movement), never stored."""
 
     ESCAPED = "escaped", _("Thoát nghèo")
     ESCAPED_NEAR_POOR = "escaped_near_poor", _("Thoát cận nghèo")
@@ -57,6 +59,8 @@ class Movement(models.TextChoices):
     STAYED_NEAR_POOR = "stayed_near_poor", _("Vẫn cận nghèo")
     POOR_TO_NEAR_POOR = "poor_to_near_poor", _("Thoát nghèo, thành cận nghèo")
     UNCHANGED = "unchanged", _("Không thuộc diện, không đổi")
+    JOINED = "joined", _("Tăng khác (năm trước không có trong danh sách của địa bàn)")
+    LEFT = "left", _("Giảm khác (năm nay không có phiếu được duyệt ở địa bàn)")
 
 
 class ReviewRound(models.Model):
@@ -87,6 +91,18 @@ class ReviewRound(models.Model):
         blank=True,
         related_name="rounds",
         verbose_name=_("chuẩn nghèo áp dụng"),
+    )
+
+    # Who approves the round's reviews (data, not code): the district in a tree with districts;
+    # in the two-tier tree (from 1 July 2025) the commune People's Committee recognises the
+    # list and the province consolidates. Blank = the default of the tree in force
+    # (households.organisation.selectors.approving_level_default).
+    class ApprovingLevel(models.TextChoices):
+        DISTRICT = "district", _("UBND cấp huyện phê duyệt")
+        COMMUNE = "commune", _("UBND cấp xã công nhận, tỉnh tổng hợp")
+
+    approving_level = models.CharField(
+        _("cấp phê duyệt"), max_length=16, choices=ApprovingLevel.choices, blank=True
     )
     locked_at = models.DateTimeField(null=True, blank=True)
     locked_by = models.ForeignKey(
@@ -140,7 +156,8 @@ class HouseholdReview(models.Model):
     class Source(models.TextChoices):
         DERIVED = "derived", _("Tính từ thông tin nhân khẩu")
         REVIEWER = "reviewer", _("Cán bộ rà soát xác định")
-        OVERRIDDEN = "overridden", _("Cán bộ xác định khác với thông tin nhân khẩu (đã xác nhận)")
+        OVERRIDDEN = "overridden", _("Cán bộ xác định khác với thông tin nhân khẩu, có ghi lý do")
+        UNKNOWN = "unknown", _("Chưa đủ thông tin")
 
     class WaterSource(models.TextChoices):
         TAP = "tap", _("Nước máy")
@@ -168,6 +185,18 @@ class HouseholdReview(models.Model):
         Household, on_delete=models.CASCADE, related_name="reviews", db_index=False
     )
     round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="reviews")
+    # The unit the review was made in and its path then (the parent chain in force): a review
+    # stays filed there when its household later moves on to a successor unit (domain §5).
+    area = models.ForeignKey(
+        Area,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("đơn vị rà soát"),
+        db_index=False,
+    )
+    area_path = models.CharField(max_length=255, blank=True, editable=False)
     year = models.PositiveSmallIntegerField(_("năm"))
     reference_date = models.DateField(_("thời điểm rà soát"))
     standard = models.ForeignKey(
@@ -235,9 +264,14 @@ class HouseholdReview(models.Model):
         blank=True,
     )
     local_deprivation_count = models.PositiveSmallIntegerField(null=True, blank=True)
-    # {"1": "derived" | "reviewer" | "overridden", ...} and {"1": ["reason", ...], ...}
+    # {"1": "derived" | "reviewer" | "overridden" | "unknown", ...}, {"1": ["reason", ...]}
     sources = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
+    # Every override of the facts: {"4": {"deprived": false, "reason": "...", "by": "username",
+    # "by_name": "...", "at": "2026-12-02T09:30:00+07:00"}} (who, when and why).
+    overrides = models.JSONField(_("điều chỉnh của cán bộ"), default=dict, blank=True)
+    # The officer confirmed an income above the plausibility bound (or 10x last year's).
+    income_confirmed = models.BooleanField(_("đã xác nhận thu nhập cao bất thường"), default=False)
     deprivation_count = models.PositiveSmallIntegerField(_("số chỉ số thiếu hụt"), default=0)
     classification = models.CharField(_("phân loại"), max_length=16, choices=Classification.choices)
     member_count = models.PositiveSmallIntegerField(_("số nhân khẩu"), default=0)
@@ -248,11 +282,6 @@ class HouseholdReview(models.Model):
         default=Status.DRAFT,
     )
     return_reason = models.TextField(_("lý do trả lại"), blank=True)
-    # The household's classification in the previous year's approved review, and the movement.
-    previous_classification = models.CharField(
-        max_length=16, choices=Classification.choices, blank=True
-    )
-    movement = models.CharField(_("diễn biến"), max_length=24, choices=Movement.choices, blank=True)
     # The review that stands for the household in this year (the latest of the year's rounds).
     is_current = models.BooleanField(default=True)
     entered_by = models.ForeignKey(
@@ -292,6 +321,7 @@ class HouseholdReview(models.Model):
             "is_current",
             "entered_by",
             "approved_by",
+            "area",
         ],
         user_db_constraint=False,
     )
@@ -306,6 +336,7 @@ class HouseholdReview(models.Model):
         indexes = [
             models.Index(fields=["year", "is_current", "classification"], name="review_year_class"),
             models.Index(fields=["household", "year"], name="review_household_year"),
+            models.Index(fields=["area", "year"], name="review_area_year"),
             # The district's approval queue (status "submitted"): few rows, a small partial index.
             models.Index(
                 fields=["submitted_at"],
@@ -326,10 +357,18 @@ class HouseholdReview(models.Model):
     def __str__(self) -> str:
         return f"{self.household.code} {self.year}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.area_id is None and self.household_id:
+            # From the database, not a possibly stale instance: households move set-based.
+            self.area_id, self.area_path = Household.objects.values_list(
+                "commune_id", "area_path"
+            ).get(pk=self.household_id)
+        elif self.area_id and not self.area_path:
+            self.area_path = self.area.path
+        super().save(*args, **kwargs)
+
     def deprivation_flags(self) -> dict[int, bool]:
-        return {
-            n: getattr(self, f) for n, f in zip(INDICATOR_NUMBERS, INDICATOR_FIELDS, strict=True)
-        }
+        return {n: getattr(self, f) for n, f in zip(INDICATORS, INDICATOR_FIELDS, strict=True)}
 
     def column_flags(self) -> dict[int, bool]:
         """Every result column, d01..d13, keyed 1..13."""

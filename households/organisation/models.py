@@ -1,5 +1,7 @@
 """The administrative area tree, agencies, and who works where."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -29,10 +31,20 @@ class Area(models.Model):
         HAMLET = "ap", _("Ấp")
         QUARTER = "khu_pho", _("Khu phố")
 
-    URBAN_KINDS = frozenset({Kind.WARD, Kind.TOWNSHIP, Kind.QUARTER})
-
+    # The unique internal key. Units of 2023 carry their GSO code; a later unit whose GSO code was
+    # already used (GSO reuses a predecessor's code) gets "<gso>-<year>" (e.g. "29110-2025").
     code = models.CharField(_("mã"), max_length=32, unique=True)
+    gso_code = models.CharField(
+        _("mã thống kê"),
+        max_length=16,
+        blank=True,
+        db_index=True,
+        help_text=_("Mã đơn vị hành chính của Tổng cục Thống kê (có thể được dùng lại)."),
+    )
     name = models.CharField(_("tên"), max_length=200)
+    note = models.TextField(
+        _("ghi chú"), blank=True, help_text=_("Ví dụ: các đơn vị cũ hợp thành, căn cứ pháp lý.")
+    )
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
     level = models.CharField(_("cấp"), max_length=16, choices=Level.choices, db_index=True)
     kind = models.CharField(_("loại"), max_length=16, choices=Kind.choices)
@@ -80,6 +92,8 @@ class Area(models.Model):
         from households.rules import normalize_text
 
         self.search_name = normalize_text(self.name)
+        if not self.gso_code:
+            self.gso_code = self.code.split("-", 1)[0]
         parent_path = self.parent.path if self.parent_id else ""
         self.path = f"{parent_path}{self.code}/"
         self.depth = self.parent.depth + 1 if self.parent_id else 0
@@ -87,7 +101,22 @@ class Area(models.Model):
 
     @property
     def is_urban(self) -> bool:
-        return self.kind in self.URBAN_KINDS
+        from households.rules import is_urban_kind
+
+        return is_urban_kind(self.kind)
+
+    def is_urban_on(self, on: date) -> bool:
+        """The kind in force on a date decides (households.rules.is_urban_on)."""
+        from households.rules import is_urban_on
+
+        return is_urban_on(
+            self.kind, former_kind=self.former_kind, kind_changed_on=self.kind_changed_on, on=on
+        )
+
+    def is_valid_on(self, on) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_to is None or on <= self.valid_to
+        )
 
 
 class Agency(models.Model):
@@ -96,6 +125,7 @@ class Agency(models.Model):
     class Kind(models.TextChoices):
         DEPARTMENT = "department", _("Sở, ngành tỉnh")
         DISTRICT_COMMITTEE = "district_committee", _("UBND huyện, thành phố")
+        COMMUNE_COMMITTEE = "commune_committee", _("UBND xã, phường")
 
     code = models.CharField(_("mã"), max_length=32, unique=True)
     name = models.CharField(_("tên"), max_length=200)
@@ -113,6 +143,19 @@ class Agency(models.Model):
     is_lead = models.BooleanField(_("cơ quan thường trực"), default=False)
     email = models.EmailField(_("thư điện tử"), blank=True)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    # Agencies are merged too (2025: planning into finance, information into science and
+    # technology, ...): validity dates and the agency that took over its tasks.
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("cơ quan kế thừa"),
+    )
+    source = models.CharField(_("nguồn"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("cơ quan")

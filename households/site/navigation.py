@@ -9,6 +9,8 @@ def items(user) -> list[tuple[str, str]]:
         entries.append(("households:list", _("Hộ gia đình")))
         entries.append(("households:review-queue", _("Duyệt phiếu")))
         entries.append(("households:population", _("Dân số địa bàn")))
+        entries.append(("households:year-locks", _("Khóa số liệu")))
     if roles.is_provincial(user):  # administrators included
+        entries.append(("households:officers-unscoped", _("Cán bộ chưa phân công")))
         entries.append(("admin:index", _("Quản trị")))
     return entries

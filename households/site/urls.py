@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_health
 from .forms import LoginForm
 
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
         name="password_change",
     ),
     path("healthz", views.healthz, name="healthz"),
+    path("he-thong/tinh-trang/", views_health.system_health, name="system-health"),
 ]

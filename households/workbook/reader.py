@@ -1,5 +1,10 @@
 """Reading an uploaded workbook: is it a real xlsx, then its sheets as plain rows.
 
+The one reading layer of every import: `read_workbook` checks the file's bounds (bounds.py:
+sizes, zip bombs, DTDs, declared and used ranges) before any reader allocates it, then reads
+it — bounds check included — in a child process with memory and time limits (sandbox.py), so
+no file can take down the web or worker process that received it.
+
 python-calamine reads the values (fast); the sheet XML is scanned as a stream for what
 calamine does not report (formulas). Nothing here touches the database.
 """
@@ -18,6 +23,9 @@ import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .bounds import Limits, Refusal, workbook_bounds_check
+from .sandbox import SandboxError, run_bounded
+
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 500_000
@@ -30,7 +38,12 @@ class WorkbookError(Exception):
 def check_workbook_file(path: str | Path) -> None:
     """Refuse what is not an xlsx workbook, by content (the name is not trusted)."""
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise WorkbookError(
+            _("Không tìm thấy tệp đã tải lên (có thể đã bị xóa). Hãy tải tệp lên lại.")
+        ) from exc
     if size == 0:
         raise WorkbookError(_("Tệp rỗng. Hãy chọn tệp Excel (.xlsx) có dữ liệu."))
     limit = settings.WORKBOOK_MAX_BYTES
@@ -52,10 +65,21 @@ def check_workbook_file(path: str | Path) -> None:
         raise WorkbookError(
             _("Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.")
         )
+    # Even the zip directory is read in the limited child: 30 MB of directory entries would
+    # cost the web process hundreds of megabytes of ZipInfo objects.
+    run_reader(_check_zip, str(path))
+
+
+def _check_zip(path: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError) as exc:
+            infos = archive.infolist()
+            if len(infos) > Limits().members:
+                raise WorkbookError(
+                    _("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần), không đọc được.")
+                )
+            names = {info.filename for info in infos}
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise WorkbookError(_("Tệp Excel bị hỏng, không đọc được.")) from exc
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise WorkbookError(
@@ -90,9 +114,113 @@ def _rows(sheet) -> Iterator[tuple[int, list]]:
         yield row_offset + index + 1, pad + list(values) if col_offset else list(values)
 
 
-def read_workbook(path: str | Path, sheet_names: tuple[str, ...]) -> Workbook:
-    """Read the named sheets (those present) with calamine; blank rows cost nothing."""
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def refusal_message(refusal: Refusal, path: str | Path | None = None) -> str:
+    """The user's message for a workbook outside its bounds."""
+    p = refusal.params
+    code = refusal.code
+    if code in ("declared_range", "used_range"):
+        sheet = _sheet_of_part(path, p.get("part", "")) if path else ""
+        return _(
+            "Trang tính %(sheet)s có vùng dữ liệu quá lớn (đến dòng %(rows)s, cột %(columns)s); "
+            "giới hạn là %(max_rows)s dòng và %(max_columns)s cột. Hãy xóa các ô thừa ở xa "
+            "vùng dữ liệu hoặc chia nhỏ tệp. Không có dữ liệu nào được ghi."
+        ) % {
+            "sheet": f"“{sheet}”" if sheet else "",
+            "rows": _number(p["rows"]),
+            "columns": _number(p["columns"]),
+            "max_rows": _number(p["max_rows"]),
+            "max_columns": _number(p["max_columns"]),
+        }
+    if code == "inflated":
+        return _(
+            "Tệp Excel khi giải nén quá lớn (%(size)s MB); hãy chia nhỏ tệp. Không có dữ liệu "
+            "nào được ghi."
+        ) % {"size": _number(p["size_mb"])}
+    if code == "bomb":
+        return _(
+            "Tệp Excel được nén bất thường (có thể là tệp độc hại), không đọc được. Không có "
+            "dữ liệu nào được ghi."
+        )
+    if code == "dtd":
+        return _(
+            "Tệp Excel chứa khai báo DTD hoặc thực thể XML, điều mà tệp Excel thật không có "
+            "(có thể là tệp độc hại), không đọc được. Không có dữ liệu nào được ghi."
+        )
+    if code == "too_many_parts":
+        return _("Tệp Excel có cấu trúc bất thường (quá nhiều thành phần), không đọc được.")
+    return _("Tệp Excel bị hỏng, không đọc được.")
+
+
+def _sheet_of_part(path, part: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return next((n for n, p in _sheet_parts(archive).items() if p == part), "")
+    except Exception:  # only a nicer message; the part name is enough
+        return ""
+
+
+def _sandbox_message(error: SandboxError, seconds: float) -> str:
+    if error.reason == "time":
+        return _(
+            "Đọc tệp Excel quá %(seconds)s giây nên đã dừng. Hãy chia nhỏ tệp. Không có dữ liệu "
+            "nào được ghi."
+        ) % {"seconds": _number(round(seconds))}
+    if error.reason == "memory":
+        return _(
+            "Tệp Excel cần quá nhiều bộ nhớ để đọc (vượt giới hạn an toàn). Hãy xóa các ô thừa "
+            "ở xa vùng dữ liệu hoặc chia nhỏ tệp. Không có dữ liệu nào được ghi."
+        )
+    return _("Tệp Excel bị hỏng, không đọc được.")
+
+
+def workbook_limits(*, max_rows: int = MAX_ROWS) -> Limits:
+    """The bounds of an upload: `max_rows` data rows (+ the header), the rest from settings."""
+    return Limits(
+        rows=max_rows + 1,
+        columns=settings.WORKBOOK_MAX_COLUMNS,
+        cells=settings.WORKBOOK_MAX_CELLS,
+        uncompressed=settings.WORKBOOK_MAX_UNCOMPRESSED_BYTES,
+    )
+
+
+def run_reader(func, *args, **kwargs):
+    """Any reading of an untrusted workbook, in the limited child (WorkbookError on its death)."""
+    seconds = settings.WORKBOOK_READ_SECONDS
+    try:
+        return run_bounded(
+            func, *args, memory_mb=settings.WORKBOOK_READ_MEMORY_MB, seconds=seconds, **kwargs
+        )
+    except SandboxError as exc:
+        raise WorkbookError(_sandbox_message(exc, seconds)) from exc
+
+
+def workbook_bounds_ensure(path: str | Path, limits: Limits) -> None:
+    """WorkbookError (the user's message) when the workbook is outside `limits`."""
+    try:
+        workbook_bounds_check(path, limits)
+    except Refusal as exc:
+        raise WorkbookError(refusal_message(exc, path)) from None
+
+
+def read_workbook(
+    path: str | Path, sheet_names: tuple[str, ...], *, max_rows: int = MAX_ROWS
+) -> Workbook:
+    """Read the named sheets (those present): bounds first, then calamine, in the limited
+    child process. WorkbookError with the user's message for anything unreadable."""
     check_workbook_file(path)
+    return run_reader(_read_bounded, str(path), tuple(sheet_names), max_rows)
+
+
+def _read_bounded(path: str, sheet_names: tuple[str, ...], max_rows: int) -> Workbook:
+    workbook_bounds_ensure(path, workbook_limits(max_rows=max_rows))
+    return _read_calamine(path, sheet_names, max_rows)
+
+
+def _read_calamine(path: str | Path, sheet_names: tuple[str, ...], max_rows: int) -> Workbook:
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError as exc:
@@ -112,7 +240,7 @@ def read_workbook(path: str | Path, sheet_names: tuple[str, ...]) -> Workbook:
     sheets: dict[str, Sheet] = {}
     try:
         for real, wanted in wanted_present.items():
-            sheets[wanted] = _read_sheet(book.get_sheet_by_name(real), wanted)
+            sheets[wanted] = _read_sheet(book.get_sheet_by_name(real), wanted, max_rows)
     except WorkbookError:
         raise
     except Exception as exc:
@@ -122,7 +250,7 @@ def read_workbook(path: str | Path, sheet_names: tuple[str, ...]) -> Workbook:
     return Workbook(sheets=sheets, formula_cells=formulas)
 
 
-def _read_sheet(raw, name: str) -> Sheet:
+def _read_sheet(raw, name: str, max_rows: int = MAX_ROWS) -> Sheet:
     rows = _rows(raw)
     header_values: list = []
     for _number, values in rows:
@@ -145,10 +273,10 @@ def _read_sheet(raw, name: str) -> Sheet:
         if len(values) < width:
             values = values + [""] * (width - len(values))
         sheet.rows.append((number, values))
-        if len(sheet.rows) > MAX_ROWS:
+        if len(sheet.rows) > max_rows:
             raise WorkbookError(
                 _("Trang %(sheet)s có hơn %(max)s dòng; hãy chia nhỏ tệp.")
-                % {"sheet": name, "max": f"{MAX_ROWS:,}".replace(",", ".")}
+                % {"sheet": name, "max": _number(max_rows)}
             )
     return sheet
 
@@ -240,3 +368,16 @@ def _formula_refs(stream) -> Iterator[str]:
             yield ref
         elif event == "end" and tag == "c":
             element.clear()
+
+
+def annotate_workbook(source: str | Path, target: str | Path, errors: list[dict]) -> None:
+    """The uploaded workbook with its errors marked (writer.annotate_errors, which loads the
+    whole file with openpyxl), in the limited child and within the same bounds."""
+    run_reader(_annotate_bounded, str(source), str(target), errors)
+
+
+def _annotate_bounded(source: str, target: str, errors: list[dict]) -> None:
+    from .writer import annotate_errors
+
+    workbook_bounds_ensure(source, workbook_limits())
+    annotate_errors(source, target, errors)

@@ -4,21 +4,30 @@ Official figures count only approved reviews that stand for their household in t
 (`is_current`). Rates are over the area's resident households of the year (AreaPopulation),
 never over the households that happen to be in the registry (domain §2).
 
-Movements are counted from `previous_classification` and `classification` of this year's
-reviews, so that the identity holds exactly for every area:
-    poor_start - poor_escaped - poor_to_near_poor + poor_newly + poor_reimpoverished = poor_households
-    near_start - near_escaped - near_to_poor + near_from_poor + near_newly + near_returned
-        = near_poor_households
+Movements are derived at every rebuild from the approved reviews of the year and the year
+before (never remembered on a review, so correcting an earlier year corrects the movement):
+one set-based query pairs each household's two classifications per area and counts the pairs
+(`movement_matrix`), and the per-household rule `households.rules.movement_counts` says what
+each pair adds to. The identity then holds for every area, and the start of a year is the
+previous year's official end (`households.rules.MOVEMENT_IDENTITY`):
+    poor_start - poor_escaped - poor_to_near_poor - poor_other_out
+        + poor_newly + poor_reimpoverished + poor_other_in = poor_households
+    near_start - near_escaped - near_to_poor - near_other_out
+        + near_from_poor + near_newly + near_returned + near_other_in = near_poor_households
 """
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, Sum
+from collections import defaultdict
+
+from django.db import connection
+from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households import rules
-from households.models import AreaPopulation, HouseholdReview, Member, Movement, PovertyStandard
+from households.models import AreaPopulation, Household, HouseholdReview, Member, PovertyStandard
 from households.models.reviews import COLUMN_FIELDS, COLUMN_NAMES, COLUMN_NUMBERS
 from households.selectors import MEMBER_FACT_FIELDS, member_facts_from
 
@@ -90,14 +99,24 @@ def _indicators() -> tuple[Indicator, ...]:
         ("poor_start", _("Hộ nghèo đầu kỳ")),
         ("poor_escaped", _("Thoát nghèo (lên trên cận nghèo)")),
         ("poor_to_near_poor", _("Thoát nghèo, thành hộ cận nghèo")),
+        ("poor_other_out", _("Hộ nghèo giảm khác (chuyển đi, nhập hộ, không còn, chưa rà soát)")),
         ("poor_newly", _("Hộ nghèo phát sinh mới")),
         ("poor_reimpoverished", _("Hộ tái nghèo")),
+        ("poor_other_in", _("Hộ nghèo tăng khác (chuyển đến, tách hộ, năm trước chưa rà soát)")),
         ("near_start", _("Hộ cận nghèo đầu kỳ")),
         ("near_escaped", _("Thoát cận nghèo")),
         ("near_to_poor", _("Cận nghèo thành hộ nghèo")),
+        (
+            "near_other_out",
+            _("Hộ cận nghèo giảm khác (chuyển đi, nhập hộ, không còn, chưa rà soát)"),
+        ),
         ("near_from_poor", _("Hộ nghèo thành hộ cận nghèo")),
         ("near_newly", _("Hộ cận nghèo phát sinh mới")),
         ("near_returned", _("Hộ tái cận nghèo")),
+        (
+            "near_other_in",
+            _("Hộ cận nghèo tăng khác (chuyển đến, tách hộ, năm trước chưa rà soát)"),
+        ),
     ]
     items += [Indicator(code, name, H) for code, name in movements]
     for prefix, among, total in (
@@ -144,10 +163,6 @@ LOW_INCOME_CODES = (
 def _aggregates(year: int) -> dict:
     cur, prev = Q(year=year), Q(year=year - 1)
     poor, near = Q(classification=POOR), Q(classification=NEAR)
-    was_poor, was_near = Q(previous_classification=POOR), Q(previous_classification=NEAR)
-    left = Q(classification__in=NOT_POOR_NOR_NEAR)
-    reimp = Q(movement=Movement.REIMPOVERISHED)
-    returned = Q(movement=Movement.NEAR_POOR_RETURNED)
     aggs = {
         "reviewed_households": Count("id", filter=cur),
         "poor_households": Count("id", filter=cur & poor),
@@ -155,17 +170,6 @@ def _aggregates(year: int) -> dict:
         "near_poor_households": Count("id", filter=cur & near),
         "near_poor_persons": Sum("member_count", filter=cur & near),
         "prev_poor_households": Count("id", filter=prev & poor),
-        "poor_start": Count("id", filter=cur & was_poor),
-        "poor_escaped": Count("id", filter=cur & was_poor & left),
-        "poor_to_near_poor": Count("id", filter=cur & was_poor & near),
-        "poor_newly": Count("id", filter=cur & ~was_poor & poor & ~reimp),
-        "poor_reimpoverished": Count("id", filter=cur & ~was_poor & poor & reimp),
-        "near_start": Count("id", filter=cur & was_near),
-        "near_escaped": Count("id", filter=cur & was_near & left),
-        "near_to_poor": Count("id", filter=cur & was_near & poor),
-        "near_from_poor": Count("id", filter=cur & was_poor & near),
-        "near_newly": Count("id", filter=cur & ~was_poor & ~was_near & near & ~returned),
-        "near_returned": Count("id", filter=cur & ~was_poor & ~was_near & near & returned),
         "local_poor_households": Count("id", filter=cur & Q(local_classification=POOR)),
         "local_near_poor_households": Count("id", filter=cur & Q(local_classification=NEAR)),
     }
@@ -179,19 +183,130 @@ def _aggregates(year: int) -> dict:
     return aggs
 
 
+# Where a household's pair of years counts: the unit its review of this year was filed in,
+# else (it left the lists or was not reviewed) the unit of last year's review carried to that
+# unit's successor in this year's tree (_carry_to_tree), else its present commune. The same
+# attribution as the other counts of the family (_filed_in), so start - out + in = end holds in
+# every unit of the year's tree, across a reorganisation too.
+MATRIX_SQL = """
+SELECT COALESCE(a_cur, a_prev) AS area_id, p, c, ever, COUNT(*)
+FROM (
+  SELECT a_cur, a_prev, p, c,
+    CASE
+      WHEN c = 'poor' AND p IN ('near_poor', 'average', 'above') THEN
+        CASE WHEN EXISTS (
+          SELECT 1 FROM {review} e WHERE e.household_id = pairs.household_id
+            AND e.year < %s AND e.is_current AND e.status = 'approved'
+            AND e.classification = 'poor') THEN 1 ELSE 0 END
+      WHEN c = 'near_poor' AND p IN ('average', 'above') THEN
+        CASE WHEN EXISTS (
+          SELECT 1 FROM {review} e WHERE e.household_id = pairs.household_id
+            AND e.year < %s AND e.is_current AND e.status = 'approved'
+            AND e.classification = 'near_poor') THEN 1 ELSE 0 END
+      ELSE 0
+    END AS ever
+  FROM (
+    SELECT r.household_id,
+      MAX(CASE WHEN r.year = %s THEN r.classification END) AS p,
+      MAX(CASE WHEN r.year = %s THEN r.classification END) AS c,
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_prev,
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_cur
+    FROM {review} r JOIN {household} h ON h.id = r.household_id
+    WHERE r.year IN (%s, %s) AND r.is_current AND r.status = 'approved'
+      -- Only households on a list in one of the two years (a few percent): found through the
+      -- (year, is_current, classification) index, their other year through (household, year).
+      AND r.household_id IN (
+        SELECT l.household_id FROM {review} l
+        WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
+          AND l.classification IN ('poor', 'near_poor'))
+    GROUP BY r.household_id
+  ) pairs
+  WHERE p IN ('poor', 'near_poor') OR c IN ('poor', 'near_poor')
+) flows
+GROUP BY COALESCE(a_cur, a_prev), p, c, ever
+"""
+
+
+def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, int]]:
+    """(area id, last year's class, this year's class, ever on this year's list before last
+    year, households) for every pair that touches the poor or near-poor list: one grouped query
+    over the approved reviews of the two years (set-based, PostgreSQL and SQLite)."""
+    sql = MATRIX_SQL.format(
+        review=HouseholdReview._meta.db_table, household=Household._meta.db_table
+    )
+    previous = year - 1
+    params = [previous, previous, previous, year, previous, year, previous, year, previous, year]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(a, p, c, bool(ever), n) for a, p, c, ever, n in cursor.fetchall()]
+
+
+# The ends of the lists are counted with the other aggregates (the identity compares them).
+ENDS = frozenset({"poor_households", "near_poor_households"})
+
+
+def movement_compute(year: int) -> Counts:
+    """The movement counts per area: each cell of the matrix through the per-household rule."""
+    counts: Counts = defaultdict(int)
+    in_tree, successor = _tree_and_successors(year)
+    for area_id, previous, current, ever, n in movement_matrix(year):
+        if area_id not in in_tree:  # last year's unit, closed since: its successor now
+            area_id = successor.get(area_id, area_id)
+        codes = rules.movement_counts(
+            previous,
+            current,
+            ever_poor=ever and current == POOR,
+            ever_near_poor=ever and current == NEAR,
+        )
+        for code in codes:
+            if code not in ENDS:
+                counts[(code, area_id)] += n
+    return dict(counts)
+
+
+# Last year's figures of a unit closed since are counted in the unit it went into, so a new
+# unit's "change from last year" compares like with like.
+PREVIOUS_YEAR_CODES = ("prev_poor_households", "prev_population_households")
+
+
+def _filed_in():
+    """The unit a review was filed in (kept when its household moves on), else the household's."""
+    return Coalesce(F("area_id"), F("household__commune_id"), output_field=BigIntegerField())
+
+
+def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
+    """The units of the year's tree, and each closed unit's final successor in it."""
+    from households.organisation.rules import tree_date_for_year
+    from households.organisation.selectors import area_tree_for_year, final_successor_map
+
+    in_tree = set(area_tree_for_year(year).values_list("id", flat=True))
+    return in_tree, final_successor_map(tree_date_for_year(year))
+
+
+def _carry_previous(counts: Counts, year: int) -> Counts:
+    in_tree, successor = _tree_and_successors(year)
+    out: Counts = {}
+    for (code, area_id), value in counts.items():
+        if code in PREVIOUS_YEAR_CODES and area_id not in in_tree and area_id in successor:
+            area_id = successor[area_id]
+        out[(code, area_id)] = out.get((code, area_id), 0) + value
+    return out
+
+
 def compute(year: int) -> Counts:
-    """Every count of the family per commune: one grouped query over the reviews of two years."""
-    counts: Counts = {}
+    """Every count of the family per commune: one grouped query over the reviews of two years,
+    and the movement matrix."""
+    counts: Counts = movement_compute(year)
     rows = (
         HouseholdReview.objects.filter(
             year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(**_aggregates(year))
         .order_by()
     )
     for row in rows:
-        commune = row.pop("household__commune_id")
+        commune = row.pop("unit")
         for code, value in row.items():
             counts[(code, commune)] = value or 0
         counts[("poor_near_households", commune)] = (
@@ -201,12 +316,12 @@ def compute(year: int) -> Counts:
         HouseholdReview.objects.filter(
             year=year, is_current=True, status=HouseholdReview.Status.SUBMITTED
         )
-        .values("household__commune_id")
+        .values(unit=_filed_in())
         .annotate(n=Count("id"))
         .order_by()
     )
     for row in pending:
-        counts[("pending_reviews", row["household__commune_id"])] = row["n"]
+        counts[("pending_reviews", row["unit"])] = row["n"]
     _low_income_counts(year, counts)
     populations = AreaPopulation.objects.filter(year__in=(year, year - 1)).values_list(
         "area_id", "year", "households", "persons"
@@ -217,7 +332,7 @@ def compute(year: int) -> Counts:
             counts[("population_persons", area_id)] = persons
         else:
             counts[("prev_population_households", area_id)] = households
-    return counts
+    return _carry_previous(counts, year)
 
 
 def _low_income_counts(year: int, counts: Counts) -> None:
@@ -239,14 +354,16 @@ def _low_income_counts(year: int, counts: Counts) -> None:
     )
     found = {
         household_id: (commune_id, on, income, urban, klass)
-        for household_id, commune_id, on, income, urban, klass in reviews.values_list(
+        for household_id, commune_id, on, income, urban, klass in reviews.annotate(unit=_filed_in())
+        .values_list(
             "household_id",
-            "household__commune_id",
+            "unit",
             "reference_date",
             "income_per_capita",
             "is_urban",
             "classification",
-        ).iterator(chunk_size=5000)
+        )
+        .iterator(chunk_size=5000)
     }
     if not found:
         return

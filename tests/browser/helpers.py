@@ -2,11 +2,10 @@
 
 Use from a test module in tests/browser:
 
-    from tests.browser.helpers import axe, login, requires_urls, screenshot, url
+    from tests.browser.helpers import axe, login, screenshot, url
 
     pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-    @requires_urls("households:list")
     def test_x(page, live_server, alice):
         login(page, live_server, "alice")
         page.goto(url(live_server, "households:list"))
@@ -26,7 +25,6 @@ from django.conf import settings
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
-from tests.security.urlmap import url_names
 
 ROOT = Path(settings.BASE_DIR)
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -53,12 +51,6 @@ def chromium_path() -> str | None:
         if candidate and Path(candidate).exists():
             return candidate
     return None
-
-
-def requires_urls(*names: str):
-    """Skip a journey until every named URL exists (pages other branches are building)."""
-    missing = sorted(set(names) - url_names())
-    return pytest.mark.skipif(bool(missing), reason=f"pages not built yet: {', '.join(missing)}")
 
 
 def url(live_server, name: str, *args, **kwargs) -> str:

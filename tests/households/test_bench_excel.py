@@ -25,7 +25,7 @@ def workbook(tmp_path, db):
 
 
 def test_reading_phases_time_the_file(workbook):
-    for phase in ("calamine", "openpyxl"):
+    for phase in ("calamine", "bounds", "bounded", "openpyxl"):
         result = run_phase(phase, workbook)
         assert result["seconds"] > 0
         assert result["maxrss_mb"] > 0

@@ -345,7 +345,8 @@ def test_template_has_sheets_and_dropdowns(client, alice):
     assert all(v.showErrorMessage and v.error for v in validations)
     members = book["NHAN_KHAU"]
     dates = [v for v in members.data_validations.dataValidation if v.type == "date"]
-    assert [str(v.sqref) for v in dates] == ["C2:C50000"]
+    # Dates of birth (C) and health-card expiry (K).
+    assert [str(v.sqref) for v in dates] == ["C2:C50000 K2:K50000"]
     assert members.column_dimensions["C"].number_format == "DD/MM/YYYY"
 
 
@@ -385,6 +386,38 @@ def test_tasks_are_safe_to_run_twice(alice, tmp_path):
     assert ImportJob.objects.get().status == "done"
 
 
+def test_an_import_past_its_time_limit_fails_with_a_message_and_writes_nothing(
+    client, alice, tmp_path, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from households.excel import tasks
+
+    path = tmp_path / "in.xlsx"
+    build_workbook([household_row(), household_row("HB-2")], path=path)
+    job = ImportJob.objects.create(user=alice, file_path=str(path), year=2024)
+    tasks.import_job_validate_task.delay(job.pk)
+    assert services.import_job_confirm(job=job)
+
+    def reporter(job, total_hint=0):
+        # The worker raises SoftTimeLimitExceeded in the task when its soft limit passes: here,
+        # in the middle of the write.
+        def report(stage: str, count: int) -> None:
+            if stage == "written":
+                raise SoftTimeLimitExceeded
+
+        return report
+
+    monkeypatch.setattr(services, "_reporter", reporter)
+    tasks.import_job_run_task.delay(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert Household.objects.count() == 0
+    assert HouseholdReview.objects.count() == 0
+    page = login(client, alice).get(reverse("households:import-job", args=[job.pk]))
+    assert "Tệp cần quá nhiều thời gian để xử lý" in page.content.decode()
+
+
 def test_export_keeps_the_list_filters_in_force(tmp_path, alice, client, area):
     path = tmp_path / "in.xlsx"
     build_workbook([household_row(f"HF-{i}") for i in range(3)], path=path)
@@ -411,7 +444,12 @@ def test_corrected_file_updates_household_member_review_with_history_and_signal(
     build_workbook([household_row()], members=[[*member, "", "", ""]], path=path)
     services.workbook_import(path=path, user=alice, year=2024)
     build_workbook(
-        [household_row(**{"Họ tên chủ hộ": "Nguyễn Văn Ân", INCOME: 3_000_000})],
+        # The head now works with a contract: CS01 = 1 would contradict it (left blank).
+        [
+            household_row(
+                **{"Họ tên chủ hộ": "Nguyễn Văn Ân", INCOME: 3_000_000, "CS01 Việc làm": None}
+            )
+        ],
         members=[[*member, "", "", "Làm công ăn lương có hợp đồng"]],
         path=path,
     )

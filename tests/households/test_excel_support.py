@@ -33,7 +33,7 @@ def household_row(code="HB-0001", commune="29173", **overrides) -> list:
         "Sử dụng dịch vụ số": None,
     }
     values.update(overrides)
-    return [values[t] for t in TITLES]
+    return [values.get(t) for t in TITLES]
 
 
 def build_workbook(rows, *, titles=None, members=None, path=None) -> bytes:

@@ -262,7 +262,12 @@ def test_citizen_id_errors(value, dob, female, message):
         ("near_poor", "above", False, "escaped_near_poor"),
         ("above", "near_poor", False, "newly_near_poor"),
         ("above", "above", False, "unchanged"),
-        (None, "poor", False, "newly_poor"),
+        (None, "poor", False, "joined"),
+        (None, "near_poor", False, "joined"),
+        (None, "above", False, "unchanged"),
+        ("poor", None, False, "left"),
+        ("near_poor", None, False, "left"),
+        ("average", None, False, "unchanged"),
     ],
 )
 def test_movement_table(previous, current, ever_poor, expected):
@@ -303,3 +308,86 @@ def test_ticks_only_shortcut_gives_the_general_result():
         size = generator.choice((None, 0, 1, 4, 12))
         general = rules.from_facts([], HouseholdFacts(), ticks, ON, size)
         assert (rules.ticks_only(ticks), {}) == general
+
+
+# --- CS06: the school-age table, at every edge, both directions ---------------------------------
+
+# Whole years at the reference date 1/9/2023: TURNS_TODAY[a] has the a-th birthday on the date,
+# TURNS_TOMORROW[a] is still a and has the next birthday one day after it.
+TURNS_TODAY = {age: date(2023 - age, 9, 1) for age in range(2, 17)}
+TURNS_TOMORROW = {age: date(2023 - age - 1, 9, 2) for age in range(2, 17)}
+
+
+def schooling(age_born: date, level: str) -> bool | None:
+    child = person("Trần Thị Bé", age_born, school_level=level)
+    return rules.child_schooling([child], ON).deprived
+
+
+def test_school_age_table_is_the_education_law():
+    assert rules.SCHOOL_AGE_TABLE == (
+        (3, "preschool"),
+        (6, "primary"),
+        (11, "lower_secondary"),
+        (15, "upper_secondary"),
+    )
+    assert "Điều 28" in rules.SCHOOL_AGE_SOURCE
+    assert [rules.expected_school_level(a) for a in (2, 3, 5, 6, 10, 11, 14, 15)] == [
+        None, "preschool", "preschool", "primary", "primary", "lower_secondary",
+        "lower_secondary", "upper_secondary",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("age", "level", "deprived"),
+    [
+        # 5/6: grade 1 at 6
+        (5, "preschool", False),
+        (6, "primary", False),
+        (6, "preschool", True),
+        (5, "", True),
+        # 10/11: grade 6 at 11
+        (10, "primary", False),
+        (11, "lower_secondary", False),
+        (11, "primary", True),
+        (10, "preschool", True),
+        # 14/15: grade 10 at 15; a 15-year-old still in lower secondary is deprived
+        (14, "lower_secondary", False),
+        (15, "upper_secondary", False),
+        (15, "vocational", False),
+        (15, "lower_secondary", True),
+        (14, "primary", True),
+        # 2/3: the indicator starts at 3
+        (2, "", False),
+        (3, "", True),
+        (3, "preschool", False),
+    ],
+)
+def test_cs06_at_each_age_edge(age, level, deprived):
+    assert rules.age_on(TURNS_TODAY[age], ON) == age
+    assert schooling(TURNS_TODAY[age], level) is deprived
+
+
+@pytest.mark.parametrize(
+    ("younger_age", "level", "deprived_younger", "deprived_at_edge"),
+    [
+        (5, "preschool", False, True),  # 5 -> 6 in preschool
+        (10, "primary", False, True),  # 10 -> 11 in primary
+        (14, "lower_secondary", False, True),  # 14 -> 15 in lower secondary
+        (15, "lower_secondary", True, False),  # 15 -> 16: outside CS06 (CS05 from 16)
+        (15, "", True, False),
+    ],
+)
+def test_cs06_one_day_either_side_of_a_birthday(
+    younger_age, level, deprived_younger, deprived_at_edge
+):
+    # Born 2 September: still `younger_age` on 1/9; born 1 September: one year older.
+    assert rules.age_on(TURNS_TOMORROW[younger_age], ON) == younger_age
+    assert schooling(TURNS_TOMORROW[younger_age], level) is deprived_younger
+    assert schooling(TURNS_TODAY[younger_age + 1], level) is deprived_at_edge
+
+
+def test_cs06_reason_names_the_child_and_the_age():
+    child = person("Trần Thị Bé", TURNS_TODAY[15], school_level="lower_secondary")
+    assert rules.child_schooling([child], ON).reasons == (
+        "Trần Thị Bé, 15 tuổi, học chậm so với độ tuổi",
+    )

@@ -71,3 +71,23 @@ def test_household_save_refuses_taken_citizen_id_and_saves_nothing(alice, househ
 def test_review_save_submit_is_both_or_neither(alice, household):
     review = services.review_save_submit(household=household, year=2023, data=DATA, user=alice)
     assert review.status == HouseholdReview.Status.SUBMITTED
+
+
+def test_school_age_is_counted_at_the_rounds_reference_date(alice, household):
+    """CS06 ages at the review's reference date: a child who turns 6 in November is 5 on the
+    default 1 September (preschool is right) and 6 on a round dated 1 December (behind)."""
+    Member.objects.create(
+        household=household, full_name="Nguyễn Thị Bé", sex="F", date_of_birth=date(2017, 11, 15),
+        relationship="child", has_health_insurance=True, school_level="preschool",
+    )  # fmt: skip
+    review = services.review_save(household=household, year=2023, data=DATA, user=alice)
+    assert review.reference_date == date(2023, 9, 1)
+    assert review.d06 is False
+    review.delete()
+    round_ = review.round
+    round_.reference_date = date(2023, 12, 1)
+    round_.save()
+    review = services.review_save(household=household, year=2023, data=DATA, user=alice)
+    assert review.reference_date == date(2023, 12, 1)
+    assert review.d06 is True
+    assert review.reasons["6"] == ["Nguyễn Thị Bé, 6 tuổi, học chậm so với độ tuổi"]

@@ -125,7 +125,9 @@ def test_journey_create_review_submit_approve(client, alice, bob, charlie, area)
     review.refresh_from_db()
     assert review.status == "approved"
     assert review.approved_by == bob
-    assert review.movement == "newly_poor"
+    # No approved 2022 review: the household joins the poor list as "other increase".
+    page = client.get(reverse("households:detail", args=[household.pk])).content.decode()
+    assert "Tăng khác (năm trước không có trong danh sách của địa bàn)" in page
 
     login(client, charlie)
     assert client.get(reverse("households:detail", args=[household.pk])).status_code == 404
@@ -140,10 +142,12 @@ def test_review_form_conflict_needs_confirmation(client, alice, household):
     assert response.status_code == 200
     assert "CS04" in response.content.decode()
     assert not HouseholdReview.objects.exists()
-    client.post(url, data | {"confirm_conflicts": "on"})
+    client.post(url, data | {"r04": "Thẻ đã cấp, chưa cập nhật"})
     review = HouseholdReview.objects.get()
     assert review.d04 is False
     assert review.sources["4"] == "overridden"
+    assert review.overrides["4"]["reason"] == "Thẻ đã cấp, chưa cập nhật"
+    assert review.overrides["4"]["by"] == alice.username
 
 
 def test_negative_income_and_locked_year_are_refused(client, alice, household):
@@ -380,7 +384,7 @@ def test_return_and_reopen_with_reason(client, alice, bob, household):
         data=services.ReviewInput(
             income_per_capita=3_000_000,
             facts=__import__("households.rules", fromlist=["HouseholdFacts"]).HouseholdFacts(),
-            ticks={},
+            ticks=dict.fromkeys(range(7, 13), False),
         ),
     )
     services.review_submit(review=review, user=alice)
@@ -395,3 +399,28 @@ def test_return_and_reopen_with_reason(client, alice, bob, household):
     review.refresh_from_db()
     assert review.status == "draft"
     assert review.reopenings.get().reason == "Sai diện tích"
+
+
+def test_search_by_full_citizen_id_only_for_those_who_may_see_it(
+    client, alice, bob, pat, household
+):
+    """Provincial staff see IDs masked: a search by a full ID must not confirm who holds it."""
+    for user, found in ((alice, True), (bob, True), (pat, False)):
+        login(client, user)
+        page = client.get(reverse("households:list"), {"q": "083089000123"}).content.decode()
+        assert ("BT-0001" in page) is found, user.username
+        # The household is still found by its name.
+        page = client.get(reverse("households:list"), {"q": "nguyen van an"}).content.decode()
+        assert "BT-0001" in page
+
+
+def test_pages_with_personal_data_are_not_stored_by_browsers(client, alice, household):
+    login(client, alice)
+    for url in (
+        reverse("households:list"),
+        reverse("households:detail", args=[household.pk]),
+        reverse("households:export"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "no-store" in response["Cache-Control"], url

@@ -22,7 +22,9 @@ from households.models import (
 AN_DUC, TAN_MY, PHU_KHANH = "29173", "29113", "29185"
 POPULATION = {AN_DUC: (100, 400), TAN_MY: (50, 200), PHU_KHANH: (80, 320)}
 
-# code, commune, 2022 class, 2023 class, 2023 movement, 2023 deprivations, members, flags, status
+# code, commune, 2022 class, 2023 class, 2023 movement (derived by the rebuild from the two
+# classes: H7 becomes re-impoverished only with a poor year before 2022), 2023 deprivations,
+# members, flags, status
 HOUSEHOLDS = [
     ("H1", AN_DUC, "poor", "poor", "stayed_poor", (4, 7, 9), 4, {"is_meritorious": True}, "approved"),
     ("H2", AN_DUC, "poor", "near_poor", "poor_to_near_poor", (4,), 3, {}, "approved"),
@@ -30,15 +32,15 @@ HOUSEHOLDS = [
     ("H4", AN_DUC, "average", "poor", "newly_poor", (1, 4, 11), 5, {"is_ethnic_minority": True}, "approved"),
     ("H5", AN_DUC, "near_poor", "near_poor", "stayed_near_poor", (9,), 3, {}, "approved"),
     ("H6", AN_DUC, "above", "poor", "newly_poor", (1, 2, 3), 3, {}, "submitted"),
-    ("H7", TAN_MY, "near_poor", "poor", "reimpoverished", (2, 4, 10), 6, {"no_labour_capacity": True}, "approved"),
+    ("H7", TAN_MY, "near_poor", "poor", "newly_poor", (2, 4, 10), 6, {"no_labour_capacity": True}, "approved"),
     ("H8", TAN_MY, "above", "near_poor", "newly_near_poor", (), 2, {}, "approved"),
     ("H9", PHU_KHANH, "poor", "poor", "stayed_poor", (4, 5, 12), 4, {}, "approved"),
     ("H10", PHU_KHANH, "near_poor", "above", "escaped_near_poor", (), 3, {}, "approved"),
 ]  # fmt: skip
 
 
-def make_review(household, year, classification, *, status="approved", previous="", movement="",
-                deprivations=(), members=3):  # fmt: skip
+def make_review(household, year, classification, *, status="approved", deprivations=(),
+                members=3):  # fmt: skip
     commune = household.commune
     round_, _ = ReviewRound.objects.get_or_create(
         area=commune, year=year, kind="periodic", month=0,
@@ -54,8 +56,6 @@ def make_review(household, year, classification, *, status="approved", previous=
         is_urban=False,
         income_per_capita=1_000_000,
         classification=classification,
-        previous_classification=previous,
-        movement=movement,
         deprivation_count=len(deprivations),
         member_count=members,
         status=status,
@@ -72,13 +72,12 @@ def build_province_data() -> dict:
                 area=communes[code], year=year, households=households, persons=persons
             )
     result = {}
-    for code, commune, before, after, movement, deps, members, flags, status in HOUSEHOLDS:
+    for code, commune, before, after, _movement, deps, members, flags, status in HOUSEHOLDS:
         household = Household.objects.create(
             code=code, commune=communes[commune], head_name=f"Chủ hộ {code}", **flags
         )
         make_review(household, 2022, before, members=members)
-        make_review(household, 2023, after, status=status, previous=before, movement=movement,
-                    deprivations=deps, members=members)  # fmt: skip
+        make_review(household, 2023, after, status=status, deprivations=deps, members=members)
         result[code] = household
     return result
 

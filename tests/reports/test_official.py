@@ -75,12 +75,26 @@ def test_summary_reconciles_communes_to_districts_to_province(client, pat, rebui
 
 def test_movement_table_identity_holds_on_every_row(client, pat, rebuilt):
     login(client, pat)
-    for row in grid(download(client, "poor_movements")):
-        start, escaped, to_near, newly, reimp, end = row[2:8]
-        assert start - escaped - to_near + newly + reimp == end
-    for row in grid(download(client, "near_movements")):
-        start, escaped, to_poor, from_poor, newly, returned, end = row[2:9]
-        assert start - escaped - to_poor + from_poor + newly + returned == end
+    sheet = download(client, "poor_movements")
+    header = [c.value for c in sheet[8]][2:11]
+    assert header == [
+        "Hộ nghèo đầu kỳ (cuối kỳ năm trước)", "(−) Thoát nghèo, lên trên chuẩn cận nghèo",
+        "(−) Thoát nghèo, thành hộ cận nghèo", "(+) Hộ nghèo phát sinh mới", "(+) Hộ tái nghèo",
+        "(+) Tăng khác", "(−) Giảm khác", "Hộ nghèo cuối kỳ", "Tỷ lệ hộ nghèo cuối kỳ (%)",
+    ]  # fmt: skip
+    rows = grid(sheet)
+    assert rows[0][1] == "Tỉnh Bến Tre"
+    assert rows[0][2:10] == (4, 1, 1, 2, 0, 0, 0, 4)
+    for row in rows:
+        start, escaped, to_near, newly, reimp, other_in, other_out, end = row[2:10]
+        assert start - escaped - to_near + newly + reimp + other_in - other_out == end
+    rows = grid(download(client, "near_movements"))
+    assert rows[0][2:11] == (3, 1, 1, 1, 1, 0, 0, 0, 3)
+    for row in rows:
+        start, escaped, to_poor, from_poor, newly, returned, other_in, other_out, end = row[2:11]
+        assert (
+            start - escaped - to_poor + from_poor + newly + returned + other_in - other_out == end
+        )
 
 
 def test_deprivation_and_group_tables(client, pat, rebuilt):
@@ -112,3 +126,21 @@ def test_official_form_page_and_bad_input(client, pat, rebuilt):
     response = client.get(reverse("reports:official"), {"year": "abc", "area": "83", "table": "x"})
     assert response.status_code == 200
     assert response.content.decode().count('class="error"') == 2
+
+
+def test_official_table_shown_on_the_page(client, pat, rebuilt):
+    login(client, pat)
+    response = client.get(
+        reverse("reports:official"),
+        {"year": 2023, "area": "83", "table": "poor_movements", "show": "1"},
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "Diễn biến hộ nghèo năm 2023" in page
+    assert "(+) Tăng khác" in page
+    assert "(−) Giảm khác" in page
+    preview = response.context["preview"]
+    assert preview["rows"][0]["bold"] is True
+    province = [value for value, _kind in preview["rows"][0]["cells"]]
+    assert province[1:10] == ["Tỉnh Bến Tre", 4, 1, 1, 2, 0, 0, 0, 4]

@@ -7,11 +7,16 @@ from reports.models import IndicatorValue, RebuildJob, Snapshot, YearState
 from reports.services import years_mark_dirty
 
 
+def _forget_scheduled_rebuilds() -> None:
+    # Only this test process's keys (cache.clear() would empty the other xdist workers' too).
+    cache.delete_many([tasks.debounce_key(year) for year in range(2020, 2031)])
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    cache.clear()
+    _forget_scheduled_rebuilds()
     yield
-    cache.clear()
+    _forget_scheduled_rebuilds()
 
 
 def test_rebuild_command_all_years_and_one_year(rebuilt):
@@ -50,13 +55,21 @@ def test_bench_sql_computes_the_same_counts_as_the_rebuild(rebuilt):
     assert poor == snap
 
 
-def test_burst_of_changes_schedules_one_rebuild(province_data, monkeypatch):
+def test_burst_of_changes_schedules_one_rebuild(
+    province_data, monkeypatch, django_capture_on_commit_callbacks
+):
+    from households.models import OutboxMessage
+
     queued = []
     monkeypatch.setattr(tasks.snapshot_rebuild_task, "apply_async", lambda **kw: queued.append(kw))
-    for _i in range(5):
-        tasks.snapshot_rebuild_schedule(year=2023, trigger="signal", countdown=30)
+    with django_capture_on_commit_callbacks(execute=True):
+        for _i in range(5):
+            tasks.snapshot_rebuild_schedule(year=2023, trigger="signal", countdown=30)
     assert len(queued) == 1
     assert queued[0]["countdown"] == 30
+    # Recorded in the outbox first, then sent.
+    (message,) = OutboxMessage.objects.filter(name=tasks.snapshot_rebuild_task.name)
+    assert message.sent_at is not None
     assert RebuildJob.objects.filter(status="queued").count() == 1
 
 
@@ -95,3 +108,37 @@ def test_beat_schedule_names_real_tasks():
     )
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks
+
+
+def test_our_tasks_follow_one_naming_convention_and_have_time_limits():
+    """ "<app>.<service>_task" whatever module defines the task, acknowledged late (each is safe
+    to run twice) and stopped by a soft then a hard time limit."""
+    from django.conf import settings
+
+    from config.celery_app import app
+
+    app.loader.import_default_modules()
+    ours = {
+        name: task
+        for name, task in app.tasks.items()
+        if task.__module__.split(".")[0] in {"households", "programs", "targets", "reports"}
+    }
+    assert {
+        "households.import_job_validate_task",
+        "households.import_job_run_task",
+        "households.export_job_run_task",
+        "households.export_files_prune_task",
+        "reports.snapshot_rebuild_task",
+        "reports.snapshot_rebuild_all_task",
+        "reports.snapshot_rebuild_dirty_task",
+        "targets.task_reminders_send_task",
+    } <= set(ours)
+    for name, task in ours.items():
+        app_label, function = name.split(".")
+        assert task.__module__.split(".")[0] == app_label, name
+        assert function == task.__wrapped__.__name__, name
+        assert function.endswith("_task"), name
+        assert task.acks_late is True, f"{name}: not safe to run twice? then say so here"
+        soft = task.soft_time_limit or settings.CELERY_TASK_SOFT_TIME_LIMIT
+        hard = task.time_limit or settings.CELERY_TASK_TIME_LIMIT
+        assert 0 < soft < hard, name

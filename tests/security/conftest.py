@@ -1,6 +1,5 @@
 import pytest
 
-from . import matrix_report
 from .world import World
 
 ROLES = ("anonymous", "alice", "bob", "charlie", "agnes", "olga", "nobody", "pat")
@@ -14,11 +13,3 @@ def users(request, db):
 @pytest.fixture
 def world(users):
     return World(users)
-
-
-def pytest_terminal_summary(terminalreporter):
-    lines = matrix_report.summary_lines()
-    if lines:
-        terminalreporter.section("permission matrix")
-        for line in lines:
-            terminalreporter.write_line(line)

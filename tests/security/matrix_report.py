@@ -16,6 +16,14 @@ def record(url_name: str, role: str, status: str) -> None:
         ROLE_ORDER.append(role)
 
 
+def merge(results: dict[str, dict[str, str]], roles: list[str]) -> None:
+    """Add what another process saw (a pytest-xdist worker's share of the matrix)."""
+    for name, statuses in results.items():
+        for role in roles:
+            if role in statuses:
+                record(name, role, statuses[role])
+
+
 def summary_lines() -> list[str]:
     if not RESULTS:
         return []

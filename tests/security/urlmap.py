@@ -1,7 +1,6 @@
 """Every URL pattern of the project, enumerated from the resolver.
 
-A page added later is picked up automatically by the permission matrix, the CSRF checks and
-`requires_urls` (browser journeys that wait for pages still being built).
+A page added later is picked up automatically by the permission matrix and the CSRF checks.
 """
 
 from __future__ import annotations
@@ -45,10 +44,6 @@ def _walk(resolver: URLResolver, prefix: str, namespaces: tuple[str, ...], kwarg
 def all_urls() -> tuple[ProjectUrl, ...]:
     """Every pattern of ROOT_URLCONF, admin included."""
     return tuple(_walk(get_resolver(), "", (), ()))
-
-
-def url_names() -> frozenset[str]:
-    return frozenset(u.name for u in all_urls() if u.name)
 
 
 def is_skipped(url: ProjectUrl) -> bool:

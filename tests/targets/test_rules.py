@@ -2,7 +2,6 @@
 
 from datetime import date
 from decimal import Decimal
-from types import SimpleNamespace
 
 import pytest
 
@@ -38,19 +37,6 @@ def test_is_overdue(due, status, today, expected):
 )
 def test_is_due_soon(due, status, expected):
     assert rules.is_due_soon(due, status, D(2023, 6, 1)) is expected
-
-
-@pytest.mark.parametrize(
-    ("update", "expected"),
-    [
-        (None, ("not_started", 0)),
-        (SimpleNamespace(status="in_progress", percent=40), ("in_progress", 40)),
-        (SimpleNamespace(status="done", percent=100), ("done", 100)),
-        ({"status": "blocked", "percent": 20}, ("blocked", 20)),
-    ],
-)
-def test_task_state(update, expected):
-    assert rules.task_state(update) == expected
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,6 @@
 """Pages: what each role sees, the outsider's 404, bad input, downloads, query counts."""
 
+import re
 from datetime import date
 
 import pytest
@@ -423,3 +424,55 @@ def test_plan_and_figure_lists_query_count(client, pat, plan, django_assert_max_
         assert c.get(reverse("targets:plan-list")).status_code == 200
     with django_assert_max_num_queries(12):
         assert c.get(reverse("targets:plan-detail", args=[plan.pk])).status_code == 200
+
+
+def _figures(target, n: int) -> None:
+    from households.models import Area
+
+    ba_tri = Area.objects.get(code="836")
+    ManualFigure.objects.bulk_create(
+        ManualFigure(
+            target=target,
+            area=ba_tri,
+            year=2023,
+            period_start=date(2023, 1, 1),
+            period_end=date(2023, 12, 31),
+            value=1000 + i,
+            agency=target.responsible_agency,
+        )
+        for i in range(n)
+    )
+
+
+def test_figure_list_is_paginated_and_figures_past_the_50th_are_reachable(client, pat, plan):
+    target = Target.objects.get(plan=plan, code="CT06")
+    _figures(target, 120)
+    c = login(client, pat)
+    url = reverse("targets:figure-list")
+    page = c.get(url).content.decode()
+    assert page.count('<td class="num">1') == 50
+    assert "Trang 1/3" in page
+    assert 'href="?page=2"' in page
+    assert 'href="?page=3"' in page
+    values = []
+    for n in (1, 2, 3):
+        html = c.get(f"{url}?page={n}").content.decode()
+        values += re.findall(r'<td class="num">([\d.,]+) ', html)
+    assert len(values) == 120
+    assert len(set(values)) == 120  # every figure once, none on two pages
+    last = c.get(f"{url}?page=3").content.decode()
+    assert "Trang 3/3" in last
+    assert 'href="?page=2"' in last
+    assert 'rel="next"' not in last
+
+
+@pytest.mark.parametrize("n", [7, 120])
+def test_figure_list_reads_a_fixed_number_of_times(client, pat, plan, django_assert_num_queries, n):
+    _figures(Target.objects.get(plan=plan, code="CT06"), n)
+    c = login(client, pat)
+    with django_assert_num_queries(QUERIES_FIGURE_LIST):
+        response = c.get(reverse("targets:figure-list"))
+    assert response.status_code == 200
+
+
+QUERIES_FIGURE_LIST = 6

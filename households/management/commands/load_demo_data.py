@@ -11,7 +11,7 @@ DEFAULT_DEMO_PASSWORD = "demo-BenTre-2025"  # noqa: S105 - printed demo login, n
 
 
 class Command(BaseCommand):
-    help = "Nạp dữ liệu minh hoạ (người dùng mẫu, vài trăm hộ, hai năm rà soát). Chỉ dùng để thử."
+    help = "Nạp dữ liệu minh họa (người dùng mẫu, vài trăm hộ, rà soát 2022-2026 qua các lần sắp xếp đơn vị). Chỉ dùng để thử."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--households", type=int, default=400)
@@ -30,6 +30,12 @@ class Command(BaseCommand):
                 year=2023,
                 seed=1,
                 demo=True,
+                # The merged Vĩnh Long of 2026: the Bến Tre households reviewed 2022-2025 and
+                # carried into the 2025 units, and a few units of the former Trà Vinh and Vĩnh
+                # Long with households from 2025 on.
+                until=2026,
+                new_households=max(options["households"] // 8, 12),
+                new_units=4,
                 stdout=self.stdout,
             )
         elif not Household.objects.exists():

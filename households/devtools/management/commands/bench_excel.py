@@ -43,7 +43,7 @@ from households.models import Area, Household, Member
 from households.organisation import roles
 
 COMMUNES = ("29173", "29176", "29182", "29185")
-PHASES = ("baseline", "calamine", "openpyxl", "export", "validate", "import")
+PHASES = ("baseline", "calamine", "bounds", "bounded", "openpyxl", "export", "validate", "import")
 # Against the workbook's households stored first (committed, deleted afterwards).
 REIMPORT_PHASES = ("reimport", "corrected")
 INTERNAL_PHASES = ("stored", "cleanup")
@@ -123,6 +123,8 @@ class Command(BaseCommand):
             labels = {
                 "baseline": "baseline: Python + Django, nothing done",
                 "calamine": "read: calamine",
+                "bounds": "bounds check only (zip, DTD, ranges)",
+                "bounded": "read_workbook: bounds + calamine, child",
                 "openpyxl": "read: openpyxl read-only",
                 "export": f"export: {options['export_rows']} households (streamed)",
                 "validate": "preview: validate only (no write)",
@@ -198,6 +200,19 @@ class Command(BaseCommand):
             for name in book.sheet_names:  # HO, and NHAN_KHAU when there are members
                 for _row in book.get_sheet_by_name(name).iter_rows():
                     pass
+
+        def bounds_only():
+            from households.workbook.bounds import workbook_bounds_check
+            from households.workbook.reader import workbook_limits
+
+            workbook_bounds_check(path, workbook_limits())
+
+        def bounded_read():
+            from households.workbook.reader import read_workbook
+
+            book = read_workbook(path, ("HO", "NHAN_KHAU"))
+            rows = sum(len(s.rows) for s in book.sheets.values())
+            result["note"] = f"{rows} rows (the child's memory is not in this peak RSS)"
 
         def openpyxl_read():
             book = load_workbook(path, read_only=True, data_only=True)
@@ -281,6 +296,8 @@ class Command(BaseCommand):
         func = {
             "baseline": lambda: None,
             "calamine": calamine_read,
+            "bounds": bounds_only,
+            "bounded": bounded_read,
             "openpyxl": openpyxl_read,
             "export": big_export,
             "validate": validate_only,

@@ -54,7 +54,7 @@ def round_standards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('households', '0007_exportjob'),
+        ('households', '0011_merge_outbox_reorganisations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
