@@ -742,11 +742,14 @@ class IndicatorSpec:
         return dict(self.params)
 
 
-def _members_rule(fn):
+RuleFn = Callable[[Sequence[MemberFacts], "HouseholdFacts", date, int, dict], Finding]
+
+
+def _members_rule(fn: Callable[..., Finding]) -> RuleFn:
     return lambda present, facts, on, size, params: fn(present, on, **params)
 
 
-def _facts_rule(fn):
+def _facts_rule(fn: Callable[..., Finding]) -> RuleFn:
     return lambda present, facts, on, size, params: fn(facts, **params)
 
 
@@ -793,7 +796,11 @@ RULES: dict[str, tuple] = {
 
 
 def apply_rule(
-    spec: IndicatorSpec, present: Sequence[MemberFacts], facts, on: date, size: int
+    spec: IndicatorSpec,
+    present: Sequence[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    size: int,
 ) -> Finding:
     fn, _schema = RULES[spec.rule]
     params = {k: (frozenset(v) if isinstance(v, list | tuple) else v) for k, v in spec.params}
@@ -1296,7 +1303,9 @@ def from_facts(
 # --- forecast under another standard ---------------------------------------------------------
 
 
-def carried_ticks(sources: dict[str, str], flags: dict[int, bool], columns) -> dict:
+def carried_ticks(
+    sources: dict[str, str], flags: dict[int, bool], columns: Iterable[int]
+) -> dict[int, bool | None]:
     """The reviewer's own determinations (source "reviewer" or "overridden") carried to the
     same columns of another standard (one concept keeps its column); what was derived from the
     facts (or left unknown) is derived again by the other standard's rules."""

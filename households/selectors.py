@@ -25,7 +25,7 @@ from .models import Area, Household, HouseholdReview, ReviewRound
 from .types import AnyUser
 
 if TYPE_CHECKING:
-    from .models import PovertyStandard
+    from .models import Member, PovertyIndicator, PovertyStandard
     from .rules import MemberFacts
 
 
@@ -70,7 +70,7 @@ class NoStandardError(ValidationError):
 
 def standard_for_year(
     year: int, *, scope: str = "national", province_path: str = ""
-) -> PovertyStandard:
+) -> PovertyStandard:  # None only for scope "local" (see local_standard_for_year)
     """The standard in force for a year: the national one, or a province's local one (None when
     the province has no local standard). Raises NoStandardError when no national one covers it."""
     from .models import PovertyStandard
@@ -78,31 +78,31 @@ def standard_for_year(
     standards = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year, scope=scope)
     if scope == PovertyStandard.Scope.LOCAL:
         paths = rules.ancestor_paths(province_path) if province_path else []
-        return standards.filter(province__path__in=paths).first()
+        return standards.filter(province__path__in=paths).first()  # type: ignore[return-value]
     standard = standards.first()
     if standard is None:
         raise NoStandardError(year)
     return standard
 
 
-def standard_for_round(round_):
+def standard_for_round(round_: ReviewRound) -> PovertyStandard:
     """The standard a round classifies under (its own, else the one in force for its year)."""
-    if round_.standard_id is not None:
+    if round_.standard is not None:
         return round_.standard
     return standard_for_year(round_.year)
 
 
-def indicator_specs(standard) -> tuple:
+def indicator_specs(standard: PovertyStandard) -> tuple[rules.IndicatorSpec, ...]:
     """The standard's indicator set as rules.IndicatorSpec, in order (one query)."""
     return tuple(i.spec() for i in standard.indicators.order_by("number"))
 
 
-def indicator_list(standard) -> list:
+def indicator_list(standard: PovertyStandard) -> list[PovertyIndicator]:
     """The standard's indicators (models), in order, for labels: code, name, dimension, column."""
     return list(standard.indicators.order_by("number"))
 
 
-def low_income_workers(review, members) -> list | None:
+def low_income_workers(review: HouseholdReview, members: Iterable[Member]) -> list[Member] | None:
     """The members of a review's household who are low-income workers (Decree 30/2025/NĐ-CP),
     or None when the review's standard does not identify them in its year."""
     rule = review.standard.low_income_rule(review.year)
@@ -125,12 +125,12 @@ def low_income_workers(review, members) -> list | None:
     ]
 
 
-def low_income_worker_names(review, members) -> list[str] | None:
+def low_income_worker_names(review: HouseholdReview, members: Iterable[Member]) -> list[str] | None:
     found = low_income_workers(review, members)
     return None if found is None else [m.full_name for m in found]
 
 
-def _member_values(member) -> dict:
+def _member_values(member: Member) -> dict:
     return {f: getattr(member, f) for f in MEMBER_FACT_FIELDS}
 
 

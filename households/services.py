@@ -716,9 +716,8 @@ def round_reclassify(
             % {"n": len(closed)}
         )
     round_.standard = standard
-    round_._history_user = user
-    round_._change_reason = reason.strip()[:100]
-    round_.save(update_fields=["standard"])
+    setattr(round_, "_change_reason", reason.strip()[:100])  # noqa: B010 (simple_history)
+    save_audited(round_, user=user, update_fields=["standard"])
     for review in reviews:
         flags = review.column_flags()
         data = ReviewInput(
@@ -739,7 +738,6 @@ def round_reclassify(
             previous=review.overrides or {},
         )
         review.version += 1
-        review._history_user = user
-        review._change_reason = reason.strip()[:100]
-        review.save()
+        setattr(review, "_change_reason", reason.strip()[:100])  # noqa: B010 (simple_history)
+        save_audited(review, user=user)
     return len(reviews)

@@ -652,6 +652,12 @@ class Generator:
         totals["reviews"] += len(batch[2])
         self.out.write(f"  {totals['households']:>8} hộ (ghi {self.write_seconds:.1f} s)")
 
+    def standard_of(self, year: int):
+        """The national standard of `year` (the later years of --until read theirs too)."""
+        if year not in self.standards:
+            self.standards[year] = standard_for_year(year)
+        return self.standards[year]
+
     def rounds(self, communes: list[Area], years) -> dict[tuple[int, int], int]:
         existing = {
             (r.area_id, r.year): r.pk
@@ -666,7 +672,7 @@ class Generator:
                 kind=ReviewRound.Kind.PERIODIC,
                 month=0,
                 reference_date=default_reference_date(y),
-                standard=self.standards[y],
+                standard=self.standard_of(y),
             )
             for commune in communes
             for y in years

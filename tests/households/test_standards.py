@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from households import rules, services
 from households.excel import services as excel_services
 from households.models import HouseholdReview, Member, PovertyIndicator, PovertyStandard
+from households.organisation import roles
 from households.selectors import NoStandardError, indicator_specs, standard_for_year
 from households.workbook import WorkbookError
-from tests.conftest import login
+from tests.conftest import login, make_user
 from tests.households.test_excel_support import build_workbook, household_row
 
 pytestmark = pytest.mark.django_db
@@ -237,11 +238,13 @@ def test_2027_template_and_import_follow_the_2027_indicators(client, alice, tmp_
         c.value for c in load_workbook(BytesIO(b"".join(response.streaming_content)))["HO"][1]
     ]
     assert "CS12 Phương tiện tiếp cận thông tin" in titles
-    # An import of 2027 with the 2027 titles: tick 12 is waste treatment (column d13).
-    row = household_row(**{"CS12 Phương tiện tiếp cận thông tin": 1})
+    # An import of 2027 with the 2027 titles: tick 12 is waste treatment (column d13). In 2027
+    # An Đức is part of the new Xã Ba Tri (GSO code 29110, since 1 July 2025).
+    officer = make_user("ba-tri", roles.AREA_OFFICER, areas=["29110-2025"])
+    row = household_row(commune="29110", **{"CS12 Phương tiện tiếp cận thông tin": 1})
     book = tmp_path / "2027.xlsx"
     build_workbook([row], path=book, titles=titles_2027())
-    excel_services.workbook_import(path=book, user=alice, year=2027)
+    excel_services.workbook_import(path=book, user=officer, year=2027)
     review = HouseholdReview.objects.get(household__code="HB-0001", year=2027)
     assert (review.d12, review.d13, review.standard.code) == (False, True, "2027-2030")
 
