@@ -153,7 +153,8 @@ def _defaults() -> dict[str, object]:
     out = {}
     for column in REVIEW_COLUMNS:
         field = next(f for f in HouseholdReview._meta.concrete_fields if f.attname == column)
-        out[column] = None if field.null or not field.has_default() else field.get_default()
+        # A CharField without a default stores "" (its get_default), never NULL.
+        out[column] = None if field.null and not field.has_default() else field.get_default()
     return out
 
 
