@@ -77,12 +77,35 @@ def standard_for_year(
 
     standards = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year, scope=scope)
     if scope == PovertyStandard.Scope.LOCAL:
-        paths = rules.ancestor_paths(province_path) if province_path else []
-        return standards.filter(province__path__in=paths).first()  # type: ignore[return-value]
+        return _local_standard(standards, year, province_path)  # type: ignore[return-value]
     standard = standards.first()
     if standard is None:
         raise NoStandardError(year)
     return standard
+
+
+def _local_standard(
+    standards: QuerySet[PovertyStandard], year: int, path: str
+) -> PovertyStandard | None:
+    """The local standard of the province over `path`; a unit of a province closed by the
+    year's reference date (a household not yet carried) has the standard of the successor."""
+    if not path or not standards.exists():
+        return None
+    paths = rules.ancestor_paths(path)
+    found = standards.filter(province__path__in=paths).first()
+    if found is not None:
+        return found
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import final_successor_map
+
+    successors = final_successor_map(tree_date_for_year(year))
+    ids = list(Area.objects.filter(path__in=paths).values_list("id", flat=True))
+    later = [successors[i] for i in ids if i in successors]
+    if not later:
+        return None
+    later_paths = Area.objects.filter(id__in=later).values_list("path", flat=True)
+    wanted = {a for p in later_paths for a in rules.ancestor_paths(p)}
+    return standards.filter(province__path__in=wanted).first()
 
 
 def standard_for_round(round_: ReviewRound) -> PovertyStandard:
