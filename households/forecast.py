@@ -27,7 +27,7 @@ REVIEW_VALUES = (
     "household__code",
     "household__head_name",
     "household__declared_size",
-    "round__area_id",
+    "household__commune_id",  # where the household is now (the next year is reviewed there)
     "standard_id",
     "reference_date",
     "is_urban",

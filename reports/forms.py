@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from households.models import Area, PovertyStandard
-from households.organisation.selectors import area_list_for_user
+from households.organisation.selectors import area_list_for_user, today, valid_on_q
 
 from .official import TABLES
 
@@ -43,7 +43,13 @@ class ForecastForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        areas = area_list_for_user(user).exclude(level=Area.Level.HAMLET).order_by("path")
+        # The units in force today (Vĩnh Long's since 1 July 2025), not those closed since.
+        areas = (
+            area_list_for_user(user)
+            .filter(valid_on_q(today()))
+            .exclude(level=Area.Level.HAMLET)
+            .order_by("path")
+        )
         self.fields["area"].queryset = areas
         self.fields["area"].to_field_name = "code"
         self.fields["area"].label_from_instance = lambda a: f"{'— ' * a.depth}{a.name}"

@@ -13,12 +13,15 @@ from openpyxl import load_workbook
 
 from households import rules, services
 from households.models import Area, Household, HouseholdReview, Member
+from households.organisation.services import households_carry
 from reports.services import snapshot_rebuild
 from tests.browser.helpers import axe, login, screenshot, switch_language, url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 AN_DUC, PHU_KHANH = "29173", "29185"
+# Their units since 1 July 2025 (Vĩnh Long): Xã Ba Tri and Xã Đại Điền.
+BA_TRI = "29110-2025"
 
 
 def _facts(**overrides) -> rules.HouseholdFacts:
@@ -51,6 +54,8 @@ def reviews_2026(alice):
             user=alice,
         )  # fmt: skip
         HouseholdReview.objects.filter(pk=review.pk).update(status="approved")
+    # The households belong to the units of the reorganised province (as on the server).
+    households_carry(reason="Sáp nhập 1/7/2025")  # on today's tree
     snapshot_rebuild(year=2026, trigger="manual")
 
 
@@ -74,7 +79,8 @@ def test_provincial_staff_forecast_2027(page, live_server, pat, reviews_2026, la
         main.get_by_role("button", name=re.compile("Chạy dự báo|Run the forecast")).click()
     page.wait_for_selector("#forecast-communes")
     first = page.locator("#forecast-communes tbody tr").first
-    assert first.get_attribute("data-code") == AN_DUC
+    assert first.get_attribute("data-code") == BA_TRI
+    assert re.search("Vĩnh Long", main.locator("h1").inner_text())
     assert first.locator(".poor-change").inner_text() == "+3"
     text = main.inner_text()
     assert re.search(r"1 → 4", text)
@@ -88,6 +94,6 @@ def test_provincial_staff_forecast_2027(page, live_server, pat, reviews_2026, la
         main.get_by_role("link", name=re.compile("Tải bảng tính dự báo|Download the forecast")).click()  # fmt: skip
     book = load_workbook(BytesIO(Path(download.value.path()).read_bytes()))
     rows = list(book["TONG_HOP"].iter_rows(values_only=True))
-    an_duc = next(r for r in rows if r[0] == AN_DUC)
+    an_duc = next(r for r in rows if r[0] == BA_TRI)
     assert an_duc[2] == 3  # households
     assert an_duc[-2] == 3  # change of the poor count
