@@ -16,7 +16,11 @@ from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
 from .services import ReviewInput
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates are typed day first whatever the language or the browser: 25/12/1980 (also 25-12-1980,
+# 25.12.1980, and the ISO form 1980-12-25 that scripts and old bookmarks send). Never the active
+# language's formats: English's would read 05/06/1980 as 6 May.
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -30,10 +34,31 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text box for a date shown and typed dd/mm/yyyy (issue 17): the browser's native date
+    input shows the browser's own order (mm/dd/yyyy on an English Chrome) and is slow to type a
+    birth date into. Used by every date field of the app (`DayMonthYearField`)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    input_type = "text"
+
+    def __init__(self, attrs: dict | None = None, **kwargs) -> None:
+        defaults = {
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y", **kwargs)
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed dd/mm/yyyy, in any language."""
+
+    widget = DateInput
+    input_formats = DATE_FORMATS
+    default_error_messages = {
+        "invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/1980."),
+    }
 
 
 def _today() -> date:
@@ -143,18 +168,12 @@ def _fact_choice(label, choices, *, coerce=str) -> forms.TypedChoiceField:
 
 
 class MemberForm(forms.ModelForm):
-    date_of_birth = forms.DateField(
-        label=_("Ngày sinh"), widget=DateInput(), input_formats=DATE_FORMATS
+    date_of_birth = DayMonthYearField(
+        label=_("Ngày sinh"),
     )
-    health_insurance_expiry = forms.DateField(
-        label=_("Hạn thẻ BHYT"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
-    joined_on = forms.DateField(
-        label=_("Ngày vào hộ"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
-    left_on = forms.DateField(
-        label=_("Ngày ra khỏi hộ"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
+    health_insurance_expiry = DayMonthYearField(label=_("Hạn thẻ BHYT"), required=False)
+    joined_on = DayMonthYearField(label=_("Ngày vào hộ"), required=False)
+    left_on = DayMonthYearField(label=_("Ngày ra khỏi hộ"), required=False)
     has_health_insurance = _fact_flag(_("Có thẻ BHYT"))
     has_disability = _fact_flag(_("Người khuyết tật"))
     receives_social_allowance = _fact_flag(_("Hưởng trợ cấp xã hội hằng tháng"))

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from households.organisation import roles
+from households.organisation.rules import committee_name, committee_short_name
 
 from .models import (
     Agency,
@@ -150,13 +151,12 @@ def agencies_load() -> LoadResult:
     # from 1 July 2025 the commune People's Committees take the district steps (Decree
     # 131/2025/NĐ-CP) and their tasks.
     for district in Area.objects.filter(level=Area.Level.DISTRICT):
-        short = district.name.replace("Huyện ", "").replace("Thành phố ", "TP. ")
         _upsert(
             Agency,
             {"code": f"UBND-{district.code}"},
             {
-                "name": f"Ủy ban nhân dân {district.name}",
-                "short_name": f"UBND {short}",
+                "name": committee_name(district.name),
+                "short_name": committee_short_name(district.name),
                 "kind": Agency.Kind.DISTRICT_COMMITTEE,
                 "area": district,
                 "valid_to": district.valid_to,
@@ -169,8 +169,8 @@ def agencies_load() -> LoadResult:
             Agency,
             {"code": f"UBND-{commune.code}"},
             {
-                "name": f"Ủy ban nhân dân {commune.name}",
-                "short_name": f"UBND {commune.name}",
+                "name": committee_name(commune.name),
+                "short_name": committee_short_name(commune.name),
                 "kind": Agency.Kind.COMMUNE_COMMITTEE,
                 "area": commune,
                 "valid_from": commune.valid_from,

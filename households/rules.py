@@ -76,6 +76,24 @@ def normalize_text(value: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def file_slug(value: str, *, max_length: int = 120) -> str:
+    """An ASCII-safe file name part: "Biểu 01 Tổng hợp – Xã Ba Tri" -> "bieu-01-tong-hop-xa-ba-tri".
+    The name with its diacritics goes in the download's `filename*` (download_disposition)."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in normalize_text(value))
+    return "-".join(words.split())[:max_length].strip("-") or "tep"
+
+
+def download_disposition(*, filename: str, display_name: str = "") -> str:
+    """A Content-Disposition for a download: `filename` ASCII for every client, and (RFC 6266 /
+    RFC 5987) `filename*` with the Vietnamese name for the browsers that read it (all of today's)."""
+    from urllib.parse import quote
+
+    value = f'attachment; filename="{filename}"'
+    if display_name and display_name != filename:
+        value += f"; filename*=UTF-8''{quote(display_name, safe='')}"
+    return value
+
+
 def household_search_text(
     head_name: str, code: str, normalize: Callable[[str], str] = normalize_text
 ) -> str:

@@ -327,7 +327,11 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
             if before is not None:
                 delta = record.diff_against(before)
                 changes = [
-                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    {
+                        "field": _field_label(record, c.field),
+                        "old": _history_value(record, c.field, c.old),
+                        "new": _history_value(record, c.field, c.new),
+                    }
                     for c in delta.changes
                     if c.field not in {"version", "sources", "reasons", "overrides"}
                 ]
@@ -336,7 +340,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
                 {
                     "what": label,
                     "object": str(record.instance) if label != _("Hộ") else household.code,
-                    "type": record.get_history_type_display(),
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                     "user": record.history_user,
                     "when": record.history_date,
                     "changes": changes,
@@ -344,6 +348,30 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
             )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+# django-simple-history's own labels are English ("Created", "Changed", "Deleted") with no
+# Vietnamese catalogue: ours, in both languages.
+HISTORY_TYPES = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
+
+
+def _history_value(record: Any, name: str, value: object) -> object:
+    """A stored value as a person reads it: "Có"/"Không" for yes/no, a choice's label, the
+    related record's name; None and "" as None (the page shows "–")."""
+    if value is None or value == "":
+        return None
+    try:
+        field = record.instance._meta.get_field(name)
+    except Exception:
+        return value
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    return value
 
 
 def _field_label(record: Any, name: str) -> str:

@@ -28,6 +28,7 @@ from .models import (
     ReviewRound,
 )
 from .models.reviews import INDICATOR_FIELDS
+from .organisation.selectors import user_display_name
 from .selectors import (
     member_facts,
     standard_for_year,
@@ -168,7 +169,7 @@ def overrides_record(
         reasons=reasons,
         previous=previous,
         by=getattr(user, "username", "") or "",
-        by_name=(user.get_full_name() or user.username) if user else "",
+        by_name=user_display_name(user),
         at=timezone.localtime(now or timezone.now()).isoformat(timespec="seconds"),
     )
 

@@ -194,4 +194,8 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("hồ sơ cán bộ")
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        from .rules import person_name
+
+        return person_name(
+            family=self.user.last_name, given=self.user.first_name, username=self.user.username
+        )
