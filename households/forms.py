@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from . import rules
 from .models import Household, HouseholdReview, Member, PovertyCause
 from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
+from .selectors import household_code_suggest
 from .services import ReviewInput
 
 # Dates are typed day first whatever the language or the browser: 25/12/1980 (also 25-12-1980,
@@ -95,6 +97,14 @@ class HouseholdForm(forms.ModelForm):
             "wants_loan",
             "poverty_causes",
         ]
+        error_messages = {
+            "code": {
+                "unique": _(
+                    "Mã hộ này đã có trong tỉnh. Hãy dùng mã khác (ô Mã hộ gợi ý mã tiếp theo "
+                    "của xã)."
+                )
+            }
+        }
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -102,6 +112,24 @@ class HouseholdForm(forms.ModelForm):
         self.fields["hamlet"].queryset = hamlet_list_for_user(user)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["code"].help_text = _("Mã hộ duy nhất trong tỉnh.")
+        if not self.instance.pk:
+            self._suggest_code()
+
+    def _suggest_code(self) -> None:
+        """A new household: the next code of the commune, filled in and still editable (the
+        page asks again when another commune is chosen, static/js/app.js)."""
+        self.fields["code"].help_text = _(
+            "Gợi ý mã tiếp theo của xã; có thể sửa. Mã hộ duy nhất trong tỉnh."
+        )
+        self.fields["code"].widget.attrs["data-code-suggest"] = reverse(
+            "households:code-suggestion"
+        )
+        if self.is_bound:
+            return
+        communes = list(self.fields["commune"].queryset[:2])
+        if len(communes) == 1:
+            self.initial["commune"] = self.initial.get("commune") or communes[0].pk
+            self.initial["code"] = self.initial.get("code") or household_code_suggest(communes[0])
 
     def clean_phone(self) -> str:
         value = rules.normalize_phone((self.cleaned_data.get("phone") or "").strip())

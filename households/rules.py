@@ -94,6 +94,35 @@ def download_disposition(*, filename: str, display_name: str = "") -> str:
     return value
 
 
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def household_code_after(code: str) -> str:
+    """The code after `code`: its trailing number plus one, same width ("BT-0099" ->
+    "BT-0100", "G2329173000348" -> "G2329173000349"); a code without one gets "-1"."""
+    match = _TRAILING_NUMBER.match(code)
+    if not match:
+        return f"{code}-1"
+    prefix, digits = match.groups()
+    return f"{prefix}{int(digits) + 1:0{len(digits)}d}"
+
+
+def household_code_next(existing: Iterable[str], *, fallback_prefix: str) -> str:
+    """The code to suggest for a new household of a commune: after the highest code of the
+    commune's most used pattern (prefix + number), so a commune numbering "BT-0001", "BT-0002"
+    is offered "BT-0003"; a commune without households gets `fallback_prefix` + "0001"."""
+    by_prefix: dict[tuple[str, int], list[int]] = {}
+    for code in existing:
+        match = _TRAILING_NUMBER.match(code)
+        if match:
+            prefix, digits = match.groups()
+            by_prefix.setdefault((prefix, len(digits)), []).append(int(digits))
+    if not by_prefix:
+        return f"{fallback_prefix}0001"
+    (prefix, width), numbers = max(by_prefix.items(), key=lambda item: (len(item[1]), item[0]))
+    return f"{prefix}{max(numbers) + 1:0{width}d}"
+
+
 def household_search_text(
     head_name: str, code: str, normalize: Callable[[str], str] = normalize_text
 ) -> str:

@@ -379,3 +379,16 @@ def _field_label(record: Any, name: str) -> str:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+def household_code_suggest(commune: Area) -> str:
+    """The next household code of the commune (`rules.household_code_next`), not yet used
+    anywhere in the province (codes are unique province-wide)."""
+    existing = Household.objects.filter(commune=commune).values_list("code", flat=True)
+    fallback = f"{commune.code.split('-')[0]}-"
+    code = rules.household_code_next(existing.iterator(), fallback_prefix=fallback)
+    for _attempt in range(1000):
+        if not Household.objects.filter(code=code).exists():
+            return code
+        code = rules.household_code_after(code)
+    return code

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -111,6 +111,19 @@ def household_create(request: HttpRequest) -> HttpResponse:
     if not roles.works_with_areas(request.user):
         raise Http404
     return _household_form_page(request, None)
+
+
+@login_required
+def household_code_suggestion(request: HttpRequest) -> JsonResponse:
+    """The next household code of a commune of the officer's area (the new-household form
+    asks when the commune changes): {"code": "..."}; 404 outside the area."""
+    if not roles.works_with_areas(request.user):
+        raise Http404
+    pk = request.GET.get("commune", "")
+    commune = commune_list_for_user(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if commune is None:
+        raise Http404
+    return JsonResponse({"code": selectors.household_code_suggest(commune)})
 
 
 @login_required
