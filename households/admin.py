@@ -16,6 +16,7 @@ from .models import (
     Area,
     AreaKindChange,
     AreaPopulation,
+    EthnicGroup,
     Household,
     HouseholdReview,
     Member,
@@ -94,6 +95,12 @@ class PovertyStandardAdmin(admin.ModelAdmin):
         "urban_poverty_line",
     )
     inlines = [IndicatorInline]
+
+
+@admin.register(EthnicGroup)
+class EthnicGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "other_names", "is_minority")
+    search_fields = ("name", "other_names")
 
 
 @admin.register(PovertyCause)

@@ -15,7 +15,7 @@ from . import rules
 from .models import Household, HouseholdReview, Member, PovertyCause
 from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
-from .selectors import household_code_suggest
+from .selectors import EthnicGroups, ethnic_groups_get, household_code_suggest
 from .services import ReviewInput
 
 # Dates are typed day first whatever the language or the browser: 25/12/1980 (also 25-12-1980,
@@ -91,7 +91,6 @@ class HouseholdForm(forms.ModelForm):
             "phone",
             "declared_size",
             "is_meritorious",
-            "is_ethnic_minority",
             "no_labour_capacity",
             "is_social_protection",
             "wants_loan",
@@ -216,13 +215,15 @@ class MemberForm(forms.ModelForm):
     )
     education = _fact_choice(_("Trình độ học vấn cao nhất"), Member.Education.choices)
     work_status = _fact_choice(_("Tình trạng việc làm"), Member.WorkStatus.choices)
+    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=[], initial="Kinh")
 
     class Meta:
         model = Member
         fields = ["full_name", *MEMBER_FACT_FIELDS]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, ethnic_groups: EthnicGroups | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._ethnic_choices(ethnic_groups or ethnic_groups_get())
         if self.instance.pk and self.instance.school_level == "":
             self.initial["school_level"] = NOT_ATTENDING
         if not self.instance.pk:
@@ -237,6 +238,20 @@ class MemberForm(forms.ModelForm):
                 "work_status",
             ):
                 self.initial.setdefault(name, None)
+
+    def _ethnic_choices(self, groups: EthnicGroups) -> None:
+        """The 54 groups of the official list. A value typed before the list existed is shown
+        under the list's name when it is another spelling of one ("Khmer" -> "Khơ-me"), and
+        otherwise kept as it is, marked "ngoài danh mục", so that saving changes nothing."""
+        choices = [(name, name) for name in groups.names]
+        current = self.instance.ethnicity if self.instance.pk else ""
+        if current and current not in groups.names:
+            official = groups.official_name(current)
+            if official:
+                self.initial["ethnicity"] = official
+            else:
+                choices.append((current, _("%(value)s (ngoài danh mục)") % {"value": current}))
+        self.fields["ethnicity"].choices = choices
 
     def _get_validation_exclusions(self):
         # The citizen ID's uniqueness among active members is checked in clean() (and again
@@ -284,6 +299,11 @@ class MemberForm(forms.ModelForm):
 
 
 class BaseMemberFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the ethnic groups for every row of the formset.
+        self.form_kwargs.setdefault("ethnic_groups", ethnic_groups_get())
+
     def clean(self) -> None:
         super().clean()
         seen_ids: dict[str, int] = {}

@@ -22,6 +22,7 @@ from .models import (
     Agency,
     Area,
     AreaKindChange,
+    EthnicGroup,
     PovertyCause,
     PovertyIndicator,
     PovertyStandard,
@@ -181,6 +182,23 @@ def agencies_load() -> LoadResult:
     return result
 
 
+def ethnic_groups_load() -> LoadResult:
+    """The 54 ethnic groups (households/reference/ethnic-groups.csv, source in its README)."""
+    result = LoadResult()
+    for row in _read(REFERENCE_DIR / "ethnic-groups.csv"):
+        _upsert(
+            EthnicGroup,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "other_names": row["other_names"],
+                "is_minority": row["is_minority"] == "1",
+            },
+            result,
+        )
+    return result
+
+
 def standards_load() -> LoadResult:
     result = LoadResult()
     standards = {}
@@ -224,6 +242,7 @@ REFERENCE_MODELS = (
     "povertystandard",
     "povertyindicator",
     "povertycause",
+    "ethnicgroup",
     "reviewround",
     "staffprofile",
 )
@@ -265,6 +284,7 @@ def reference_data_load() -> dict[str, LoadResult]:
         "reorganisations": reorganisations_load(),
         "agencies": agencies_load(),
         "standards": standards_load(),
+        "ethnic_groups": ethnic_groups_load(),
     }
     roles_ensure()
     return results

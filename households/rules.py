@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -121,6 +121,49 @@ def household_code_next(existing: Iterable[str], *, fallback_prefix: str) -> str
         return f"{fallback_prefix}0001"
     (prefix, width), numbers = max(by_prefix.items(), key=lambda item: (len(item[1]), item[0]))
     return f"{prefix}{max(numbers) + 1:0{width}d}"
+
+
+# --- ethnic groups ----------------------------------------------------------------------------
+
+
+def ethnic_key(value: str) -> str:
+    """A name as matched against the list: "Khơ-me", "khơ me", "KHƠME" -> "kho me" / "khome"
+    (no case, diacritics, hyphens or apostrophes; see ethnic_group_index)."""
+    return normalize_text((value or "").replace("-", " ").replace("'", " "))
+
+
+def ethnic_group_index(groups: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """{matching key: group code} for (code, name, other names ";"-separated) rows: every
+    name and other name, with and without spaces ("kho me" and "khome")."""
+    index: dict[str, str] = {}
+    for code, name, other_names in groups:
+        for alias in [name, *other_names.split(";")]:
+            key = ethnic_key(alias)
+            if key:
+                index.setdefault(key, code)
+                index.setdefault(key.replace(" ", ""), code)
+    return index
+
+
+def ethnic_group_code(value: str, index: Mapping[str, str]) -> str | None:
+    """The group of a member's `ethnicity` (a list name or an old free-text value), or None."""
+    key = ethnic_key(value)
+    return index.get(key) or index.get(key.replace(" ", "")) if key else None
+
+
+def is_ethnic_minority_household(
+    head_ethnicity: str | None, index: Mapping[str, str], minority_codes: Iterable[str]
+) -> bool | None:
+    """A household is an ethnic-minority household (hộ dân tộc thiểu số, the group of the
+    poverty reports) when its head belongs to an ethnic minority, i.e. any of the 54 groups but
+    Kinh [verify: the reporting forms' convention, chủ hộ là người dân tộc thiểu số]. None when
+    there is no head or the head's group is not in the list (the stored flag then stands)."""
+    if not head_ethnicity:
+        return None
+    code = ethnic_group_code(head_ethnicity, index)
+    if code is None:
+        return None
+    return code in set(minority_codes)
 
 
 def household_search_text(

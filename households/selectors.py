@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
@@ -392,3 +393,36 @@ def household_code_suggest(commune: Area) -> str:
             return code
         code = rules.household_code_after(code)
     return code
+
+
+@dataclass(frozen=True)
+class EthnicGroups:
+    """The list as the forms and the ethnic-minority rule read it."""
+
+    by_code: dict[str, str]  # {"01": "Kinh", ...} in code order
+    index: dict[str, str]  # rules.ethnic_group_index
+    minority_codes: frozenset[str]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.by_code.values())
+
+    def is_minority_household(self, head_ethnicity: str | None) -> bool | None:
+        return rules.is_ethnic_minority_household(head_ethnicity, self.index, self.minority_codes)
+
+    def official_name(self, value: str) -> str | None:
+        """The list's name for a value (an old spelling -> the list's), None if not in it."""
+        code = rules.ethnic_group_code(value, self.index)
+        return self.by_code.get(code) if code else None
+
+
+def ethnic_groups_get() -> EthnicGroups:
+    from .models import EthnicGroup
+
+    rows = list(EthnicGroup.objects.order_by("code").values_list("code", "name", "other_names"))
+    minority = EthnicGroup.objects.filter(is_minority=True).values_list("code", flat=True)
+    return EthnicGroups(
+        by_code={code: name for code, name, _other in rows},
+        index=rules.ethnic_group_index(rows),
+        minority_codes=frozenset(minority),
+    )

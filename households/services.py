@@ -30,6 +30,7 @@ from .models import (
 from .models.reviews import INDICATOR_FIELDS
 from .organisation.selectors import user_display_name
 from .selectors import (
+    ethnic_groups_get,
     member_facts,
     standard_for_year,
 )
@@ -516,6 +517,9 @@ def household_save(
     elif household.created_by_id is None:
         household.created_by = user
     household.area_path = household.commune.path
+    minority = ethnic_groups_get().is_minority_household(_head_ethnicity(household, members))
+    if minority is not None:  # the head's group is in the list: the rule decides
+        household.is_ethnic_minority = minority
     save_audited(household, user=user)
     if causes is not None:
         household.poverty_causes.set(causes)
@@ -543,6 +547,26 @@ def household_save(
                 }
             ) from exc
     return household
+
+
+def _head_ethnicity(household: Household, members: list[Member]) -> str | None:
+    """The ethnic group of the household's head once the form's rows are saved: a head row of
+    the form, else the head already stored (a form row may leave or change role)."""
+    changed = {m.pk for m in members if m.pk}
+    for member in members:
+        if member.relationship == Member.Relationship.HEAD and not member.left_on:
+            return member.ethnicity
+    if household.pk:
+        stored = (
+            Member.objects.filter(
+                household=household, relationship=Member.Relationship.HEAD, left_on__isnull=True
+            )
+            .exclude(pk__in=changed)
+            .values_list("ethnicity", flat=True)
+            .first()
+        )
+        return stored
+    return None
 
 
 class MemberRowsError(ValidationError):

@@ -311,3 +311,75 @@ def test_a_code_already_used_is_still_refused(client, alice):
     body = login(client, alice).post(reverse("households:create"), data).content.decode()
     assert "Mã hộ này đã có trong tỉnh. Hãy dùng mã khác" in body
     assert Household.objects.filter(code="BT-0001").count() == 1
+
+
+# --- finding 8: the 54 ethnic groups ------------------------------------------------------------
+
+
+def test_the_54_ethnic_groups_are_reference_data():
+    from households.models import EthnicGroup
+
+    assert EthnicGroup.objects.count() == 54
+    assert list(EthnicGroup.objects.values_list("code", "name")[:5]) == [
+        ("01", "Kinh"),
+        ("02", "Tày"),
+        ("03", "Thái"),
+        ("04", "Hoa"),
+        ("05", "Khơ-me"),
+    ]
+    assert list(EthnicGroup.objects.filter(is_minority=False).values_list("name", flat=True)) == [
+        "Kinh"
+    ]
+
+
+def test_old_spellings_match_the_list():
+    from households.selectors import ethnic_groups_get
+
+    groups = ethnic_groups_get()
+    assert groups.official_name("Khmer") == "Khơ-me"
+    assert groups.official_name("khơ me") == "Khơ-me"
+    assert groups.official_name("  KINH ") == "Kinh"
+    assert groups.official_name("H'Mông") == "Mông"
+    assert groups.official_name("Người sao Hỏa") is None
+    assert groups.is_minority_household("Hoa") is True
+    assert groups.is_minority_household("Kinh") is False
+    assert groups.is_minority_household("không rõ") is None
+
+
+def test_member_form_offers_the_list_and_the_head_decides_the_minority_flag(client, alice):
+    client = login(client, alice)
+    page = client.get(reverse("households:create")).content.decode()
+    select = re.search(r'<select[^>]*name="members-__prefix__-ethnicity".*?</select>', page, re.S)
+    assert select.group(0).count("<option") == 54
+    assert '<option value="Kinh" selected>' in select.group(0)
+    members = [{"full_name": "Thạch Thị Sa", "sex": "F", "date_of_birth": "02/03/1985",
+                "ethnicity": "Khơ-me"}]  # fmt: skip
+    response = client.post(reverse("households:create"), household_post(_an_duc(), members=members))
+    assert response.status_code == 302
+    household = Household.objects.get(code="BT-NEW-1")
+    assert household.is_ethnic_minority is True
+
+
+def test_a_value_outside_the_list_is_refused_for_a_new_member(client, alice):
+    members = [{"full_name": "Trần Văn Bốn", "date_of_birth": "01/01/1980", "ethnicity": "Sao Hỏa"}]
+    body = (
+        login(client, alice)
+        .post(reverse("households:create"), household_post(_an_duc(), members=members))
+        .content.decode()
+    )
+    assert "Lựa chọn không hợp lệ: Sao Hỏa không có trong danh sách." in body
+    assert not Household.objects.filter(code="BT-NEW-1").exists()
+
+
+def test_an_old_free_text_value_stays_readable_and_is_kept_on_save(client, alice):
+    household = household_make()
+    head = household.members.get()
+    head.ethnicity = "Người Chơ Ro cũ"
+    head.save()
+    page = login(client, alice).get(reverse("households:edit", args=[household.pk])).content
+    assert "Người Chơ Ro cũ (ngoài danh mục)" in page.decode()
+    head.ethnicity = "Khmer"
+    head.save()
+    page = client.get(reverse("households:edit", args=[household.pk])).content.decode()
+    option = re.search(r'<option value="Khơ-me"[^>]*>', page).group(0)
+    assert "selected" in option
