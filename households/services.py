@@ -64,7 +64,7 @@ def is_year_locked(*, commune: Area, year: int) -> bool:
 
 
 def locked_year_message(year: int) -> str:
-    return _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
+    return _("Năm %(year)s đã được phê duyệt và khóa số liệu cho địa bàn này.") % {"year": year}
 
 
 def ensure_year_open(*, commune: Area, year: int) -> None:

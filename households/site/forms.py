@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý chữ hoa, chữ thường."),
-        "inactive": _("Tài khoản này đã bị khoá."),
+        "inactive": _("Tài khoản này đã bị khóa."),
     }
 
     def __init__(self, *args, **kwargs) -> None:
