@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.organisation import roles
 from households.organisation.selectors import (
@@ -353,7 +354,11 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
 
 # django-simple-history's own labels are English ("Created", "Changed", "Deleted") with no
 # Vietnamese catalogue: ours, in both languages.
-HISTORY_TYPES = {"+": _("Tạo mới"), "~": _("Sửa"), "-": _("Xóa")}
+HISTORY_TYPES = {
+    "+": pgettext_lazy("history", "Tạo mới"),
+    "~": pgettext_lazy("history", "Sửa"),
+    "-": pgettext_lazy("history", "Xóa"),
+}
 
 
 def _history_value(record: Any, name: str, value: object) -> object:
