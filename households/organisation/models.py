@@ -163,7 +163,9 @@ class Agency(models.Model):
         ordering = ["kind", "-is_lead", "name"]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        # One name wherever an agency is shown (its official name); `short_name` only where a
+        # column is too narrow, asked for by name (issue 17: one agency named two ways).
+        return self.name
 
 
 class StaffProfile(models.Model):

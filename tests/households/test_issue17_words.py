@@ -383,3 +383,16 @@ def test_an_old_free_text_value_stays_readable_and_is_kept_on_save(client, alice
     page = client.get(reverse("households:edit", args=[household.pk])).content.decode()
     option = re.search(r'<option value="Khơ-me"[^>]*>', page).group(0)
     assert "selected" in option
+
+
+def test_an_agency_is_named_one_way(client, pat):
+    from targets.reference_data import plan_2023_load
+
+    plan_2023_load()
+    ldtbxh = Agency.objects.get(code="SLDTBXH")
+    assert str(ldtbxh) == "Sở Lao động - Thương binh và Xã hội"
+    body = login(client, pat).get(reverse("targets:plan-list")).content.decode()
+    assert "Sở Lao động - Thương binh và Xã hội" in body
+    assert "Sở LĐ-TB&amp;XH" not in body
+    home = client.get(reverse("home")).content.decode()
+    assert "Bạn là cán bộ Sở Lao động - Thương binh và Xã hội" in home
