@@ -396,3 +396,16 @@ def test_an_agency_is_named_one_way(client, pat):
     assert "Sở LĐ-TB&amp;XH" not in body
     home = client.get(reverse("home")).content.decode()
     assert "Bạn là cán bộ Sở Lao động - Thương binh và Xã hội" in home
+
+
+def test_admin_lists_show_plain_years(client, household):
+    from households.models import ReviewRound
+
+    ReviewRound.objects.create(
+        area=household.commune, year=2024, kind="periodic", month=0, reference_date="2024-09-01"
+    )
+    root = get_user_model().objects.create_superuser("root", "root@example.vn", PASSWORD)
+    client.force_login(root)
+    page = client.get(reverse("admin:households_reviewround_changelist")).content.decode()
+    assert ">2024<" in page
+    assert "2.024" not in page
