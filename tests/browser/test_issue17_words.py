@@ -171,3 +171,19 @@ def test_year_selects_read_plain_years(english_page, live_server, world, pat):
         assert str(YEAR) in labels, labels
         assert not [t for t in labels if re.fullmatch(r"\d\.\d{3}", t.strip())], labels
         screenshot(page, f"i17-years-{name.split(':')[1]}")
+
+
+def test_choosing_another_commune_suggests_its_next_code(page, live_server, bob):
+    from tests.households.conftest import household_make
+
+    household_make(code="BT-0041")
+    login(page, live_server, "bob")
+    page.goto(url(live_server, "households:create"))
+    code = page.locator("input[name=code]")
+    commune = page.locator("select[name=commune]")
+    commune.select_option(label="Xã An Đức")
+    expect(code).to_have_value("BT-0042")
+    code.fill("BT-9000")  # typed by hand: another commune no longer replaces it
+    commune.select_option(index=2)
+    page.wait_for_timeout(500)
+    expect(code).to_have_value("BT-9000")
