@@ -409,3 +409,17 @@ def test_admin_lists_show_plain_years(client, household):
     page = client.get(reverse("admin:households_reviewround_changelist")).content.decode()
     assert ">2024<" in page
     assert "2.024" not in page
+
+
+def test_the_new_password_is_checked_in_plain_vietnamese(client, alice):
+    alice.email = "alice@example.vn"
+    alice.save(update_fields=["email"])
+    client.post(reverse("password_reset"), {"email": "alice@example.vn"})
+    link = re.search(r"https?://[^/\s]+(/accounts/dat-lai-mat-khau/\S+)", mail.outbox[0].body)
+    form_url = client.get(link.group(1), follow=True).redirect_chain[-1][0]
+    body = client.post(form_url, {"new_password1": "12345", "new_password2": "12346"}).content
+    assert "Hai mật khẩu vừa nhập không giống nhau." in body.decode()
+    body = client.post(form_url, {"new_password1": "1234", "new_password2": "1234"}).content
+    assert "Mật khẩu quá ngắn: cần ít nhất 10 ký tự." in body.decode()
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)
