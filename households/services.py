@@ -729,7 +729,7 @@ def round_reclassify(
         )
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status == ReviewRound.Status.LOCKED:
-        raise LockedYearError(_("Kỳ rà soát đã khoá số liệu."))
+        raise LockedYearError(_("Kỳ rà soát đã khóa số liệu."))
     reviews = list(round_.reviews.select_for_update().select_related("household__commune"))
     closed = [r for r in reviews if r.status not in ("draft", "returned")]
     if closed:
