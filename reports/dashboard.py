@@ -179,8 +179,9 @@ def _targets_table(rows, areas) -> Table:
     return table
 
 
-def dashboard_get(user, *, area: Area, year: int | None) -> dict:
-    snapshots = selectors.snapshot_list_active()
+def dashboard_get(user, *, area: Area, year: int | None, snapshots=None) -> dict:
+    if snapshots is None:
+        snapshots = selectors.snapshot_list_active()
     snapshot = selectors.snapshot_pick(snapshots, year)
     context = {
         "area": area, "snapshot": snapshot, "years": [s.year for s in snapshots],
@@ -225,7 +226,8 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
         )
         if area_in_scope(user, a)
     ]
-    points = selectors.trend_points(area, TREND_CODES, context["years"])
+    trend_years = selectors.trend_years(snapshots)
+    points = selectors.trend_points(area, TREND_CODES, trend_years)
     trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
     tables["trend"] = _trend_table(points, area)
@@ -241,10 +243,10 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
             ],
         ),
         "trend": charts.line_chart(
-            [str(y) for y in context["years"]],
+            [str(y) for y in trend_years],
             [
-                charts.Series(poor, "line-poor", [trend.get((y, "poor_rate")) for y in context["years"]]),
-                charts.Series(near, "line-near", [trend.get((y, "near_poor_rate")) for y in context["years"]]),
+                charts.Series(poor, "line-poor", [trend.get((y, "poor_rate")) for y in trend_years]),
+                charts.Series(near, "line-near", [trend.get((y, "near_poor_rate")) for y in trend_years]),
             ],
         ),
         "deprivations": charts.bar_chart(
