@@ -70,6 +70,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         household.shown_citizen_id = shown(household, household.head_citizen_id)
     context = {
         "filter": filterset,
+        "review_area": filterset.review_area,
         "page": page,
         "year": year,
         "page_sizes": PAGE_SIZES,
