@@ -217,6 +217,7 @@ def _snapshot_patch(snapshot: Snapshot, areas: set[int]) -> int | None:
     when a full rebuild is needed (an area not in the snapshot, or one with units below it)."""
     from collections import defaultdict
 
+    from households.organisation.selectors import area_tree_for_year
     from households.rules import ancestor_paths
 
     from .indicators import Kind
@@ -226,8 +227,27 @@ def _snapshot_patch(snapshot: Snapshot, areas: set[int]) -> int | None:
         .values_list("area_id", "area__path")
         .order_by()
     )
-    if not areas or not areas <= present.keys():
+    if not areas:
         return None
+    fresh: dict[int, dict[str, int]] = {a: defaultdict(int) for a in areas}
+    for (code, area_id), value in family_counts(snapshot.year, frozenset(areas)).items():
+        fresh[area_id][code] += int(value or 0)
+    # A unit outside the year's tree has rows only while something counts there (the rebuild's
+    # _areas): one that would appear or disappear needs the full rebuild; one with nothing
+    # before or after is no part of the snapshot.
+    in_tree = set(area_tree_for_year(snapshot.year).values_list("id", flat=True))
+    for a in list(areas):
+        if a in in_tree:
+            if a not in present:
+                return None
+            continue
+        counted = any(fresh[a].values())
+        if a not in present and not counted:
+            areas = areas - {a}
+        elif a not in present or not counted:
+            return None
+    if not areas:
+        return 0
     prefixes = {present[a] for a in areas}
     if any(
         path != prefix and path.startswith(prefix)
@@ -256,9 +276,6 @@ def _snapshot_patch(snapshot: Snapshot, areas: set[int]) -> int | None:
         if ind is not None and ind.kind == Kind.RATIO:
             base[area_id].setdefault(ind.numerator, int(num or 0))
             base[area_id].setdefault(ind.denominator, int(den or 0))
-    fresh: dict[int, dict[str, int]] = {a: defaultdict(int) for a in areas}
-    for (code, area_id), value in family_counts(snapshot.year, frozenset(areas)).items():
-        fresh[area_id][code] += int(value or 0)
     for a in areas:
         old = dict(base[a])
         for code in old.keys() | fresh[a].keys():
