@@ -173,3 +173,22 @@ def test_the_background_thread_refreshes_after_the_response(reference_reloaded, 
     assert background.wait_idle(60)
     assert _poor(2023, AN_DUC) == 3
     _same_as_full_rebuild(2023)
+
+
+def test_an_import_commit_refreshes_its_communes_exactly(
+    rebuilt, alice, tmp_path, django_capture_on_commit_callbacks
+):
+    from households.excel import services as excel
+    from tests.households.test_excel_support import build_workbook, household_row
+
+    path = tmp_path / "in.xlsx"
+    build_workbook([household_row(f"HB-{i}") for i in range(3)], path=path)
+    full_rows = IndicatorValue.objects.filter(snapshot__status="active", year=2023).count()
+    jobs = set(RebuildJob.objects.values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        excel.workbook_import(path=path, user=alice, year=2023)
+    (job,) = RebuildJob.objects.exclude(pk__in=jobs).filter(year=2023)
+    assert job.status == "done"
+    assert 0 < job.rows < full_rows  # An Đức, Ba Tri and the province only
+    assert not Snapshot.objects.filter(year=2024).exists()  # 2024 has no review: not built
+    _same_as_full_rebuild(2023)
