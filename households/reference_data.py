@@ -17,11 +17,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from households.organisation import roles
+from households.organisation.rules import committee_name, committee_short_name
 
 from .models import (
     Agency,
     Area,
     AreaKindChange,
+    EthnicGroup,
     PovertyCause,
     PovertyIndicator,
     PovertyStandard,
@@ -151,13 +153,12 @@ def agencies_load() -> LoadResult:
     # from 1 July 2025 the commune People's Committees take the district steps (Decree
     # 131/2025/NĐ-CP) and their tasks.
     for district in Area.objects.filter(level=Area.Level.DISTRICT):
-        short = district.name.replace("Huyện ", "").replace("Thành phố ", "TP. ")
         _upsert(
             Agency,
             {"code": f"UBND-{district.code}"},
             {
-                "name": f"Ủy ban nhân dân {district.name}",
-                "short_name": f"UBND {short}",
+                "name": committee_name(district.name),
+                "short_name": committee_short_name(district.name),
                 "kind": Agency.Kind.DISTRICT_COMMITTEE,
                 "area": district,
                 "valid_to": district.valid_to,
@@ -170,8 +171,8 @@ def agencies_load() -> LoadResult:
             Agency,
             {"code": f"UBND-{commune.code}"},
             {
-                "name": f"Ủy ban nhân dân {commune.name}",
-                "short_name": f"UBND {commune.name}",
+                "name": committee_name(commune.name),
+                "short_name": committee_short_name(commune.name),
                 "kind": Agency.Kind.COMMUNE_COMMITTEE,
                 "area": commune,
                 "valid_from": commune.valid_from,
@@ -201,6 +202,23 @@ STANDARD_OPTIONAL_INTEGERS = (
     "low_income_rural_line",
     "low_income_urban_line",
 )
+
+
+def ethnic_groups_load() -> LoadResult:
+    """The 54 ethnic groups (households/reference/ethnic-groups.csv, source in its README)."""
+    result = LoadResult()
+    for row in _read(REFERENCE_DIR / "ethnic-groups.csv"):
+        _upsert(
+            EthnicGroup,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "other_names": row["other_names"],
+                "is_minority": row["is_minority"] == "1",
+            },
+            result,
+        )
+    return result
 
 
 def standards_load() -> LoadResult:
@@ -243,6 +261,7 @@ REFERENCE_MODELS = (
     "povertystandard",
     "povertyindicator",
     "povertycause",
+    "ethnicgroup",
     "reviewround",
     "staffprofile",
 )
@@ -284,6 +303,7 @@ def reference_data_load() -> dict[str, LoadResult]:
         "reorganisations": reorganisations_load(),
         "agencies": agencies_load(),
         "standards": standards_load(),
+        "ethnic_groups": ethnic_groups_load(),
     }
     roles_ensure()
     return results

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -74,6 +74,96 @@ def normalize_text(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def file_slug(value: str, *, max_length: int = 120) -> str:
+    """An ASCII-safe file name part: "Biểu 01 Tổng hợp – Xã Ba Tri" -> "bieu-01-tong-hop-xa-ba-tri".
+    The name with its diacritics goes in the download's `filename*` (download_disposition)."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in normalize_text(value))
+    return "-".join(words.split())[:max_length].strip("-") or "tep"
+
+
+def download_disposition(*, filename: str, display_name: str = "") -> str:
+    """A Content-Disposition for a download: `filename` ASCII for every client, and (RFC 6266 /
+    RFC 5987) `filename*` with the Vietnamese name for the browsers that read it (all of today's)."""
+    from urllib.parse import quote
+
+    value = f'attachment; filename="{filename}"'
+    if display_name and display_name != filename:
+        value += f"; filename*=UTF-8''{quote(display_name, safe='')}"
+    return value
+
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def household_code_after(code: str) -> str:
+    """The code after `code`: its trailing number plus one, same width ("BT-0099" ->
+    "BT-0100", "G2329173000348" -> "G2329173000349"); a code without one gets "-1"."""
+    match = _TRAILING_NUMBER.match(code)
+    if not match:
+        return f"{code}-1"
+    prefix, digits = match.groups()
+    return f"{prefix}{int(digits) + 1:0{len(digits)}d}"
+
+
+def household_code_next(existing: Iterable[str], *, fallback_prefix: str) -> str:
+    """The code to suggest for a new household of a commune: after the highest code of the
+    commune's most used pattern (prefix + number), so a commune numbering "BT-0001", "BT-0002"
+    is offered "BT-0003"; a commune without households gets `fallback_prefix` + "0001"."""
+    by_prefix: dict[tuple[str, int], list[int]] = {}
+    for code in existing:
+        match = _TRAILING_NUMBER.match(code)
+        if match:
+            prefix, digits = match.groups()
+            by_prefix.setdefault((prefix, len(digits)), []).append(int(digits))
+    if not by_prefix:
+        return f"{fallback_prefix}0001"
+    (prefix, width), numbers = max(by_prefix.items(), key=lambda item: (len(item[1]), item[0]))
+    return f"{prefix}{max(numbers) + 1:0{width}d}"
+
+
+# --- ethnic groups ----------------------------------------------------------------------------
+
+
+def ethnic_key(value: str) -> str:
+    """A name as matched against the list: "Khơ-me", "khơ me", "KHƠME" -> "kho me" / "khome"
+    (no case, diacritics, hyphens or apostrophes; see ethnic_group_index)."""
+    return normalize_text((value or "").replace("-", " ").replace("'", " "))
+
+
+def ethnic_group_index(groups: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """{matching key: group code} for (code, name, other names ";"-separated) rows: every
+    name and other name, with and without spaces ("kho me" and "khome")."""
+    index: dict[str, str] = {}
+    for code, name, other_names in groups:
+        for alias in [name, *other_names.split(";")]:
+            key = ethnic_key(alias)
+            if key:
+                index.setdefault(key, code)
+                index.setdefault(key.replace(" ", ""), code)
+    return index
+
+
+def ethnic_group_code(value: str, index: Mapping[str, str]) -> str | None:
+    """The group of a member's `ethnicity` (a list name or an old free-text value), or None."""
+    key = ethnic_key(value)
+    return index.get(key) or index.get(key.replace(" ", "")) if key else None
+
+
+def is_ethnic_minority_household(
+    head_ethnicity: str | None, index: Mapping[str, str], minority_codes: Iterable[str]
+) -> bool | None:
+    """A household is an ethnic-minority household (hộ dân tộc thiểu số, the group of the
+    poverty reports) when its head belongs to an ethnic minority, i.e. any of the 54 groups but
+    Kinh [verify: the reporting forms' convention, chủ hộ là người dân tộc thiểu số]. None when
+    there is no head or the head's group is not in the list (the stored flag then stands)."""
+    if not head_ethnicity:
+        return None
+    code = ethnic_group_code(head_ethnicity, index)
+    if code is None:
+        return None
+    return code in set(minority_codes)
 
 
 def household_search_text(

@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.organisation import roles
 from households.organisation.selectors import (
@@ -437,7 +439,11 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
             if before is not None:
                 delta = record.diff_against(before)
                 changes = [
-                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    {
+                        "field": _field_label(record, c.field),
+                        "old": _history_value(record, c.field, c.old),
+                        "new": _history_value(record, c.field, c.new),
+                    }
                     for c in delta.changes
                     if c.field not in {"version", "sources", "reasons", "overrides"}
                 ]
@@ -446,7 +452,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
                 {
                     "what": label,
                     "object": str(record.instance) if label != _("Hộ") else household.code,
-                    "type": record.get_history_type_display(),
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                     "user": record.history_user,
                     "when": record.history_date,
                     "changes": changes,
@@ -456,8 +462,82 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
     return entries[:limit]
 
 
+# django-simple-history's own labels are English ("Created", "Changed", "Deleted") with no
+# Vietnamese catalogue: ours, in both languages.
+HISTORY_TYPES = {
+    "+": pgettext_lazy("history", "Tạo mới"),
+    "~": pgettext_lazy("history", "Sửa"),
+    "-": pgettext_lazy("history", "Xóa"),
+}
+
+
+def _history_value(record: Any, name: str, value: object) -> object:
+    """A stored value as a person reads it: "Có"/"Không" for yes/no, a choice's label, the
+    related record's name; None and "" as None (the page shows "–")."""
+    if value is None or value == "":
+        return None
+    try:
+        field = record.instance._meta.get_field(name)
+    except Exception:
+        return value
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    return value
+
+
 def _field_label(record: Any, name: str) -> str:
     try:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+def household_code_suggest(commune: Area) -> str:
+    """The next household code of the commune (`rules.household_code_next`), not yet used
+    anywhere in the province (codes are unique province-wide)."""
+    existing = Household.objects.filter(commune=commune).values_list("code", flat=True)
+    fallback = f"{commune.code.split('-')[0]}-"
+    code = rules.household_code_next(existing.iterator(), fallback_prefix=fallback)
+    for _attempt in range(1000):
+        if not Household.objects.filter(code=code).exists():
+            return code
+        code = rules.household_code_after(code)
+    return code
+
+
+@dataclass(frozen=True)
+class EthnicGroups:
+    """The list as the forms and the ethnic-minority rule read it."""
+
+    by_code: dict[str, str]  # {"01": "Kinh", ...} in code order
+    index: dict[str, str]  # rules.ethnic_group_index
+    minority_codes: frozenset[str]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.by_code.values())
+
+    def is_minority_household(self, head_ethnicity: str | None) -> bool | None:
+        return rules.is_ethnic_minority_household(head_ethnicity, self.index, self.minority_codes)
+
+    def official_name(self, value: str) -> str | None:
+        """The list's name for a value (an old spelling -> the list's), None if not in it."""
+        code = rules.ethnic_group_code(value, self.index)
+        return self.by_code.get(code) if code else None
+
+
+def ethnic_groups_get() -> EthnicGroups:
+    from .models import EthnicGroup
+
+    rows = list(EthnicGroup.objects.order_by("code").values_list("code", "name", "other_names"))
+    minority = EthnicGroup.objects.filter(is_minority=True).values_list("code", flat=True)
+    return EthnicGroups(
+        by_code={code: name for code, name, _other in rows},
+        index=rules.ethnic_group_index(rows),
+        minority_codes=frozenset(minority),
+    )

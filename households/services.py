@@ -28,7 +28,9 @@ from .models import (
     ReviewRound,
 )
 from .models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
+from .organisation.selectors import user_display_name
 from .selectors import (
+    ethnic_groups_get,
     indicator_specs,
     member_facts,
     review_facts,
@@ -65,7 +67,7 @@ def is_year_locked(*, commune: Area, year: int) -> bool:
 
 
 def locked_year_message(year: int) -> str:
-    return _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
+    return _("Năm %(year)s đã được phê duyệt và khóa số liệu cho địa bàn này.") % {"year": year}
 
 
 def ensure_year_open(*, commune: Area, year: int) -> None:
@@ -188,7 +190,7 @@ def overrides_record(
         reasons=reasons,
         previous=previous,
         by=getattr(user, "username", "") or "",
-        by_name=(user.get_full_name() or user.username) if user else "",
+        by_name=user_display_name(user),
         at=timezone.localtime(now or timezone.now()).isoformat(timespec="seconds"),
     )
 
@@ -602,6 +604,9 @@ def household_save(
     elif household.created_by_id is None:
         household.created_by = user
     household.area_path = household.commune.path
+    minority = ethnic_groups_get().is_minority_household(_head_ethnicity(household, members))
+    if minority is not None:  # the head's group is in the list: the rule decides
+        household.is_ethnic_minority = minority
     save_audited(household, user=user)
     if causes is not None:
         household.poverty_causes.set(causes)
@@ -629,6 +634,26 @@ def household_save(
                 }
             ) from exc
     return household
+
+
+def _head_ethnicity(household: Household, members: list[Member]) -> str | None:
+    """The ethnic group of the household's head once the form's rows are saved: a head row of
+    the form, else the head already stored (a form row may leave or change role)."""
+    changed = {m.pk for m in members if m.pk}
+    for member in members:
+        if member.relationship == Member.Relationship.HEAD and not member.left_on:
+            return member.ethnicity
+    if household.pk:
+        stored = (
+            Member.objects.filter(
+                household=household, relationship=Member.Relationship.HEAD, left_on__isnull=True
+            )
+            .exclude(pk__in=changed)
+            .values_list("ethnicity", flat=True)
+            .first()
+        )
+        return stored
+    return None
 
 
 class MemberRowsError(ValidationError):
@@ -704,7 +729,7 @@ def round_reclassify(
         )
     round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
     if round_.status == ReviewRound.Status.LOCKED:
-        raise LockedYearError(_("Kỳ rà soát đã khoá số liệu."))
+        raise LockedYearError(_("Kỳ rà soát đã khóa số liệu."))
     reviews = list(round_.reviews.select_for_update().select_related("household__commune"))
     closed = [r for r in reviews if r.status not in ("draft", "returned")]
     if closed:

@@ -113,6 +113,19 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def household_code_suggestion(request: HttpRequest) -> JsonResponse:
+    """The next household code of a commune of the officer's area (the new-household form
+    asks when the commune changes): {"code": "..."}; 404 outside the area."""
+    if not roles.works_with_areas(request.user):
+        raise Http404
+    pk = request.GET.get("commune", "")
+    commune = commune_list_for_user(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if commune is None:
+        raise Http404
+    return JsonResponse({"code": selectors.household_code_suggest(commune)})
+
+
+@login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_edit(request.user, pk=pk)
     return _household_form_page(request, household)

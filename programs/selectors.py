@@ -26,7 +26,7 @@ from django.http import Http404
 
 from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
-from households.models.reviews import COLUMN_FIELDS
+from households.models.reviews import COLUMN_NAMES
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
 from households.queries import aged_at_least_q, living_on_q, valid_health_card_q
@@ -215,11 +215,8 @@ def household_panel(household: Household, on: date) -> dict:
             {
                 "number": n,
                 "code": named[n][0] if n in named else f"CS{n:02d}",
-                "label": (
-                    f"{named[n][0]} {named[n][1]}"
-                    if n in named
-                    else HouseholdReview._meta.get_field(COLUMN_FIELDS[n - 1]).verbose_name  # type: ignore[union-attr]
-                ),
+                # The name alone: the code is beside it ("CS04 Bảo hiểm y tế", not twice).
+                "label": named[n][1] if n in named else COLUMN_NAMES[n],
                 "reasons": (
                     [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
                 ),

@@ -30,7 +30,7 @@ class RebuildForm(forms.Form):
 
     def __init__(self, *args, years, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("Tất cả các năm"))] + [(y, y) for y in years]
+        self.fields["year"].choices = [("", _("Tất cả các năm"))] + [(y, str(y)) for y in years]
 
 
 class ForecastForm(forms.Form):

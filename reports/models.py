@@ -81,7 +81,7 @@ class RebuildJob(models.Model):
         COMMAND = "command", _("Lệnh quản trị")
         SIGNAL = "signal", _("Sau khi duyệt hoặc nhập phiếu")
         SCHEDULE = "schedule", _("Theo lịch")
-        DEMO = "demo", _("Dữ liệu minh hoạ")
+        DEMO = "demo", _("Dữ liệu minh họa")
 
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
     status = models.CharField(

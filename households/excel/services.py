@@ -33,7 +33,7 @@ from households.models import (
     Member,
     ReviewRound,
 )
-from households.organisation.selectors import area_in_scope
+from households.organisation.selectors import area_in_scope, user_display_name
 from households.outbox import outbox_task, quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
@@ -238,7 +238,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         previous_incomes=previous_incomes,
         income_bound=settings.INCOME_CONFIRM_ABOVE,
         by=getattr(user, "username", "") or "",
-        by_name=(getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")),
+        by_name=user_display_name(user),
         at=timezone.localtime().isoformat(timespec="seconds"),
     )
 

@@ -724,7 +724,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                         "Mã xã",
                         None,
                         _(
-                            "Năm %(year)s đã được phê duyệt và khoá số liệu cho %(name)s; tệp không được nhập."
+                            "Năm %(year)s đã được phê duyệt và khóa số liệu cho %(name)s; tệp không được nhập."
                         )
                         % {"year": context.year, "name": commune.name},
                     )

@@ -99,7 +99,11 @@ def template_build(path: str | Path, indicators=None) -> None:
     for list_index, (key, choices, target, columns) in enumerate(all_lists, start=1):
         letter = get_column_letter(list_index)
         labels = [label for label in choices if label]
-        lists.cell(row=1, column=list_index, value=key).font = BOLD
+        # The header is the column's own title ("Quan hệ với chủ hộ"), as the officer sees it
+        # in the HO / NHAN_KHAU sheet, not its internal key.
+        title = columns[_position(columns, key) - 1].title
+        lists.cell(row=1, column=list_index, value=title).font = BOLD
+        lists.column_dimensions[letter].width = max(14, len(title) + 2)
         for row, label in enumerate(labels, start=2):
             lists.cell(row=row, column=list_index, value=label)
         dv = DataValidation(

@@ -71,7 +71,7 @@ class ReviewRound(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Đang mở")
         CLOSED = "closed", _("Đã đóng")
-        LOCKED = "locked", _("Đã phê duyệt, khoá số liệu")
+        LOCKED = "locked", _("Đã phê duyệt, khóa số liệu")
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="review_rounds")
     year = models.PositiveSmallIntegerField(_("năm"))

@@ -160,7 +160,7 @@ def test_locked_year_is_refused(tmp_path, alice, area):
     round_ = review_round_get_or_create(commune=area("29173"), year=2024)
     ReviewRound.objects.filter(pk=round_.pk).update(status="locked")
     plan = validate(tmp_path, alice, build_workbook([household_row()]))
-    assert "đã được phê duyệt và khoá số liệu" in messages(plan)[0]
+    assert "đã được phê duyệt và khóa số liệu" in messages(plan)[0]
 
 
 def test_import_creates_hamlet_households_reviews_members_with_history(tmp_path, alice):
