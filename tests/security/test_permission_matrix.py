@@ -34,6 +34,9 @@ EXPECTED: dict[str, dict[str, int | frozenset[int]]] = {
     "reports:table-xlsx": {"bob": {200, 404}, "alice": {200, 404}},
     "households:list": {"alice": 200, "bob": 200, "charlie": 200, "pat": 200},
     "households:review-queue": {"bob": 200, "charlie": 200, "pat": 200},
+    # The world's reviews are submitted, not approved: no certificate yet ("not found").
+    "households:paper-certificate": {"bob": 404, "alice": 404},
+    "households:paper-certificate-pdf": {"bob": 404, "alice": 404},
 }
 
 

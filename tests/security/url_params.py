@@ -87,6 +87,8 @@ BY_URL: dict[str, dict[str, Param]] = {
     "households:export-status": {"pk": _free("export_job")},
     "households:export-download": {"pk": _free("export_job")},
     "programs:support-create": {"pk": _pk("household")},
+    "households:paper-certificate": {"pk": _pk("household")},
+    "households:paper-certificate-pdf": {"pk": _pk("household")},
     "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},
 }
