@@ -22,4 +22,5 @@ urlpatterns = [
     path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
     path("excel/", include("households.excel.urls")),
     path("", include("households.papers.urls")),
+    path("", include("households.procedure.urls")),
 ]

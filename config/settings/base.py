@@ -299,5 +299,8 @@ PAPER_FONT_DIR = env.str("PAPER_FONT_DIR", default="/usr/share/fonts/truetype/li
 # Households per WeasyPrint pass when many papers go into one PDF: each pass is laid out and
 # written on its own, so memory stays flat however many pages the file has.
 PAPER_CHUNK = env.int("PAPER_CHUNK", default=100)
+# Processes rendering those passes side by side (at most the machine's cores; one inside a
+# Celery worker's child process).
+PAPER_WORKERS = env.int("PAPER_WORKERS", default=4)
 # More households than this and the commune's certificates are made by a background job.
 PAPER_DIRECT_MAX = env.int("PAPER_DIRECT_MAX", default=200)

@@ -3,6 +3,15 @@ from households.organisation.models import Agency, Area, StaffProfile
 
 from .households import AreaPopulation, Household, Member, PovertyCause
 from .outbox import Heartbeat, OutboxMessage
+from .procedure import (
+    Complaint,
+    HamletMeeting,
+    MeetingResult,
+    Posting,
+    ProcedureStep,
+    Recognition,
+    ReviewCalendar,
+)
 from .reorganisations import (
     AreaKindChange,
     HouseholdTransfer,
@@ -19,20 +28,27 @@ __all__ = [
     "AreaKindChange",
     "AreaPopulation",
     "Classification",
+    "Complaint",
     "ExportJob",
+    "HamletMeeting",
     "Heartbeat",
     "Household",
     "HouseholdReview",
     "HouseholdTransfer",
     "ImportJob",
+    "MeetingResult",
     "Member",
     "Movement",
     "OutboxMessage",
+    "Posting",
     "PovertyCause",
     "PovertyIndicator",
     "PovertyStandard",
+    "ProcedureStep",
+    "Recognition",
     "Reorganisation",
     "ReorganisationStep",
+    "ReviewCalendar",
     "ReviewReopening",
     "ReviewRound",
     "StaffProfile",

@@ -29,4 +29,53 @@ urlpatterns = [
         PDF,
         name="paper-posting-pdf",
     ),
+    path("<int:pk>/phieu-<str:form>/<int:year>/", views.household_form_paper, name="paper-form"),
+    path(
+        "<int:pk>/phieu-<str:form>/<int:year>/pdf/",
+        views.household_form_paper,
+        PDF,
+        name="paper-form-pdf",
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/phieu-<str:form>-trang/",
+        views.blank_form_paper,
+        name="paper-blank-form",
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/phieu-<str:form>-trang/pdf/",
+        views.blank_form_paper,
+        PDF,
+        name="paper-blank-form-pdf",
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/bien-ban-hop/", views.meeting_minutes, name="paper-minutes"
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/bien-ban-hop/pdf/",
+        views.meeting_minutes,
+        PDF,
+        name="paper-minutes-pdf",
+    ),
+    path("giay-to/khieu-nai/<int:pk>/", views.complaint_record, name="paper-complaint"),
+    path(
+        "giay-to/khieu-nai/<int:pk>/pdf/", views.complaint_record, PDF, name="paper-complaint-pdf"
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/quyet-dinh/",
+        views.recognition_decision,
+        name="paper-decision",
+    ),
+    path(
+        "giay-to/<str:code>/<int:year>/quyet-dinh/pdf/",
+        views.recognition_decision,
+        PDF,
+        name="paper-decision-pdf",
+    ),
+    path("giay-to/<str:code>/<int:year>/bao-cao/", views.round_report, name="paper-report"),
+    path(
+        "giay-to/<str:code>/<int:year>/bao-cao/pdf/",
+        views.round_report,
+        PDF,
+        name="paper-report-pdf",
+    ),
 ]

@@ -37,6 +37,15 @@ EXPECTED: dict[str, dict[str, int | frozenset[int]]] = {
     # The world's reviews are submitted, not approved: no certificate yet ("not found").
     "households:paper-certificate": {"bob": 404, "alice": 404},
     "households:paper-certificate-pdf": {"bob": 404, "alice": 404},
+    # No meeting nor decision is recorded in the world: their papers are "not found".
+    "households:paper-minutes": {"bob": 404, "alice": 404},
+    "households:paper-minutes-pdf": {"bob": 404, "alice": 404},
+    "households:paper-decision": {"bob": 404, "alice": 404},
+    "households:paper-decision-pdf": {"bob": 404, "alice": 404},
+    # A commune's code as the hamlet: not a hamlet of the commune.
+    "households:round-meeting": {"bob": 404, "alice": 404},
+    "households:round-posting": {"bob": 404, "alice": 404},
+    "households:round-complaints-close": {"bob": 404, "alice": 404},
 }
 
 
