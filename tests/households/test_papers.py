@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -18,6 +21,24 @@ from tests.conftest import login
 
 pytestmark = pytest.mark.django_db
 YEAR = 2023
+
+
+OUTPUT = Path(__file__).resolve().parents[2] / "test-output" / "papers"
+
+
+def keep(name: str, content: bytes) -> None:
+    """Each paper's PDF, and its first page as PNG where poppler is installed, kept in the test
+    output for a person to look at."""
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    path = OUTPUT / f"{name}.pdf"
+    path.write_bytes(content)
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm:
+        subprocess.run(  # noqa: S603
+            [pdftoppm, "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile", str(path),
+             str(OUTPUT / name)],
+            check=False, timeout=60,
+        )  # fmt: skip
 
 
 def pdf_text(content: bytes) -> str:

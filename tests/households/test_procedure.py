@@ -22,7 +22,7 @@ from households.procedure import rules, services
 from households.services import review_round_get_or_create
 from tests.conftest import login
 
-from .test_papers import YEAR, hamlet_make, pdf_text, reviewed
+from .test_papers import YEAR, hamlet_make, keep, pdf_text, reviewed
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +74,14 @@ def test_late_against_the_calendar():
 
 
 # --- the walk ---------------------------------------------------------------------------------
+
+
+def paper(client, name: str, url_name: str, *args) -> bytes:
+    response = client.get(reverse(url_name, args=args))
+    assert response.status_code == 200, url_name
+    assert response["Content-Type"] == "application/pdf"
+    keep(name, response.content)
+    return response.content
 
 
 def _counts() -> tuple[int, ...]:
@@ -128,7 +136,7 @@ def test_a_communes_periodic_round_through_every_step_with_its_papers(client, al
         r1.pk: True, r2.pk: True, r3.pk: False,
     }  # fmt: skip
     minutes = pdf_text(
-        client.get(reverse("households:paper-minutes-pdf", args=[hamlet.code, YEAR])).content
+        paper(client, "bien-ban-hop", "households:paper-minutes-pdf", hamlet.code, YEAR)
     )
     for expected in ("BIÊN BẢN HỌP DÂN", "Ấp Thạnh Hòa", "Lê Văn Trưởng", "Số người tham dự: 10",
                      "Nguyễn Thị Lành", "8/10 80,0%", "Phạm Thị Ước", "4/10 40,0% Không đạt",
@@ -180,16 +188,12 @@ def test_a_communes_periodic_round_through_every_step_with_its_papers(client, al
     old = HouseholdReview.history.filter(id=r1.pk).order_by("history_date")
     assert old.count() > history_before
     assert old.first().classification == "poor"
-    record = pdf_text(
-        client.get(reverse("households:paper-complaint-pdf", args=[complaint.pk])).content
-    )
+    record = pdf_text(paper(client, "khieu-nai", "households:paper-complaint-pdf", complaint.pk))
     for expected in ("BIÊN BẢN GIẢI QUYẾT KHIẾU NẠI", "Võ Văn Góp", "Nguyễn Thị Lành",
                      "Phân loại trước khiếu nại: Hộ nghèo", "Hộ có mức sống trung bình", "2.000.000"):  # fmt: skip
         assert expected in record, expected
     # The posting list prints as posted, not as corrected since.
-    posted = pdf_text(
-        client.get(reverse("households:paper-posting-pdf", args=[hamlet.code, YEAR])).content
-    )
+    posted = pdf_text(paper(client, "niem-yet", "households:paper-posting-pdf", hamlet.code, YEAR))
     assert "Nguyễn Thị Lành" in posted
     assert "từ ngày 05/10/2023 đến ngày 09/10/2023" in posted
     assert "Tổng cộng: 2 hộ nghèo" in posted
@@ -227,9 +231,7 @@ def test_a_communes_periodic_round_through_every_step_with_its_papers(client, al
     decision = Recognition.objects.get()
     assert decision.level == "district"
     assert set(HouseholdReview.objects.values_list("status", flat=True)) == {"approved"}
-    text = pdf_text(
-        client.get(reverse("households:paper-decision-pdf", args=["29173", YEAR])).content
-    )
+    text = pdf_text(paper(client, "quyet-dinh", "households:paper-decision-pdf", "29173", YEAR))
     for expected in ("Số: 125/QĐ-UBND", "UBND HUYỆN BA TRI", "QUYẾT ĐỊNH", "Công nhận 1 hộ nghèo và 0 hộ cận nghèo",
                      "DANH SÁCH HỘ NGHÈO NĂM 2023", "Trần Văn Đủ", "Nguyễn Văn Chủ", "ngày 20 tháng 10 năm 2023"):  # fmt: skip
         assert expected in text, expected
@@ -237,8 +239,9 @@ def test_a_communes_periodic_round_through_every_step_with_its_papers(client, al
     assert "Phạm Thị Ước" not in text  # not kept by the meeting
 
     # 5. Certificates: the recognised households only, with the decision's number and date.
-    certs = client.get(reverse("households:paper-area-certificates", args=["29173", YEAR]))
-    text = pdf_text(certs.content)
+    text = pdf_text(
+        paper(client, "giay-chung-nhan", "households:paper-area-certificates", "29173", YEAR)
+    )
     assert "Trần Văn Đủ" in text
     assert "Quyết định số 125/QĐ-UBND ngày 20/10/2023" in text
     assert "Phạm Thị Ước" not in text
@@ -253,12 +256,19 @@ def test_a_communes_periodic_round_through_every_step_with_its_papers(client, al
         round_=round_, step=rules.CERTIFICATES, on=date(2023, 10, 25), user=bob
     )
     services.commune_step_close(round_=round_, step=rules.REPORT, on=date(2023, 10, 26), user=bob)
-    report = pdf_text(
-        client.get(reverse("households:paper-report-pdf", args=["29173", YEAR])).content
-    )
+    report = pdf_text(paper(client, "bao-cao", "households:paper-report-pdf", "29173", YEAR))
     assert "BÁO CÁO KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO" in report
     assert "Hộ nghèo 2 4" in report  # approved poor reviews: Đủ and Ước (2 members each)
     assert "Quyết định số 125/QĐ-UBND ngày 20/10/2023" in report
+    phieu_b = pdf_text(
+        paper(client, "phieu-b", "households:paper-form-pdf", r2.household_id, "b", YEAR)
+    )
+    for expected in ("PHIẾU B", "Trần Văn Đủ", "1.200.000", "CS12", "Hộ nghèo"):
+        assert expected in phieu_b, expected
+    blank = pdf_text(
+        paper(client, "phieu-a-trang", "households:paper-blank-form-pdf", "29173", YEAR, "a")
+    )
+    assert "PHIẾU A – PHIẾU NHẬN DẠNG NHANH ĐẶC ĐIỂM HỘ GIA ĐÌNH" in blank
     page = client.get(reverse("households:round", args=["29173", YEAR])).content.decode()
     assert "125/QĐ-UBND" in page
     assert meeting.pk
