@@ -201,3 +201,47 @@ class Recognition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.decided_on:%d/%m/%Y}"
+
+
+class PaperJob(models.Model):
+    """Many households' papers as one PDF, made by a background task (a commune's
+    certificates): its progress per batch, then its file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Đang chờ tạo tệp")
+        RENDERING = "rendering", _("Đang tạo tệp")
+        DONE = "done", _("Tệp đã sẵn sàng")
+        FAILED = "failed", _("Tạo tệp thất bại")
+
+    RUNNING = frozenset({Status.PENDING, Status.RENDERING})
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("năm"))
+    kind = models.CharField(_("giấy tờ"), max_length=32, default="certificates")
+    review_ids = models.JSONField(default=list)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lần in giấy tờ")
+        verbose_name_plural = _("lần in giấy tờ")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.area_id} {self.year}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def filename(self) -> str:
+        return f"giay-chung-nhan-{self.year}-{self.pk}.pdf"

@@ -78,4 +78,7 @@ urlpatterns = [
         PDF,
         name="paper-report-pdf",
     ),
+    path("giay-to/viec/<int:pk>/", views.paper_job, name="paper-job"),
+    path("giay-to/viec/<int:pk>/trang-thai/", views.paper_job_status, name="paper-job-status"),
+    path("giay-to/viec/<int:pk>/tai-ve/", views.paper_job_download, name="paper-job-download"),
 ]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from households.models import Area, Classification
@@ -84,6 +86,11 @@ def area_certificates(request: HttpRequest, code: str, year: int) -> HttpRespons
     recognised = recognised_review_ids(area, year)
     if recognised is not None:  # once recognised, the decision's lists say who is certified
         ids = [pk for pk in ids if pk in recognised]
+    if len(ids) > settings.PAPER_DIRECT_MAX:  # hundreds of pages: a background job
+        from .jobs import paper_job_start
+
+        job = paper_job_start(user=request.user, area=area, year=year, review_ids=ids)
+        return redirect("households:paper-job", pk=job.pk)
     out = io.BytesIO()
     papers_pdf(
         "households/papers/certificates.html",
@@ -364,4 +371,48 @@ def round_report(request: HttpRequest, code: str, year: int, fmt: str = "") -> H
         context,
         pdf=fmt == "pdf",
         filename=f"bao-cao-{code}-{year}{f'-{month:02d}' if month else ''}",
+    )
+
+
+# --- the background job of a long batch ------------------------------------------------------
+
+
+def _paper_job_for(request: HttpRequest, pk: int) -> Any:
+    from households.models import PaperJob
+
+    return get_object_or_404(PaperJob, pk=pk, user=request.user)  # the owner's only
+
+
+@login_required
+def paper_job(request: HttpRequest, pk: int) -> HttpResponse:
+    from .jobs import paper_progress
+
+    job = _paper_job_for(request, pk)
+    context = {"job": job, "progress": paper_progress(job)}
+    return render(request, "households/papers/job.html", context)
+
+
+@login_required
+def paper_job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    from django.http import JsonResponse
+
+    from .jobs import paper_progress
+
+    return JsonResponse(paper_progress(_paper_job_for(request, pk)))
+
+
+@login_required
+def paper_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    import os
+
+    from django.http import FileResponse
+
+    job = _paper_job_for(request, pk)
+    if job.status != job.Status.DONE or not os.path.exists(job.file_path):
+        raise Http404
+    return FileResponse(
+        open(job.file_path, "rb"),
+        as_attachment=True,
+        filename=job.filename,
+        content_type="application/pdf",
     )

@@ -14,7 +14,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from households import services
-from households.models import Area, Household, HouseholdReview, Member
+from households.models import Area, Household, HouseholdReview, Member, PaperJob
 from households.papers import pdf as pdf_layer
 from households.rules import HouseholdFacts
 from tests.conftest import login
@@ -195,3 +195,56 @@ def test_posting_list_of_a_hamlet_counts_poor_and_near_poor(client, alice):
     assert (
         client.get(reverse("households:paper-posting", args=[hamlet.code, YEAR])).status_code == 200
     )
+
+
+def test_hundreds_of_certificates_are_a_background_job_with_progress(
+    client, alice, bob, settings, django_capture_on_commit_callbacks
+):
+    """Celery runs eagerly in the test settings: the job is done once the request returns."""
+    settings.PAPER_DIRECT_MAX = 2
+    settings.PAPER_CHUNK = 2
+    hamlet = hamlet_make()
+    names = ["Lê Thị Một", "Lê Văn Hai", "Lê Thị Ba", "Lê Văn Bốn", "Lê Thị Năm"]
+    for n, name in enumerate(names):
+        approve(reviewed(f"BT-J-{n}", name, hamlet=hamlet, user=alice), bob)
+    login(client, alice)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("households:paper-area-certificates", args=["29173", YEAR]))
+    assert response.status_code == 302
+    job = PaperJob.objects.get()
+    assert response["Location"] == reverse("households:paper-job", args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.rows_total, job.rows_written, job.pages) == ("done", 5, 5, 5)
+    page = client.get(response["Location"]).content.decode()
+    assert "5 hộ, 5 trang" in page
+    assert (
+        client.get(reverse("households:paper-job-status", args=[job.pk])).json()["rows_written"]
+        == 5
+    )
+    download = client.get(reverse("households:paper-job-download", args=[job.pk]))
+    text = pdf_text(b"".join(download.streaming_content))
+    for name in names:
+        assert name in text
+    # Somebody else's job: not found.
+    assert login(client, bob).get(response["Location"]).status_code == 404
+
+
+def test_a_paper_job_left_running_is_swept_failed(alice, area):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from households.jobs import jobs_stale_sweep
+
+    old = timezone.now() - timedelta(days=2)
+    stale = PaperJob.objects.create(
+        user=alice, area=area("29173"), year=YEAR, status="rendering", started_at=old
+    )
+    fresh = PaperJob.objects.create(
+        user=alice, area=area("29173"), year=YEAR, status="rendering", started_at=timezone.now()
+    )
+    assert jobs_stale_sweep()["papers"] == 1
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.status, fresh.status) == ("failed", "rendering")
+    assert "Không có dữ liệu nào bị ghi dở" in stale.error

@@ -104,6 +104,10 @@ BY_URL: dict[str, dict[str, Param]] = {
     "households:paper-complaint": {"pk": Param(lambda w: 999_999, area_bound=False)},
     "households:paper-complaint-pdf": {"pk": Param(lambda w: 999_999, area_bound=False)},
     "households:complaint-resolve": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    # Paper jobs are their owner's only (like export jobs); the world has none.
+    "households:paper-job": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-job-status": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-job-download": {"pk": Param(lambda w: 999_999, area_bound=False)},
     "households:paper-certificate-pdf": {"pk": _pk("household")},
     "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},
