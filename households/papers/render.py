@@ -5,7 +5,9 @@ whatever language the officer's screen is in."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -22,10 +24,20 @@ def vnd(amount: int | None) -> str:
     return "" if amount is None else f"{amount:,}".replace(",", ".")
 
 
+@functools.cache
+def paper_css() -> str:
+    """The papers' stylesheet, inlined into each PDF (WeasyPrint fetches nothing)."""
+    from django.contrib.staticfiles import finders
+
+    found = finders.find("css/paper.css")
+    return Path(str(found)).read_text(encoding="utf-8") if found else ""
+
+
 def paper_html(template: str, context: dict[str, Any], *, pdf: bool) -> str:
     context = {
         **context,
         "pdf": pdf,
+        "paper_css": paper_css() if pdf else "",
         "fonts": {s: pdf_layer.font_url(s) for s in FONT_STYLES},
     }
     with translation.override("vi"):
