@@ -1,7 +1,7 @@
 from households.excel.models import ExportJob, ImportJob
 from households.organisation.models import Agency, Area, StaffProfile
 
-from .households import AreaPopulation, Household, Member, PovertyCause
+from .households import AreaPopulation, EthnicGroup, Household, Member, PovertyCause
 from .outbox import Heartbeat, OutboxMessage
 from .procedure import (
     Complaint,
@@ -30,6 +30,7 @@ __all__ = [
     "AreaPopulation",
     "Classification",
     "Complaint",
+    "EthnicGroup",
     "ExportJob",
     "HamletMeeting",
     "Heartbeat",

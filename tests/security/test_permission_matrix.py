@@ -46,6 +46,11 @@ EXPECTED: dict[str, dict[str, int | frozenset[int]]] = {
     "households:round-meeting": {"bob": 404, "alice": 404},
     "households:round-posting": {"bob": 404, "alice": 404},
     "households:round-complaints-close": {"bob": 404, "alice": 404},
+    # The forecast is for provincial staff; a job is its owner's (pat's, still queued: its
+    # workbook does not exist yet).
+    "reports:forecast": {**dict.fromkeys(LOGGED_IN, 404), "pat": 200},
+    "reports:forecast-job": {**dict.fromkeys(LOGGED_IN, 404), "pat": 200},
+    "reports:forecast-download": dict.fromkeys(LOGGED_IN, 404),
 }
 
 

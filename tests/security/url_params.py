@@ -90,6 +90,8 @@ BY_URL: dict[str, dict[str, Param]] = {
     "households:export-job": {"pk": _free("export_job")},
     "households:export-status": {"pk": _free("export_job")},
     "households:export-download": {"pk": _free("export_job")},
+    "reports:forecast-job": {"pk": _free("forecast_job")},
+    "reports:forecast-download": {"pk": _free("forecast_job")},
     "programs:support-create": {"pk": _pk("household")},
     "households:paper-certificate": {"pk": _pk("household")},
     "households:paper-form": {
