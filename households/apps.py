@@ -51,6 +51,17 @@ def _register_jobs() -> None:
             sweep=exports.export_jobs_sweep,
         )
     )
+    from households.papers import jobs as paper_jobs
+    from households.papers import tasks as paper_tasks
+
+    jobs.job_kind_register(
+        jobs.JobKind(
+            name="papers",
+            tasks={paper_tasks.paper_job_run_task.name: 0},
+            fail=paper_jobs.paper_job_fail,
+            sweep=paper_jobs.paper_jobs_sweep,
+        )
+    )
     task_failure.connect(jobs.on_task_failure, weak=False, dispatch_uid="households-jobs")
 
     from celery.signals import beat_init, before_task_publish

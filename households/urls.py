@@ -22,4 +22,6 @@ urlpatterns = [
     path("khoa-so-lieu/<str:code>/<int:year>/mo-lai/", views.year_reopen, name="year-reopen"),
     path("can-bo-chua-phan-cong/", views_officers.officers_unscoped, name="officers-unscoped"),
     path("excel/", include("households.excel.urls")),
+    path("", include("households.papers.urls")),
+    path("", include("households.procedure.urls")),
 ]

@@ -303,3 +303,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Papers (households.papers): the serif font printed on every paper, embedded (subset) into each
+# PDF. Liberation Serif 2 (Debian fonts-liberation2, SIL OFL) has Times New Roman's metrics, the
+# typeface Decree 30/2020/NĐ-CP prescribes for administrative documents, and every Vietnamese
+# glyph (Liberation 1.x of fonts-liberation lacks most of them). DejaVu Serif is the fallback.
+PAPER_FONT_DIR = env.str("PAPER_FONT_DIR", default="/usr/share/fonts/truetype/liberation2")
+# Households per WeasyPrint pass when many papers go into one PDF: each pass is laid out and
+# written on its own, so memory stays flat however many pages the file has.
+PAPER_CHUNK = env.int("PAPER_CHUNK", default=100)
+# Processes rendering those passes side by side (at most the machine's cores; one inside a
+# Celery worker's child process).
+PAPER_WORKERS = env.int("PAPER_WORKERS", default=4)
+# More households than this and the commune's certificates are made by a background job.
+PAPER_DIRECT_MAX = env.int("PAPER_DIRECT_MAX", default=200)

@@ -6,7 +6,7 @@
   var box = document.getElementById("import-progress");
   if (!box) { return; }
   var url = box.getAttribute("data-status-url");
-  var running = ["pending", "validating", "queued", "importing", "exporting"];
+  var running = ["pending", "validating", "queued", "importing", "exporting", "rendering"];
   var writing = ["queued", "importing", "exporting"];
   var bar = box.querySelector(".progress-bar");
   var meter = box.querySelector(".progress");

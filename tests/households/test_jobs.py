@@ -67,7 +67,7 @@ def test_the_sweep_fails_jobs_running_too_long_and_leaves_the_others(alice, sett
     )
     rebuild = RebuildJob.objects.create(year=2024, status="running", started_at=old)
     counts = jobs_stale_sweep_task.delay().get()
-    assert counts == {"import": 1, "export": 1, "rebuild": 1}
+    assert counts == {"import": 1, "export": 1, "rebuild": 1, "papers": 0}
     stale.refresh_from_db()
     assert stale.status == ImportJob.Status.FAILED
     assert STALE in stale.errors[0]["message"]

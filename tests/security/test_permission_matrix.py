@@ -34,6 +34,18 @@ EXPECTED: dict[str, dict[str, int | frozenset[int]]] = {
     "reports:table-xlsx": {"bob": {200, 404}, "alice": {200, 404}},
     "households:list": {"alice": 200, "bob": 200, "charlie": 200, "pat": 200},
     "households:review-queue": {"bob": 200, "charlie": 200, "pat": 200},
+    # The world's reviews are submitted, not approved: no certificate yet ("not found").
+    "households:paper-certificate": {"bob": 404, "alice": 404},
+    "households:paper-certificate-pdf": {"bob": 404, "alice": 404},
+    # No meeting nor decision is recorded in the world: their papers are "not found".
+    "households:paper-minutes": {"bob": 404, "alice": 404},
+    "households:paper-minutes-pdf": {"bob": 404, "alice": 404},
+    "households:paper-decision": {"bob": 404, "alice": 404},
+    "households:paper-decision-pdf": {"bob": 404, "alice": 404},
+    # A commune's code as the hamlet: not a hamlet of the commune.
+    "households:round-meeting": {"bob": 404, "alice": 404},
+    "households:round-posting": {"bob": 404, "alice": 404},
+    "households:round-complaints-close": {"bob": 404, "alice": 404},
     # The forecast is for provincial staff; a job is its owner's (pat's, still queued: its
     # workbook does not exist yet).
     "reports:forecast": {**dict.fromkeys(LOGGED_IN, 404), "pat": 200},

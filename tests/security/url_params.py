@@ -56,6 +56,10 @@ BY_KWARG: dict[str, Param] = {
     "district_code": Param(lambda w: w.district.code),
     "household_code": Param(lambda w: w.household.code),
     "year": Param(lambda w: YEAR, area_bound=False),
+    "form": Param(lambda w: "a", area_bound=False),
+    "step": Param(lambda w: "certificates", area_bound=False),
+    # A hamlet of the world's commune does not exist: the commune's code stands in (refused).
+    "hamlet": Param(lambda w: w.commune.code),
     "month": Param(lambda w: 1, area_bound=False),
 }
 
@@ -89,6 +93,24 @@ BY_URL: dict[str, dict[str, Param]] = {
     "reports:forecast-job": {"pk": _free("forecast_job")},
     "reports:forecast-download": {"pk": _free("forecast_job")},
     "programs:support-create": {"pk": _pk("household")},
+    "households:paper-certificate": {"pk": _pk("household")},
+    "households:paper-form": {
+        "pk": _pk("household"),
+        "form": Param(lambda w: "b", area_bound=False),
+    },
+    "households:paper-form-pdf": {
+        "pk": _pk("household"),
+        "form": Param(lambda w: "b", area_bound=False),
+    },
+    # The world records no complaint: an id nobody has (every role must get 404/302, never 500).
+    "households:paper-complaint": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-complaint-pdf": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:complaint-resolve": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    # Paper jobs are their owner's only (like export jobs); the world has none.
+    "households:paper-job": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-job-status": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-job-download": {"pk": Param(lambda w: 999_999, area_bound=False)},
+    "households:paper-certificate-pdf": {"pk": _pk("household")},
     "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},
 }
