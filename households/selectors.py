@@ -171,9 +171,18 @@ def can_lock_year(user: AnyUser, commune: Area) -> bool:
     return approves_area(user, commune.path)
 
 
-def year_lock_communes(user: AnyUser) -> QuerySet[Area]:
-    """The communes of the lock page, in the area tree's order."""
-    return commune_list_for_user(user).select_related("parent").order_by("path")
+def year_lock_communes(user: AnyUser, *, year: int) -> QuerySet[Area]:
+    """The communes of the lock page: those of the year's tree (2023: Bến Tre's 157; 2026:
+    Vĩnh Long's 124), in the tree's order."""
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import valid_on_q
+
+    return (
+        commune_list_for_user(user)
+        .filter(valid_on_q(tree_date_for_year(year)))
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def year_lock_rows(user: AnyUser, communes: Iterable[Area], *, year: int) -> list[dict]:
