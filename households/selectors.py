@@ -147,6 +147,12 @@ def approves_area(
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
+def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
+    """Indicators of a stored review that nobody decided (facts unknown, no tick): the review
+    cannot be submitted until each has its facts or an officer's decision."""
+    return tuple(n for n in rules.INDICATORS if review.sources.get(str(n)) == rules.UNKNOWN)
+
+
 def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
     return approves_area(
         user,

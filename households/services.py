@@ -30,6 +30,7 @@ from .models import (
 from .models.reviews import INDICATOR_FIELDS
 from .selectors import (
     member_facts,
+    review_unknown_indicators,
     standard_for_year,
 )
 from .signals import announce_review_data_changed
@@ -338,11 +339,6 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
         review, user=user, update_fields=["status", "submitted_at", "return_reason", "version"]
     )
     return review
-
-
-def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
-    """Indicators of a stored review that nobody decided (facts unknown, no tick)."""
-    return tuple(n for n in rules.INDICATORS if review.sources.get(str(n)) == rules.UNKNOWN)
 
 
 @transaction.atomic

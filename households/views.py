@@ -131,7 +131,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     movements = selectors.household_movements(household)
     for review in reviews:
-        review.unknown_codes = [f"CS{n:02d}" for n in services.review_unknown_indicators(review)]
+        review.unknown_codes = [f"CS{n:02d}" for n in selectors.review_unknown_indicators(review)]
     chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
     for review in reviews:
         review.filed_under = chains.get(review.area_path or household.area_path, "")

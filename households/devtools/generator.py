@@ -37,7 +37,7 @@ from households.models import (
     ReviewRound,
 )
 from households.models.households import MEMBER_FACT_FIELDS
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import HOUSING_FACT_FIELDS, INDICATOR_FIELDS
 from households.selectors import standard_for_year
 from households.services import default_reference_date
 
@@ -89,6 +89,10 @@ MEMBER_COLUMNS = (
     "search_name",
     *MEMBER_FACT_FIELDS,
 )
+# A review's facts and decisions, and what they came to: the parts of REVIEW_COLUMNS a year's
+# review starts from (generator_years carries them from the year before).
+REVIEW_FACT_COLUMNS = (*HOUSING_FACT_FIELDS, *INDICATOR_FIELDS, "sources", "reasons")
+REVIEW_RESULT_COLUMNS = ("deprivation_count", "classification", "member_count")
 REVIEW_COLUMNS = (
     "id",
     "household_id",
@@ -100,20 +104,10 @@ REVIEW_COLUMNS = (
     "standard_id",
     "is_urban",
     "income_per_capita",
-    "nondurable_parts",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "uses_internet",
-    "has_information_device",
-    *INDICATOR_FIELDS,
-    "sources",
-    "reasons",
+    *REVIEW_FACT_COLUMNS,
     "overrides",
     "income_confirmed",
-    "deprivation_count",
-    "classification",
-    "member_count",
+    *REVIEW_RESULT_COLUMNS,
     "status",
     "return_reason",
     "is_current",

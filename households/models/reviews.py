@@ -13,6 +13,15 @@ from .standards import PovertyStandard
 
 # The model's field of each indicator number (rules.INDICATORS): d01 ... d12.
 INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATORS)
+# The housing and information facts a review records of the household (Phiếu B, part 2).
+HOUSING_FACT_FIELDS = (
+    "nondurable_parts",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "uses_internet",
+    "has_information_device",
+)
 # Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
 # reference data: PovertyIndicator).
 INDICATOR_NAMES = {
