@@ -61,8 +61,9 @@ def standard_for_year(year: int) -> PovertyStandard:
     return standard
 
 
-# The stored fields a member's facts are made of (rules.MemberFacts; "sex" gives is_female).
-MEMBER_FACT_FIELDS = (
+# The stored fields the rules read of a member (rules.MemberFacts; "sex" gives is_female); the
+# member form's recorded facts are models.households.MEMBER_FACT_FIELDS.
+MEMBER_RULE_FIELDS = (
     "full_name",
     "date_of_birth",
     "sex",
@@ -80,7 +81,7 @@ MEMBER_FACT_FIELDS = (
 
 
 def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
-    """A stored member (a mapping of MEMBER_FACT_FIELDS) as plain facts for the rules."""
+    """A stored member (a mapping of MEMBER_RULE_FIELDS) as plain facts for the rules."""
     from .models import Member
     from .rules import MemberFacts
 
@@ -103,7 +104,7 @@ def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
 
 def member_facts(household: Household) -> list[MemberFacts]:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
-    return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
+    return [member_facts_from(m) for m in household.members.values(*MEMBER_RULE_FIELDS)]
 
 
 # --- pages of the households app ----------------------------------------------------------------

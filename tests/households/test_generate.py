@@ -14,6 +14,7 @@ from households.models import (
     Member,
     ReviewRound,
 )
+from households.models.households import MEMBER_FACT_FIELDS
 from households.models.reviews import HOUSING_FACT_FIELDS, INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
@@ -34,23 +35,7 @@ HOUSEHOLD_FIELDS = (
     "is_social_protection",
     "wants_loan",
 )
-MEMBER_FIELDS = (
-    "household__code",
-    "full_name",
-    "search_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "citizen_id",
-    "has_health_insurance",
-    "health_insurance_expiry",
-    "school_level",
-    "education",
-    "work_status",
-    "has_disability",
-    "receives_social_allowance",
-    "is_malnourished",
-)
+MEMBER_FIELDS = ("household__code", "full_name", "search_name", *MEMBER_FACT_FIELDS)
 REVIEW_FIELDS = (
     "household__code",
     "round__area__code",
