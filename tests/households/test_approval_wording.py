@@ -40,6 +40,9 @@ def test_two_tier_year_says_the_commune_recognises(client):
     page = _page(client, household)
     assert "Gửi UBND xã công nhận" in page
     assert "huyện" not in page.lower()
+    form = client.get(reverse("households:review-edit", args=[household.pk, 2026])).content.decode()
+    assert "Lưu và gửi UBND xã công nhận" in form
+    assert "huyện" not in form.lower()
     response = client.post(reverse("households:review-submit", args=[review.pk]), follow=True)
     text = response.content.decode()
     assert "Đã gửi phiếu để UBND xã công nhận." in text
