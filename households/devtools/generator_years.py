@@ -18,6 +18,7 @@ from households.devtools.generator import (
     DEMO_COMMUNE,
     REVIEW_COLUMNS,
     REVIEW_FACT_COLUMNS,
+    REVIEW_REASON_COLUMNS,
     REVIEW_RESULT_COLUMNS,
     SUBMITTED,
     BulkWriter,
@@ -32,10 +33,11 @@ from households.selectors import standard_for_year
 from households.services import default_reference_date
 
 # Read from last year's review and carried into this year's: the facts and results of
-# REVIEW_COLUMNS (generator.REVIEW_FACT_COLUMNS, REVIEW_RESULT_COLUMNS), and where it lives.
+# REVIEW_COLUMNS (generator.REVIEW_FACT_COLUMNS, _REASON_, _RESULT_COLUMNS), and where it lives.
 CARRIED = (
     "household_id",
     *REVIEW_FACT_COLUMNS,
+    *REVIEW_REASON_COLUMNS,
     *REVIEW_RESULT_COLUMNS,
     "household__commune_id",
 )
@@ -105,6 +107,7 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                             "round_id": rounds[commune.pk, year], "area_id": commune.pk,
                             "area_path": commune.path, "year": year, "reference_date": on,
                             "standard_id": standard.pk, "is_urban": is_urban,
+                            "standard_revision": standard.revision, "poverty_line": line,
                             "income_per_capita": income,
                             **{f: values[f] for f in REVIEW_FACT_COLUMNS},
                             "sources": dumps(values["sources"]),
@@ -142,7 +145,8 @@ def _defaults() -> dict[str, object]:
     out = {}
     for column in REVIEW_COLUMNS:
         field = next(f for f in HouseholdReview._meta.concrete_fields if f.attname == column)
-        out[column] = None if field.null or not field.has_default() else field.get_default()
+        # A CharField without a default stores "" (its get_default), never NULL.
+        out[column] = None if field.null and not field.has_default() else field.get_default()
     return out
 
 
