@@ -514,6 +514,12 @@ def _history_value(record: Any, name: str, value: object) -> object:
         return value
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if name == "status" and isinstance(record.instance, HouseholdReview):
+        # in the words of whoever approves the review's round (two-tier years: no district)
+        from .organisation.rules import status_label
+        from .organisation.selectors import approval_wording_for_review
+
+        return status_label(approval_wording_for_review(record.instance), str(value))
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and field.related_model is not None:
