@@ -27,11 +27,12 @@ def test_dashboard_reads_a_constant_number_of_queries(
     client, pat, rebuilt, django_assert_max_num_queries
 ):
     login(client, pat)
-    # 13 + 2: the standards of the years shown and their indicators (issue 15); + 1: whether the
-    # year's tree has districts (who approves, in words).
-    with django_assert_max_num_queries(16):
+    # 13 + 2: the standards of the years shown and their indicators (issue 15); + 1: the
+    # default year (households.selectors.default_year) and the trend's years with data; + 1:
+    # whether the year's tree has districts (who approves, in words).
+    with django_assert_max_num_queries(17):
         client.get(reverse("reports:dashboard"))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(reverse("reports:area-dashboard", args=["836"]) + "?year=2022")
 
 
