@@ -15,7 +15,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from households.organisation import roles
-from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
+from households.organisation.rules import status_label
+from households.organisation.selectors import (
+    approval_wording_for_year,
+    commune_list_for_user,
+    hamlet_list_for_user,
+)
 
 from . import rules
 from .models import Area, Classification, Household, HouseholdReview, Member
@@ -89,6 +94,17 @@ class HouseholdFilter(django_filters.FilterSet):
         self.form.fields["hamlet"].widget.choices = [
             ("", _("Tất cả")),
             *hamlets.values_list("pk", "name"),
+        ]
+        # The statuses in the words of whoever approves that year (two-tier years: no district).
+        shown_year = str((data or {}).get("year") or "")
+        words = approval_wording_for_year(int(shown_year) if shown_year.isdigit() else year)
+        self.form.fields["status"].choices = [
+            ("", _("Tất cả")),
+            *(
+                (value, status_label(words, value))
+                for value, _label in HouseholdReview.Status.choices
+            ),
+            ("none", _("Chưa có phiếu")),
         ]
 
     @property

@@ -16,11 +16,12 @@ Higher apps register their kinds in their AppConfig.ready (households never impo
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -97,6 +98,15 @@ def on_task_failure(sender=None, task_id=None, exception=None, args=None, kwargs
         except Exception:  # the database may be what failed; the sweep will retry
             logger.exception("could not mark %s job %s failed", kind.name, job_id)
         return
+
+
+def stale_job_ids(model, *, running: Iterable[str], waiting: Iterable[str], cutoff) -> list[int]:
+    """The sweep's query for any job kind: ids of `model`'s jobs claimed before `cutoff` and
+    still in a `running` status, and of those in a `waiting` status for a day."""
+    stale = Q(status__in=list(running), started_at__lt=cutoff) | Q(
+        status__in=list(waiting), created_at__lt=cutoff - timedelta(days=1)
+    )
+    return list(model.objects.filter(stale).order_by("pk").values_list("pk", flat=True))
 
 
 def jobs_stale_sweep(*, now=None) -> dict[str, int]:

@@ -259,6 +259,29 @@ def approves_area(
     return any(area_path.startswith(p) and area_path != p for p in paths or ())
 
 
+def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
+    """Result columns of a stored review that nobody decided (facts unknown, no tick): the
+    review cannot be submitted until each has its facts or an officer's decision."""
+    from .models.reviews import COLUMN_NUMBERS
+
+    return tuple(n for n in COLUMN_NUMBERS if review.sources.get(str(n)) == rules.UNKNOWN)
+
+
+def review_unknown_codes(
+    review: HouseholdReview, columns: Iterable[int] | None = None
+) -> list[str]:
+    """The codes, in the review's standard, of its undecided indicators ("CS04", ...)."""
+    if columns is None:
+        columns = review_unknown_indicators(review)
+    columns = list(columns)
+    if not columns:
+        return []
+    codes = (
+        {i.column: i.code for i in review.standard.indicators.all()} if review.standard_id else {}
+    )
+    return [codes.get(n, f"CS{n:02d}") for n in columns]
+
+
 def can_approve(user: AnyUser, review: HouseholdReview) -> bool:
     return approves_area(
         user,
@@ -283,9 +306,18 @@ def can_lock_year(user: AnyUser, commune: Area) -> bool:
     return approves_area(user, commune.path)
 
 
-def year_lock_communes(user: AnyUser) -> QuerySet[Area]:
-    """The communes of the lock page, in the area tree's order."""
-    return commune_list_for_user(user).select_related("parent").order_by("path")
+def year_lock_communes(user: AnyUser, *, year: int) -> QuerySet[Area]:
+    """The communes of the lock page: those of the year's tree (2023: Bến Tre's 157; 2026:
+    Vĩnh Long's 124), in the tree's order."""
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import valid_on_q
+
+    return (
+        commune_list_for_user(user)
+        .filter(valid_on_q(tree_date_for_year(year)))
+        .select_related("parent")
+        .order_by("path")
+    )
 
 
 def year_lock_rows(user: AnyUser, communes: Iterable[Area], *, year: int) -> list[dict]:
@@ -524,6 +556,12 @@ def _history_value(record: Any, name: str, value: object) -> object:
         return value
     if isinstance(value, bool):
         return _("Có") if value else _("Không")
+    if name == "status" and isinstance(record.instance, HouseholdReview):
+        # in the words of whoever approves the review's round (two-tier years: no district)
+        from .organisation.rules import status_label
+        from .organisation.selectors import approval_wording_for_review
+
+        return status_label(approval_wording_for_review(record.instance), str(value))
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if field.is_relation and field.related_model is not None:

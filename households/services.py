@@ -34,6 +34,8 @@ from .selectors import (
     indicator_specs,
     member_facts,
     review_facts,
+    review_unknown_codes,
+    review_unknown_indicators,
     standard_for_round,
     standard_for_year,
 )
@@ -413,26 +415,6 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     )
     _announce(review, years={review.year})  # the pending count of its commune
     return review
-
-
-def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
-    """Result columns of a stored review that nobody decided (facts unknown, no tick)."""
-    return tuple(n for n in COLUMN_NUMBERS if review.sources.get(str(n)) == rules.UNKNOWN)
-
-
-def review_unknown_codes(
-    review: HouseholdReview, columns: Iterable[int] | None = None
-) -> list[str]:
-    """The codes, in the review's standard, of its undecided indicators ("CS04", ...)."""
-    if columns is None:
-        columns = review_unknown_indicators(review)
-    columns = list(columns)
-    if not columns:
-        return []
-    codes = (
-        {i.column: i.code for i in review.standard.indicators.all()} if review.standard_id else {}
-    )
-    return [codes.get(n, f"CS{n:02d}") for n in columns]
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from households.organisation import roles
 from households.organisation.selectors import (
+    approval_wording_for_review,
     area_get_for_user,
     commune_list_for_user,
     identifier_masker,
@@ -143,7 +144,7 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     movements = selectors.household_movements(household)
     for review in reviews:
-        review.unknown_codes = services.review_unknown_codes(review)
+        review.unknown_codes = selectors.review_unknown_codes(review)
     chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
     for review in reviews:
         review.filed_under = chains.get(review.area_path or household.area_path, "")
@@ -345,7 +346,7 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     else:
-        messages.success(request, _("Đã gửi phiếu lên huyện."))
+        messages.success(request, approval_wording_for_review(review).submitted_message)
     return redirect("households:detail", pk=review.household_id)
 
 
@@ -470,11 +471,21 @@ def population(request: HttpRequest) -> HttpResponse:
     figures = {p.area_id: p for p in AreaPopulation.objects.filter(area__in=communes, year=year)}
     rows = [(c, figures.get(c.pk)) for c in communes]
     return render(
-        request, "households/population.html", {"rows": rows, "year": year, "members": Member}
+        request,
+        "households/population.html",
+        {"rows": rows, "year": year, "members": Member, "has_districts": _has_districts(year)},
     )
 
 
 # --- locking a year for an area --------------------------------------------------------------
+
+
+def _has_districts(year: int) -> bool:
+    """Whether the tree of `year` has a district level (two-tier years, from 2025: none)."""
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import tree_has_districts
+
+    return tree_has_districts(tree_date_for_year(year))
 
 
 def _year_of(request: HttpRequest) -> int:
@@ -491,10 +502,16 @@ def year_locks(request: HttpRequest) -> HttpResponse:
     if not commune_list_for_user(request.user).exists():
         raise Http404
     year = _year_of(request)
-    communes = selectors.year_lock_communes(request.user)
+    communes = selectors.year_lock_communes(request.user, year=year)
     page = Paginator(communes, 50).get_page(request.GET.get("page"))
     rows = selectors.year_lock_rows(request.user, page.object_list, year=year)
-    context = {"rows": rows, "page": page, "year": year, "form": ReasonForm()}
+    context = {
+        "rows": rows,
+        "page": page,
+        "year": year,
+        "form": ReasonForm(),
+        "has_districts": _has_districts(year),
+    }
     return render(request, "households/year_locks.html", context)
 
 

@@ -106,7 +106,10 @@ def programme_totals(records: QuerySet[SupportRecord]) -> dict[str, Any]:
 def programme_by_area(records: QuerySet[SupportRecord]) -> list[Mapping[str, Any]]:
     return list(
         records.values(
-            "household__commune__parent__name", "household__commune__name", "household__commune_id"
+            "household__commune__parent__name",
+            "household__commune__parent__level",
+            "household__commune__name",
+            "household__commune_id",
         )
         .annotate(
             records=Count("pk"),

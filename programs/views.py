@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from households.filters import HouseholdFilter
 from households.forms import add_service_errors
+from households.models import Area
 from households.organisation import roles
 from households.organisation.selectors import agency_of
 from households.selectors import (
@@ -46,10 +47,15 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
     programme = selectors.programme_get_for_user(request.user, code=code)
     records = selectors.support_list_for_user(request.user, programme)
+    by_area = selectors.programme_by_area(records)
     context = {
         "programme": programme,
         "totals": selectors.programme_totals(records),
-        "by_area": selectors.programme_by_area(records),
+        "by_area": by_area,
+        # the district column only where some commune still sits under one (two-tier: none)
+        "show_district": any(
+            r["household__commune__parent__level"] == Area.Level.DISTRICT for r in by_area
+        ),
         "records": records.select_related("household__commune", "member")[:100],
         "scoped": not selectors.can_see_all_beneficiaries(request.user, programme),
     }

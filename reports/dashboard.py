@@ -51,6 +51,9 @@ CHILD_CODES = (
     "near_poor_rate", "poor_rate_change",
 )  # fmt: skip
 TREND_CODES = ("poor_households", "poor_rate", "near_poor_households", "near_poor_rate")
+# A bar per unit reads up to a few dozen units; the two-tier province has 124 under it, so the
+# chart shows those with the highest poverty rate and the table below keeps every unit.
+CHART_AREAS_MAX = 30
 
 
 @dataclass
@@ -104,17 +107,32 @@ def _areas_table(values, areas) -> Table:
     return table
 
 
+# Lazy: a module-level gettext would freeze the language of whoever imported the module first.
 TREND_NOTES = {
-    selectors.FORMER_UNITS: _("tổng các đơn vị cũ"),
-    selectors.NO_DATA_BEFORE: _("chưa có số liệu trước %(year)s"),
+    selectors.FORMER_UNITS: gettext_lazy("tổng các đơn vị cũ"),
+    selectors.NO_DATA_BEFORE: gettext_lazy("chưa có số liệu trước %(year)s"),
 }
 
 
 def _trend_note(point, area) -> str:
     note = TREND_NOTES.get(point.source, "")
     if point.source == selectors.NO_DATA_BEFORE:
-        return note % {"year": area.valid_from.year}
+        return str(note) % {"year": area.valid_from.year}
     return str(note)
+
+
+def _trend_caption(points, area) -> str:
+    """Under the chart: which years are the sum of which former units ("Năm 2022, 2023: tổng
+    các đơn vị cũ (Thị trấn Ba Tri, Xã An Đức, ...)"), so the line is not read as the unit's."""
+    years = [str(p.year) for p in points if p.source == selectors.FORMER_UNITS]
+    if not years:
+        return ""
+    names = ", ".join(sorted(a.name for a in selectors.former_units(area)))
+    return _("Năm %(years)s: %(note)s (%(units)s).") % {
+        "years": ", ".join(years),
+        "note": TREND_NOTES[selectors.FORMER_UNITS],
+        "units": names,
+    }
 
 
 def _trend_table(points, area) -> Table:
@@ -344,6 +362,7 @@ def dashboard_get(user, *, area: Area, year: int | None, snapshots=None) -> dict
     trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
     tables["trend"] = _trend_table(points, area)
+    context["trend_caption"] = _trend_caption(points, area)
     every = all_standards()
     standards = national_standards(every)
     indicators = year_indicators(snapshot.year, standards)
@@ -371,12 +390,21 @@ def dashboard_get(user, *, area: Area, year: int | None, snapshots=None) -> dict
         for code in ("poor_households", "near_poor_households", "pending_reviews")
     }
     poor, near = _("Tỷ lệ hộ nghèo"), _("Tỷ lệ hộ cận nghèo")
+    charted = children
+    if len(children) > CHART_AREAS_MAX:
+        charted = sorted(children, key=lambda a: (-(_v(values, a, "poor_rate") or 0), a.name))[
+            :CHART_AREAS_MAX
+        ]
+        context["areas_chart_note"] = _(
+            "Biểu đồ: %(n)s đơn vị có tỷ lệ hộ nghèo cao nhất trong %(total)s; bảng dưới đây có "
+            "đủ các đơn vị."
+        ) % {"n": CHART_AREAS_MAX, "total": len(children)}
     context["charts"] = {
         "areas": charts.bar_chart(
-            [a.name for a in children],
+            [a.name for a in charted],
             [
-                charts.Series(poor, "bar-poor", [_v(values, a, "poor_rate") for a in children]),
-                charts.Series(near, "bar-near", [_v(values, a, "near_poor_rate") for a in children]),
+                charts.Series(poor, "bar-poor", [_v(values, a, "poor_rate") for a in charted]),
+                charts.Series(near, "bar-near", [_v(values, a, "near_poor_rate") for a in charted]),
             ],
         ),
         "trend": charts.line_chart(

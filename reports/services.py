@@ -6,11 +6,12 @@ import inspect
 import logging
 import time
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
 
+from households.jobs import stale_job_ids
 from households.models import Area, HouseholdReview
 from households.outbox import outbox_task
 
@@ -392,12 +393,7 @@ def rebuild_job_fail(job_id: int, message: str) -> bool:
 
 def rebuild_jobs_sweep(cutoff: datetime, message: str) -> int:
     Status = RebuildJob.Status
-    ids = [
-        *RebuildJob.objects.filter(status=Status.RUNNING, started_at__lt=cutoff).values_list(
-            "pk", flat=True
-        ),
-        *RebuildJob.objects.filter(
-            status=Status.QUEUED, created_at__lt=cutoff - timedelta(days=1)
-        ).values_list("pk", flat=True),
-    ]
+    ids = stale_job_ids(
+        RebuildJob, running=[Status.RUNNING], waiting=[Status.QUEUED], cutoff=cutoff
+    )
     return sum(rebuild_job_fail(job_id, message) for job_id in ids)

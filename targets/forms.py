@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from households.forms import DayMonthYearField
 from households.models import Agency, Area
+from households.organisation.selectors import agency_list_in_force
 from households.workbook import validate_upload
 
 from . import rules
@@ -81,12 +82,12 @@ class TaskForm(forms.Form):
     description = forms.CharField(
         label=_("Mô tả"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    lead_agency = forms.ModelChoiceField(
-        label=_("Cơ quan chủ trì"), queryset=Agency.objects.filter(is_active=True)
-    )
+    # Only agencies in force today are offered (households.organisation.selectors
+    # .agency_list_in_force); a closed one's tasks are handed to its successor instead.
+    lead_agency = forms.ModelChoiceField(label=_("Cơ quan chủ trì"), queryset=Agency.objects.none())
     supporting_agencies = forms.ModelMultipleChoiceField(
         label=_("Cơ quan phối hợp"),
-        queryset=Agency.objects.filter(is_active=True),
+        queryset=Agency.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
@@ -102,10 +103,19 @@ class TaskForm(forms.Form):
     )
     recurrence_until = DayMonthYearField(label=_("Lặp đến ngày"), required=False)
 
-    def __init__(self, *args, plan: Plan, **kwargs) -> None:
+    def __init__(self, *args, plan: Plan, task: Task | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.fields["targets"].queryset = plan.targets.all()
+        in_force = agency_list_in_force()
+        self.fields["lead_agency"].queryset = in_force
+        self.fields["supporting_agencies"].queryset = in_force
+        lead = task.lead_agency if task is not None else None
+        if lead is not None and not in_force.filter(pk=lead.pk).exists():
+            self.fields["lead_agency"].help_text = _(
+                "%(agency)s đã ngừng hoạt động: chọn cơ quan đang hoạt động, hoặc giao "
+                "nhiệm vụ cho cơ quan kế thừa (Quản trị, mục Cơ quan)."
+            ) % {"agency": lead.name}
 
     def clean_due_date(self):
         due_date = self.cleaned_data["due_date"]

@@ -19,7 +19,7 @@ from django.http import Http404
 
 from households.models import Agency
 from households.organisation import roles
-from households.organisation.selectors import agency_of
+from households.organisation.selectors import agency_list_in_force, agency_of
 from households.types import AnyUser
 
 from .models import (
@@ -197,7 +197,7 @@ def agency_status_matrix(*, today: date, plan: Plan | None = None) -> QuerySet[A
     # Agencies in force, and closed ones whose tasks stay readable (until handed over).
     has_tasks = Exists(Task.objects.filter(lead_agency=OuterRef("pk")))
     return (
-        Agency.objects.filter(Q(is_active=True) | has_tasks)
+        Agency.objects.filter(Q(pk__in=agency_list_in_force(today).values("pk")) | has_tasks)
         .annotate(**counts)
         .order_by("kind", "-is_lead", "name")
     )
@@ -227,8 +227,8 @@ def plan_document_get_for_user(user: AnyUser, *, pk: int) -> PlanDocument:
 
 
 def agency_list() -> QuerySet[Agency]:
-    """The active agencies, departments first (Agency's ordering): for choosing one."""
-    return Agency.objects.filter(is_active=True)
+    """The agencies in force today, departments first (Agency's ordering): for choosing one."""
+    return agency_list_in_force()
 
 
 def plan_current() -> Plan | None:

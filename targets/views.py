@@ -162,7 +162,9 @@ def task_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     selectors.require_provincial(request.user)
     task = selectors.task_get_for_user(request.user, pk=pk)
-    form = TaskForm(request.POST or None, plan=task.plan, initial=TaskForm.initial_for(task))
+    form = TaskForm(
+        request.POST or None, plan=task.plan, task=task, initial=TaskForm.initial_for(task)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.task_edit(task=task, **form.cleaned_data)

@@ -48,3 +48,11 @@ INSTALLED_APPS = [*INSTALLED_APPS, "households.devtools"]
 # and its own cache keys, so two workers never see each other's import progress or rebuild
 # debounce.
 CACHES["default"]["KEY_PREFIX"] = env("PYTEST_XDIST_WORKER", default="")
+
+# SQLite: a file-backed test database instead of Django's in-memory default, so the browser
+# tests' live-server thread has a connection of its own to the same data (an in-memory database
+# is shared with the test's connection, and the server thread's writes then break it).
+# pytest-django suffixes the name for each xdist worker.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test-db.sqlite3")}

@@ -37,7 +37,7 @@ from households.models import (
     ReviewRound,
 )
 from households.models.households import MEMBER_FACT_FIELDS
-from households.models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
+from households.models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS, HOUSING_FACT_FIELDS
 from households.selectors import indicator_specs, standard_for_year
 from households.services import default_reference_date
 
@@ -89,6 +89,19 @@ MEMBER_COLUMNS = (
     "search_name",
     *MEMBER_FACT_FIELDS,
 )
+# A review's facts and decisions, and what they came to: the parts of REVIEW_COLUMNS a year's
+# review starts from (generator_years carries them from the year before).
+REVIEW_FACT_COLUMNS = (*HOUSING_FACT_FIELDS, *COLUMN_FIELDS)
+REVIEW_REASON_COLUMNS = ("sources", "reasons")
+REVIEW_RESULT_COLUMNS = ("deprivation_count", "classification", "member_count")
+# The standard a review was classified under (set anew each year, never carried).
+REVIEW_STANDARD_COLUMNS = (
+    "standard_revision",
+    "poverty_line",
+    "local_standard_id",
+    "local_classification",
+    "local_deprivation_count",
+)
 REVIEW_COLUMNS = (
     "id",
     "household_id",
@@ -100,27 +113,12 @@ REVIEW_COLUMNS = (
     "standard_id",
     "is_urban",
     "income_per_capita",
-    "nondurable_parts",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "uses_internet",
-    "has_information_device",
-    "waste_treatment",
-    "uses_digital_services",
-    *COLUMN_FIELDS,
-    "standard_revision",
-    "poverty_line",
-    "local_standard_id",
-    "local_classification",
-    "local_deprivation_count",
-    "sources",
-    "reasons",
+    *REVIEW_FACT_COLUMNS,
+    *REVIEW_STANDARD_COLUMNS,
+    *REVIEW_REASON_COLUMNS,
     "overrides",
     "income_confirmed",
-    "deprivation_count",
-    "classification",
-    "member_count",
+    *REVIEW_RESULT_COLUMNS,
     "status",
     "return_reason",
     "is_current",

@@ -17,36 +17,28 @@ from households.devtools.generator import (
     DEFAULT_POOR_RATE,
     DEMO_COMMUNE,
     REVIEW_COLUMNS,
+    REVIEW_FACT_COLUMNS,
+    REVIEW_REASON_COLUMNS,
+    REVIEW_RESULT_COLUMNS,
     SUBMITTED,
     BulkWriter,
     CopyWriter,
     Generator,
 )
 from households.models import Area, AreaPopulation, HouseholdReview
-from households.models.reviews import COLUMN_FIELDS
 from households.organisation.rules import tree_date_for_year
 from households.organisation.selectors import area_tree_for_year, is_urban_on_date
 from households.organisation.services import households_carry
 from households.selectors import standard_for_year
 from households.services import default_reference_date
 
-# Read from last year's review and carried into this year's.
+# Read from last year's review and carried into this year's: the facts and results of
+# REVIEW_COLUMNS (generator.REVIEW_FACT_COLUMNS, _REASON_, _RESULT_COLUMNS), and where it lives.
 CARRIED = (
     "household_id",
-    "classification",
-    "deprivation_count",
-    "member_count",
-    "nondurable_parts",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "uses_internet",
-    "has_information_device",
-    "waste_treatment",
-    "uses_digital_services",
-    *COLUMN_FIELDS,
-    "sources",
-    "reasons",
+    *REVIEW_FACT_COLUMNS,
+    *REVIEW_REASON_COLUMNS,
+    *REVIEW_RESULT_COLUMNS,
     "household__commune_id",
 )
 
@@ -117,7 +109,7 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                             "standard_id": standard.pk, "is_urban": is_urban,
                             "standard_revision": standard.revision, "poverty_line": line,
                             "income_per_capita": income,
-                            **{f: values[f] for f in CARRIED[4:-1] if f not in ("sources", "reasons")},
+                            **{f: values[f] for f in REVIEW_FACT_COLUMNS},
                             "sources": dumps(values["sources"]),
                             "reasons": dumps(values["reasons"]),
                             "deprivation_count": values["deprivation_count"],

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from households import selectors
 from households.filters import HouseholdFilter
+from households.jobs import stale_job_ids
 from households.models import ExportJob, HouseholdReview
 from households.organisation.selectors import identifier_masker
 from households.outbox import outbox_task
@@ -148,12 +149,7 @@ def export_job_fail(job_id: int, message: str) -> bool:
 
 def export_jobs_sweep(cutoff, message: str) -> int:
     Status = ExportJob.Status
-    ids = [
-        *ExportJob.objects.filter(status=Status.EXPORTING, started_at__lt=cutoff).values_list(
-            "id", flat=True
-        ),
-        *ExportJob.objects.filter(
-            status=Status.PENDING, created_at__lt=cutoff - timedelta(days=1)
-        ).values_list("id", flat=True),
-    ]
+    ids = stale_job_ids(
+        ExportJob, running=[Status.EXPORTING], waiting=[Status.PENDING], cutoff=cutoff
+    )
     return sum(export_job_fail(job_id, message) for job_id in ids)

@@ -11,7 +11,7 @@ import gc
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from households import rules
 from households.audit import bulk_create_audited, bulk_update_audited
+from households.jobs import stale_job_ids
 from households.models import (
     Area,
     ExportJob,
@@ -625,11 +626,10 @@ def import_job_fail(job_id: int, message: str) -> bool:
 def import_jobs_sweep(cutoff: datetime, message: str) -> int:
     """Fail the imports claimed before `cutoff` and still running, and those waiting a day."""
     Status = ImportJob.Status
-    running = ImportJob.objects.filter(
-        status__in=[Status.VALIDATING, Status.IMPORTING], started_at__lt=cutoff
+    ids = stale_job_ids(
+        ImportJob,
+        running=[Status.VALIDATING, Status.IMPORTING],
+        waiting=[Status.PENDING, Status.QUEUED],
+        cutoff=cutoff,
     )
-    waiting = ImportJob.objects.filter(
-        status__in=[Status.PENDING, Status.QUEUED], created_at__lt=cutoff - timedelta(days=1)
-    )
-    ids = [*running.values_list("id", flat=True), *waiting.values_list("id", flat=True)]
     return sum(import_job_fail(job_id, message) for job_id in ids)

@@ -17,6 +17,18 @@ INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATORS)
 # PovertyIndicator.column says which of them holds each of its indicators.
 COLUMN_NUMBERS = tuple(range(1, 14))
 COLUMN_FIELDS = tuple(f"d{n:02d}" for n in COLUMN_NUMBERS)
+# The housing and information facts a review records of the household (Phiếu B, part 2; the
+# last two from the 2027 standard).
+HOUSING_FACT_FIELDS = (
+    "nondurable_parts",
+    "floor_area_m2",
+    "water_source",
+    "latrine",
+    "uses_internet",
+    "has_information_device",
+    "waste_treatment",
+    "uses_digital_services",
+)
 # Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
 # reference data: PovertyIndicator).
 INDICATOR_NAMES = {

@@ -200,6 +200,68 @@ def predecessors_closure(edges: Mapping[int, Iterable[int]], unit: int) -> set[i
     return found
 
 
+# --- who approves, in words ------------------------------------------------------------------
+DISTRICT_APPROVES = "district"  # households.models.ReviewRound.ApprovingLevel values
+COMMUNE_RECOGNISES = "commune"
+
+
+@dataclass(frozen=True)
+class ApprovalWording:
+    """What the buttons, badges and messages of a review say, by who approves its round: the
+    district in a tree with districts; in the two-tier tree (from 1 July 2025) the commune
+    People's Committee recognises the list and the province consolidates."""
+
+    submit: str  # the button that sends a review
+    save_and_submit: str
+    submitted_message: str  # after sending
+    submitted: str  # badge of a sent review
+    returned: str
+    approved: str
+    returned_reason: str
+    waiting: str  # what the queue says to someone who cannot approve
+    send_back: str  # the button that returns a review to whoever entered it
+    cannot_submit_yet: str  # while facts are missing
+
+
+def approval_wording(level: str) -> ApprovalWording:
+    if level == COMMUNE_RECOGNISES:
+        return ApprovalWording(
+            submit=_("Gửi UBND xã công nhận"),
+            save_and_submit=_("Lưu và gửi UBND xã công nhận"),
+            submitted_message=_("Đã gửi phiếu để UBND xã công nhận."),
+            submitted=_("Chờ UBND xã công nhận"),
+            returned=_("UBND xã trả lại"),
+            approved=_("UBND xã đã công nhận"),
+            returned_reason=_("Lý do UBND xã trả lại"),
+            waiting=_("Chờ UBND xã công nhận"),
+            send_back=_("Trả lại cán bộ nhập phiếu"),
+            cannot_submit_yet=_(
+                "chưa gửi công nhận được cho đến khi ghi nhận đủ hoặc cán bộ xác định"
+            ),
+        )
+    return ApprovalWording(
+        submit=_("Gửi huyện duyệt"),
+        save_and_submit=_("Lưu và gửi huyện duyệt"),
+        submitted_message=_("Đã gửi phiếu lên huyện."),
+        submitted=_("Xã đã gửi"),
+        returned=_("Huyện trả lại"),
+        approved=_("Huyện đã duyệt"),
+        returned_reason=_("Lý do huyện trả lại"),
+        waiting=_("Chờ huyện duyệt"),
+        send_back=_("Trả lại xã"),
+        cannot_submit_yet=_("chưa gửi huyện được cho đến khi ghi nhận đủ hoặc cán bộ xác định"),
+    )
+
+
+def status_label(wording: ApprovalWording, status: str) -> str:
+    """The badge of a review status ("draft", "submitted", "returned", "approved")."""
+    return {
+        "submitted": wording.submitted,
+        "returned": wording.returned,
+        "approved": wording.approved,
+    }.get(status) or _("Đang nhập")
+
+
 def person_name(*, family: str, given: str, username: str = "") -> str:
     """A person's name the Vietnamese way, family name first: "Trần Thị" + "Tỉnh" ->
     "Trần Thị Tỉnh" (Django's `get_full_name()` puts the given name first).

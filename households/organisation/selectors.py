@@ -26,7 +26,7 @@ from . import rules as area_rules
 from .models import Agency, Area
 
 if TYPE_CHECKING:
-    from households.models import ReviewRound, StaffProfile
+    from households.models import HouseholdReview, ReviewRound, StaffProfile
 
 EVERYTHING = None
 M = TypeVar("M", bound=Model)
@@ -94,6 +94,13 @@ def root_areas_for_user(user: AnyUser) -> QuerySet[Area]:
 
 def commune_list_for_user(user: AnyUser) -> QuerySet[Area]:
     return area_list_for_user(user).filter(level=Area.Level.COMMUNE)
+
+
+def agency_list_in_force(on: date | None = None) -> QuerySet[Agency]:
+    """Agencies that can be given work on `on` (today by default): active and valid that day.
+    A closed agency (the Sở LĐ-TB&XH after 1 March 2025, the district committees after 30 June
+    2025) stays readable on its tasks and is handed over to its successor, never offered anew."""
+    return Agency.objects.filter(valid_on_q(on or today()), is_active=True)
 
 
 def agency_of(user: AnyUser) -> Agency | None:
@@ -207,6 +214,24 @@ def round_approving_level(round_: ReviewRound, *, path: str = "") -> str:
     if path:
         return approving_level_for_path(path)
     return approving_level_default(round_.reference_date)
+
+
+def approval_wording_for_review(review: HouseholdReview) -> area_rules.ApprovalWording:
+    """The words of a review's buttons and badges, by its round's approving level (no query
+    when the round is loaded; a review not yet saved takes its year's default)."""
+    path = review.area_path or ""
+    if review.round_id:
+        return area_rules.approval_wording(round_approving_level(review.round, path=path))
+    if path:
+        return area_rules.approval_wording(approving_level_for_path(path))
+    return approval_wording_for_year(review.year)
+
+
+def approval_wording_for_year(year: int | None) -> area_rules.ApprovalWording:
+    """The words for a year's reviews when no single round is at hand (a list of households):
+    the default of the year's tree (two-tier years have no district); no year: today's."""
+    on = area_rules.tree_date_for_year(year) if year else None
+    return area_rules.approval_wording(approving_level_default(on))
 
 
 def area_kind_on(area: Area, on: date) -> str:

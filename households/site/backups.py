@@ -94,19 +94,24 @@ def _pg_env_args() -> tuple[dict[str, str], list[str]]:
     return env, args
 
 
+def _pg_run(tool: str, *options: str, last: str = "") -> None:
+    """Run pg_dump or pg_restore against the default database; its error as a BackupError."""
+    env, args = _pg_env_args()
+    result = subprocess.run(  # noqa: S603
+        [_pg_tool(tool), *options, *args, *([last] if last else [])],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode:
+        raise BackupError(f"{tool} thất bại: {result.stderr.strip()[:500]}")
+
+
 def _dump_database(folder: Path) -> str:
     if connection.vendor == "postgresql":
         target = folder / "database.dump"
-        env, args = _pg_env_args()
-        result = subprocess.run(  # noqa: S603
-            [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(target), *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if result.returncode:
-            raise BackupError(f"pg_dump thất bại: {result.stderr.strip()[:500]}")
+        _pg_run("pg_dump", "--format=custom", "--no-owner", "--file", str(target))
         return target.name
     if connection.vendor == "sqlite":
         target = folder / "database.sqlite3"
@@ -202,25 +207,15 @@ def _verified_manifest(path: Path) -> dict:
 def _restore_database(path: Path) -> None:
     if connection.vendor == "postgresql":
         connections.close_all()
-        env, args = _pg_env_args()
-        result = subprocess.run(  # noqa: S603
-            [
-                _pg_tool("pg_restore"),
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--single-transaction",
-                "--exit-on-error",
-                *args,
-                str(path / "database.dump"),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _pg_run(
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            "--exit-on-error",
+            last=str(path / "database.dump"),
         )
-        if result.returncode:
-            raise BackupError(f"pg_restore thất bại: {result.stderr.strip()[:500]}")
         return
     source = sqlite3.connect(path / "database.sqlite3")
     try:

@@ -58,7 +58,7 @@ def _indicators() -> tuple[Indicator, ...]:
         Indicator("population_households", _("Tổng số hộ dân cư"), H),
         Indicator("population_persons", _("Tổng số nhân khẩu"), P),
         Indicator("reviewed_households", _("Số hộ có phiếu rà soát được duyệt"), H),
-        Indicator("pending_reviews", _("Số phiếu đang chờ huyện duyệt"), H),
+        Indicator("pending_reviews", _("Số phiếu đang chờ duyệt"), H),
         Indicator("poor_households", _("Số hộ nghèo"), H, Good.DOWN),
         Indicator("poor_persons", _("Số nhân khẩu hộ nghèo"), P, Good.DOWN),
         Indicator("near_poor_households", _("Số hộ cận nghèo"), H, Good.DOWN),

@@ -78,6 +78,7 @@ def fresh_household(world):
 
 # 1. A commune officer finds a household without diacritics, adds a member, ticks the review's
 #    indicators, sees the classification change, submits; the district officer approves it.
+@pytest.mark.sqlite  # the review's save and approval, written by the live server's thread
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_journey_1_review_from_search_to_approval(
     page, live_server, world, fresh_household, language
@@ -224,6 +225,7 @@ def _upload(page, path: Path) -> None:
 INCOME_TITLE = "Thu nhập bình quân (đồng/người/tháng)"
 
 
+@pytest.mark.sqlite  # the import writes through the ORM on SQLite (COPY on PostgreSQL)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_journey_2_workbook_import(page, live_server, world, language, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"  # the uploaded workbooks land here

@@ -8,7 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from households.models import Area, ReviewReopening, ReviewRound
+from households.models import ReviewReopening, ReviewRound
+from households.organisation.selectors import area_tree_for_year
 from tests.browser.helpers import axe, login, screenshot, switch_language, url
 from tests.programs.conftest import make_household
 
@@ -21,8 +22,11 @@ def test_lock_then_reopen_a_year(page, live_server, pat, language):
     login(page, live_server, "pat")
     if language == "en":
         switch_language(page, "English")
-    communes = list(
-        Area.objects.filter(level="commune").order_by("path").values_list("code", flat=True)
+    communes = list(  # the 2023 tree's communes (the page lists the year's tree)
+        area_tree_for_year(2023)
+        .filter(level="commune")
+        .order_by("path")
+        .values_list("code", flat=True)
     )
     number = communes.index("29173") // 50 + 1  # 50 communes a page
     page.goto(url(live_server, "households:year-locks") + f"?year=2023&page={number}")

@@ -14,7 +14,8 @@ from households.models import (
     Member,
     ReviewRound,
 )
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.households import MEMBER_FACT_FIELDS
+from households.models.reviews import HOUSING_FACT_FIELDS, INDICATOR_FIELDS
 
 pytestmark = pytest.mark.django_db
 
@@ -34,35 +35,14 @@ HOUSEHOLD_FIELDS = (
     "is_social_protection",
     "wants_loan",
 )
-MEMBER_FIELDS = (
-    "household__code",
-    "full_name",
-    "search_name",
-    "sex",
-    "date_of_birth",
-    "relationship",
-    "citizen_id",
-    "has_health_insurance",
-    "health_insurance_expiry",
-    "school_level",
-    "education",
-    "work_status",
-    "has_disability",
-    "receives_social_allowance",
-    "is_malnourished",
-)
+MEMBER_FIELDS = ("household__code", "full_name", "search_name", *MEMBER_FACT_FIELDS)
 REVIEW_FIELDS = (
     "household__code",
     "round__area__code",
     "year",
     "is_urban",
     "income_per_capita",
-    "nondurable_parts",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "uses_internet",
-    "has_information_device",
+    *HOUSING_FACT_FIELDS,
     *INDICATOR_FIELDS,
     "sources",
     "reasons",
@@ -107,6 +87,15 @@ def wipe():
 def test_columns_follow_the_models():
     for model, columns in generator.TABLES:
         assert columns == tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def test_the_later_years_carry_review_columns_only():
+    """generator_years reads last year's facts and results by the review columns' names: a
+    review field added to the model (and so to REVIEW_COLUMNS' facts) is carried with them."""
+    from households.devtools.generator_years import CARRIED
+
+    assert set(CARRIED) - {"household__commune_id"} <= set(generator.REVIEW_COLUMNS)
+    assert {*HOUSING_FACT_FIELDS, *INDICATOR_FIELDS, "classification"} <= set(CARRIED)
 
 
 def test_same_seed_gives_the_same_province():

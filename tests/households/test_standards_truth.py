@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from households import rules, services
+from households import rules, selectors, services
 from households.models import HouseholdReview, PovertyIndicator, PovertyStandard
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +43,7 @@ def test_an_unknown_2027_fact_leaves_its_indicator_undecided_and_blocks_submissi
     assert review.standard.code == "2027-2030"
     assert review.sources["13"] == rules.UNKNOWN
     assert "12" not in review.sources  # the 2027 set has no information-means indicator
-    assert services.review_unknown_codes(review) == ["CS12"]
+    assert selectors.review_unknown_codes(review) == ["CS12"]
     with pytest.raises(ValidationError) as error:
         services.review_submit(review=review, user=alice)
     assert "CS12" in error.value.messages[0]

@@ -99,6 +99,16 @@ def test_the_trend_of_xa_ba_tri_sums_its_former_units(merged):
     ]
 
 
+def test_the_provinces_trend_counts_ben_tre_once(merged):
+    """Tỉnh Bến Tre and its nine districts all went into Vĩnh Long: the trend sums the province,
+    not the province plus its districts."""
+    vinh_long = Area.objects.get(code="86")
+    points = trend_points(vinh_long, ["poor_households", "poor_rate"], [2022, 2023])
+    assert [p.source for p in points] == [FORMER_UNITS, FORMER_UNITS]
+    assert [p.values["poor_households"] for p in points] == [4.0, 4.0]  # not 8: Bến Tre once
+    assert [p.values["poor_rate"] for p in points] == [1.74, 1.74]  # 4 of 230 households
+
+
 def test_dashboard_2026_drills_into_xa_ba_tri_with_its_labelled_trend(client, merged, pat):
     client.force_login(pat)
     page = client.get(reverse("reports:dashboard"), {"year": 2026}).content.decode()
@@ -108,6 +118,8 @@ def test_dashboard_2026_drills_into_xa_ba_tri_with_its_labelled_trend(client, me
     page = client.get(reverse("reports:area-dashboard", args=[BA_TRI]), {"year": 2026})
     text = page.content.decode()
     assert "tổng các đơn vị cũ" in text
+    assert "Năm 2022, 2023: tổng các đơn vị cũ (" in text  # the caption under the chart
+    assert "Xã An Đức" in text
     page = client.get(reverse("reports:area-dashboard", args=["29242"]), {"year": 2026})
     assert "chưa có số liệu trước 2025" in page.content.decode()
 

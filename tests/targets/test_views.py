@@ -134,7 +134,10 @@ def test_matrix_shows_the_agency_update(client, agnes, pat, syt_task, sgddt_task
     rows = {row.code: row for row in response.context["rows"]}
     assert (rows["SYT"].n_in_progress, rows["SYT"].n_overdue, rows["SYT"].n_total) == (1, 1, 1)
     assert (rows["SGDDT"].n_not_started, rows["SGDDT"].n_total) == (1, 1)
-    assert "UBND-836" in rows  # district People's Committees are agencies too
+    # Commune People's Committees are agencies too; a district's, closed on 30 June 2025 and
+    # with no task, is no longer listed.
+    assert "UBND-29110-2025" in rows
+    assert "UBND-836" not in rows
     body = response.content.decode()
     assert f"?agency={rows['SYT'].pk}&amp;status=in_progress" in body
 
@@ -218,14 +221,42 @@ def test_provincial_edits_and_reassigns(client, pat, syt_task):
         reverse("targets:task-edit", args=[syt_task.pk]),
         {
             "title": syt_task.title,
-            "lead_agency": Agency.objects.get(code="UBND-836").pk,
+            "lead_agency": Agency.objects.get(code="UBND-29110-2025").pk,
             "due_date": "2023-12-20",
             "recurrence_day": "5",
         },
     )
     assert response.status_code == 302
     syt_task.refresh_from_db()
-    assert (syt_task.lead_agency.code, syt_task.due_date) == ("UBND-836", date(2023, 12, 20))
+    assert (syt_task.lead_agency.code, syt_task.due_date) == (
+        "UBND-29110-2025",
+        date(2023, 12, 20),
+    )
+
+
+def test_task_forms_offer_only_agencies_in_force(client, pat, plan, syt_task):
+    """The Huyện Ba Tri committee closed on 30 June 2025 and the Sở LĐ-TB&XH on 28 February
+    2025: neither is offered, a post naming one is refused, and editing a task it still leads
+    says so and points to the hand-over."""
+    client = login(client, pat)
+    page = client.get(reverse("targets:task-create", args=[plan.pk]))
+    offered = {a.code for a in page.context["form"].fields["lead_agency"].queryset}
+    assert {"SNNMT", "SYT", "UBND-29110-2025"} <= offered
+    assert not offered & {"UBND-836", "SLDTBXH"}
+    closed = Agency.objects.get(code="UBND-836")
+    response = client.post(
+        reverse("targets:task-edit", args=[syt_task.pk]),
+        {"title": "X", "lead_agency": closed.pk, "due_date": "2023-12-20", "recurrence_day": "5"},
+    )
+    assert response.status_code == 200
+    syt_task.refresh_from_db()
+    assert syt_task.lead_agency.code == "SYT"
+    Task.objects.filter(pk=syt_task.pk).update(lead_agency=closed)
+    page = client.get(reverse("targets:task-edit", args=[syt_task.pk])).content.decode()
+    assert f"{closed.name} đã ngừng hoạt động" in page  # Ủy ban nhân dân huyện Ba Tri
+    assert "cơ quan kế thừa" in page
+    # ... and the task stays readable under it
+    assert client.get(reverse("targets:task-detail", args=[syt_task.pk])).status_code == 200
 
 
 def test_plan_page_shows_targets_and_breakdown(client, pat, plan):
