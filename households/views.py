@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -222,11 +222,19 @@ def _current_review(household: Household, year: int) -> HouseholdReview | None:
 @login_required
 def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = request.user
-    household = selectors.household_get_for_edit(user, pk=pk)
+    household = selectors.household_get_for_user(user, pk=pk)
+    # Who reads the area (provincial staff, an approver above it) sees the review read-only;
+    # only the area's officers enter it.
+    can_enter = roles.can_enter_for(user, household)
+    if request.method == "POST" and not can_enter:
+        raise PermissionDenied
     review = _current_review(household, year)
     form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review))
     evaluation = None
-    editable = review is None or review.status in ("draft", "returned")
+    editable = can_enter and (review is None or review.status in ("draft", "returned"))
+    if not can_enter:
+        for field in form.fields.values():
+            field.disabled = True
     if form.is_valid():
         evaluation = _evaluate_or_none(household, year, form)
         save = services.review_save_submit if "submit" in request.POST else services.review_save
@@ -251,6 +259,7 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "review": review,
         "form": form,
         "editable": editable,
+        "read_only": not can_enter,
         "locked": services.is_year_locked(commune=household.commune, year=year),
         "evaluation": evaluation,
         "rows": _evaluation_rows(evaluation) if evaluation else [],

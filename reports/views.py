@@ -31,6 +31,11 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
     area = selectors.dashboard_area_get(request.user, code=code, year=_year(request))
     context = dashboard_get(request.user, area=area, year=_year(request))
+    context["targets_missed_only"] = request.GET.get("chi_tieu") == "chua-dat"
+    if context["targets_missed_only"] and context.get("targets_by_area"):
+        context["targets_by_area"] = [
+            row for i, row in enumerate(context["targets_by_area"]) if i == 0 or row["missed"]
+        ]
     return render(request, "reports/dashboard.html", context)
 
 
