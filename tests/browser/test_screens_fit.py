@@ -55,8 +55,9 @@ def test_targets_matrix_fits_1366_with_every_verdict_on_screen(
     page.goto(url(live_server, "reports:dashboard") + f"?year={YEAR}")
     table = page.locator("main table.targets-table")
     expect(table).to_be_visible()
-    wrap = page.locator("main .targets-wrap")
-    scroll, client = wrap.evaluate("w => [w.scrollWidth, w.clientWidth]")
+    scroll, client = table.evaluate(
+        "t => [t.closest('.table-wrap').scrollWidth, t.closest('.table-wrap').clientWidth]"
+    )
     assert scroll <= client, f"the matrix scrolls sideways ({scroll} > {client} px)"
     verdicts = page.locator("main table.targets-table .badge")
     assert verdicts.count() >= 10  # a verdict for each target and unit
@@ -71,7 +72,7 @@ def test_targets_matrix_fits_1366_with_every_verdict_on_screen(
     assert statement
     assert len(statement) > len(code.inner_text())
     expect(page.locator("main .targets-legend")).to_contain_text(statement)
-    page.locator("main .targets-wrap").scroll_into_view_if_needed()
+    table.scroll_into_view_if_needed()
     screenshot(page, f"targets-matrix-1366-{language}")
     page.context.close()
 
