@@ -77,6 +77,40 @@ def test_targets_matrix_fits_1366_with_every_verdict_on_screen(
     page.context.close()
 
 
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "390"])
+def test_targets_by_unit_fit_when_the_province_has_many_units(
+    browser, live_server, snapshot_2023, monkeypatch, viewport
+):
+    """The 2026 province has 124 communes and no districts: past TARGET_COLUMNS_MAX units the
+    units are rows and the target codes columns (here with the limit lowered to 3, on 2023's
+    ten units)."""
+    from reports import dashboard
+
+    monkeypatch.setattr(dashboard, "TARGET_COLUMNS_MAX", 3)
+    page = _page(browser, viewport, live_server, "pat")
+    page.goto(url(live_server, "reports:dashboard") + f"?year={YEAR}")
+    table = page.locator("main table.targets-by-area")
+    expect(table.locator("tbody tr")).to_have_count(10)
+    expect(table.locator("thead abbr").first).to_have_attribute("title", re.compile(r"\w+ \w+"))
+    if viewport is DESKTOP:
+        scroll, client = table.evaluate(
+            "t => [t.closest('.table-wrap').scrollWidth, t.closest('.table-wrap').clientWidth]"
+        )
+        assert scroll <= client
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= viewport["width"]
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll('.targets-filter button, .targets-filter select')]
+            .filter(e => e.getBoundingClientRect().right > window.innerWidth).length"""
+    )
+    assert outside == 0
+    page.locator("main select[name=chi_tieu]").select_option("chua-dat")
+    page.wait_for_url(re.compile("chi_tieu=chua-dat"))
+    expect(table.locator("tbody tr").first).to_contain_text("Bến Tre")
+    table.scroll_into_view_if_needed()
+    screenshot(page, f"targets-by-unit-{viewport['width']}")
+    page.context.close()
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_phone_menu_is_collapsed_behind_a_button(browser, live_server, world, language):
     page = _page(browser, PHONE, live_server, "bob", language)

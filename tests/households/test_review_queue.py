@@ -210,3 +210,47 @@ def test_service_refuses_ids_outside_the_scope(bob, queue):
     assert HouseholdReview.objects.filter(status="approved").count() == 0
     done = services.reviews_approve(review_ids=[queue["a1"].pk, queue["b1"].pk], user=bob)
     assert [r.household.code for r in done] == ["AD-0001", "TM-0001"]
+
+
+def test_in_the_two_tier_tree_the_commune_approves_its_own_reviews_in_bulk(client, db):
+    """2026: no districts; the round's approving level is the commune (organisation.selectors
+    round_approving_level), so the commune officer ticks and approves its own list, and only
+    its own."""
+    from households.organisation import roles
+    from tests.conftest import make_user
+
+    ba_tri = make_user("xa-ba-tri", roles.AREA_OFFICER, areas=["29110-2025"])
+    other = make_user("xa-khac", roles.AREA_OFFICER, areas=["29122-2025"])
+    own = [_submitted_in(ba_tri, f"BT26-{i}", "29110-2025", year=2026) for i in range(2)]
+    theirs = _submitted_in(other, "MCH26-1", "29122-2025", year=2026)
+    login(client, ba_tri)
+    page = client.get(QUEUE).content.decode()
+    assert "Duyệt các phiếu đã chọn" in page
+    assert page.count('name="review"') == 2
+    ids = [r.pk for r in own]
+    data = {"action": "approve", "review": [*ids, theirs.pk], "confirm": "1"}
+    data |= {f"v-{r.pk}": str(r.version) for r in [*own, theirs]}
+    client.post(BULK, data)
+    assert HouseholdReview.objects.filter(status="approved").count() == 0
+    data = {"action": "approve", "review": ids, "confirm": "1"}
+    data |= {f"v-{r.pk}": str(r.version) for r in own}
+    client.post(BULK, data)
+    assert (
+        sorted(HouseholdReview.objects.filter(status="approved").values_list("pk", flat=True))
+        == ids
+    )
+
+
+def _submitted_in(user, code, commune, *, year):
+    household = household_make(code=code, commune_code=commune, head="Nguyễn Thị Sáu")
+    review = services.review_save(
+        household=household,
+        year=year,
+        user=user,
+        data=services.ReviewInput(
+            income_per_capita=1_000_000,
+            facts=HouseholdFacts(),
+            ticks=dict.fromkeys(range(7, 13), False),
+        ),
+    )
+    return services.review_submit(review=review, user=user)
