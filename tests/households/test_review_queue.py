@@ -254,3 +254,20 @@ def _submitted_in(user, code, commune, *, year):
         ),
     )
     return services.review_submit(review=review, user=user)
+
+
+QUERIES_QUEUE = 8  # session, user, scope, the queue page and its count, the filter choices
+
+
+@pytest.mark.parametrize("extra", [0, 6])
+def test_queue_reads_a_fixed_number_of_times(
+    client, bob, alice, queue, django_assert_num_queries, extra
+):
+    for i in range(extra):
+        submitted(alice, f"AD-01{i:02d}", head="Đỗ Văn Bảy")
+    login(client, bob)
+    client.get(QUEUE)  # the first request warms the organisation header's cache
+    with django_assert_num_queries(QUERIES_QUEUE):
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert len(_codes(response.content.decode())) == 4 + extra
