@@ -90,7 +90,7 @@ def test_queue_filters_by_commune_class_status_and_date(client, bob, queue, area
     # A bad date is a message, not a crash.
     page = client.get(QUEUE, {"submitted_from": "31/02/2026"})
     assert page.status_code == 200
-    assert "Nhập một ngày hợp lệ." in page.content.decode()
+    assert "Nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/1980." in page.content.decode()
     assert _codes(page.content.decode()) == ["AD-0001", "AD-0003", "TM-0001"]
 
 
