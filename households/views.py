@@ -71,6 +71,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         household.shown_citizen_id = shown(household, household.head_citizen_id)
     context = {
         "filter": filterset,
+        "review_area": filterset.review_area,
         "page": page,
         "year": year,
         "page_sizes": PAGE_SIZES,
@@ -363,7 +364,9 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 QUEUE_PAGE_SIZE = 50
-QUEUE_FILTER_KEYS = ("commune", "classification", "status", "submitted_from", "submitted_to")
+QUEUE_FILTER_KEYS = (
+    "commune", "classification", "status", "submitted_from", "submitted_to", "qua_han"
+)  # fmt: skip
 
 
 @login_required
@@ -374,6 +377,11 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     form = ReviewQueueFilterForm(_queue_filter_data(request.GET) or None, user=user)
     form.is_valid()
     reviews = selectors.review_queue_for_user(user, **form.filters())
+    overdue = request.GET.get("qua_han") == "1"
+    if overdue:  # the home page's "M quá hạn" (households.site.todos)
+        from households.site.todos import review_overdue_cutoff
+
+        reviews = reviews.filter(submitted_at__lt=review_overdue_cutoff())
     page = Paginator(reviews, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for review in page:
         review.approvable = selectors.can_approve(user, review)
@@ -385,6 +393,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         "any_approvable": any(r.approvable for r in page),
         "back": _queue_back_query(request.GET),
         "opened": _queue_detail(user, int(opened)) if opened.isdigit() else None,
+        "overdue": overdue,
     }
     return render(request, "households/review_queue.html", context)
 
