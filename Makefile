@@ -11,19 +11,30 @@ PORT ?= 8000
         services-stop browser-deps smoke lock messages clean bench \
         serve deploy-check upgrade backup restore prod-smoke
 
+# Each step says what it does (a first install takes a minute or two: one line per package).
 $(STAMP): requirements.lock pyproject.toml
+	@echo "[1/5] Môi trường Python ($(VENV))..."
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install -q --disable-pip-version-check -r requirements.lock 2>&1 \
-	  | { grep -v '^WARNING: Location' || true; }; test $${PIPESTATUS[0]} -eq 0
+	@echo "[2/5] Cài $$(grep -c '==' requirements.lock) gói Python theo requirements.lock (lần đầu mất 1-2 phút)..."
+	@$(PY) -m pip install --disable-pip-version-check --progress-bar off -r requirements.lock 2>&1 \
+	  | { grep --line-buffered -E '^(Collecting|Processing|ERROR|error)' \
+	      | sed -u -E -e 's/^Collecting ([^ ]*).*/    - \1/' \
+	                  -e 's/^Processing .*\/([A-Za-z0-9_.]+)-[0-9][^/]*$$/    - \1/' \
+	                  -e 's/^Processing .*\/([A-Za-z0-9_.-]+)( .*)?$$/    - \1/' || true; }; \
+	  test $${PIPESTATUS[0]} -eq 0
 	@touch $(STAMP)
+	@echo "      Đã cài xong."
 
 install: $(STAMP)
 
 migrate: install
+	@echo "[3/5] Cơ sở dữ liệu: áp dụng các bản chuyển đổi (migrate)..."
 	@$(PY) manage.py migrate --noinput -v 0
 
 setup: migrate
+	@echo "[4/5] Nạp danh mục dùng chung (địa bàn, chuẩn nghèo, cơ quan)..."
 	@$(PY) manage.py load_reference_data
+	@echo "[5/5] Nạp dữ liệu mẫu và tài khoản thử..."
 	@$(PY) manage.py load_demo_data
 
 ## make run: install, migrate, load reference and demo data, print logins, serve on :8000

@@ -41,6 +41,12 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav_items": [], "user_role": None}
     path = request.path
     items = _entries(user)
+    # One entry lit: the longest URL the path is under (/ho/duyet/ is "Duyệt phiếu", not also
+    # "Hộ gia đình" at /ho/).
+    matches = [item for item in items if item["url"] != "/" and path.startswith(item["url"])]
+    current = max(matches, key=lambda item: len(item["url"]), default=None)
+    if current is None and path == "/":
+        current = next((item for item in items if item["url"] == "/"), None)
     for item in items:
-        item["active"] = item["url"] != "/" and path.startswith(item["url"])
+        item["active"] = item is current
     return {"nav_items": items, "user_role": roles.primary_role(user)}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
 
 from . import rules
-from .models import Household, HouseholdReview, Member, PovertyCause
+from .models import Classification, Household, HouseholdReview, Member, PovertyCause
 from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
 from .selectors import EthnicGroups, ethnic_groups_get, household_code_suggest
@@ -550,3 +550,58 @@ class ReasonForm(forms.Form):
 class PopulationForm(forms.Form):
     households = forms.IntegerField(label=_("Tổng số hộ dân cư"), min_value=0)
     persons = forms.IntegerField(label=_("Tổng số nhân khẩu"), min_value=0)
+
+
+QUEUE_STATUSES = (
+    HouseholdReview.Status.SUBMITTED,
+    HouseholdReview.Status.RETURNED,
+    HouseholdReview.Status.APPROVED,
+)
+# Typed dates in the Vietnamese order (the browser's native date input shows mm/dd/yyyy in an
+# English browser).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+
+
+class ReviewQueueFilterForm(forms.Form):
+    """The approval queue's filters: commune (of the user's own), class, status, submission
+    date; every field optional, a bad value is a message and the queue stays unfiltered."""
+
+    commune = forms.ModelChoiceField(
+        label=_("Xã/phường"), queryset=Household.objects.none(), required=False,
+        empty_label=_("Tất cả"),
+    )  # fmt: skip
+    classification = forms.ChoiceField(label=_("Phân loại"), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái phiếu"), required=False)
+    submitted_from = forms.DateField(
+        label=_("Gửi từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )  # fmt: skip
+    submitted_to = forms.DateField(
+        label=_("Đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = commune_list_for_user(user).order_by("name")
+        self.fields["classification"].choices = [("", _("Tất cả")), *Classification.choices]
+        labels = dict(HouseholdReview.Status.choices)
+        self.fields["status"].choices = [(s.value, labels[s.value]) for s in QUEUE_STATUSES]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("submitted_from"), data.get("submitted_to")
+        if start and end and start > end:
+            self.add_error("submitted_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+    def filters(self) -> dict:
+        """Keyword arguments of selectors.review_queue_for_user (the valid fields only)."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return {
+            "status": data.get("status") or HouseholdReview.Status.SUBMITTED,
+            "commune": data.get("commune"),
+            "classification": data.get("classification") or "",
+            "submitted_from": data.get("submitted_from"),
+            "submitted_to": data.get("submitted_to"),
+        }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -386,13 +387,47 @@ def review_get_for_user(user: AnyUser, *, pk: int) -> HouseholdReview:
         raise Http404 from exc
 
 
-def review_queue_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
-    return (
+def review_queue_for_user(
+    user: AnyUser,
+    *,
+    status: str = HouseholdReview.Status.SUBMITTED,
+    commune: Area | None = None,
+    classification: str = "",
+    submitted_from: date | None = None,
+    submitted_to: date | None = None,
+) -> QuerySet[HouseholdReview]:
+    """The approval queue: the user's reviews in `status` (submitted by default), oldest
+    submission first, narrowed by commune, class and submission date (inclusive, local days)."""
+    reviews = review_list_for_user(user).filter(status=status or HouseholdReview.Status.SUBMITTED)
+    if commune is not None:
+        reviews = reviews.filter(household__area_path__startswith=commune.path)
+    if classification:
+        reviews = reviews.filter(classification=classification)
+    if submitted_from is not None:
+        reviews = reviews.filter(submitted_at__date__gte=submitted_from)
+    if submitted_to is not None:
+        reviews = reviews.filter(submitted_at__date__lte=submitted_to)
+    return reviews.select_related(
+        "household__commune", "household__hamlet", "entered_by", "round"
+    ).order_by("submitted_at", "pk")
+
+
+def reviews_for_approver(
+    user: AnyUser, *, review_ids: Iterable[int]
+) -> tuple[list[HouseholdReview], list[int]]:
+    """The reviews among `review_ids` the user may approve or return (in their scope, at the
+    round's approving level), in queue order, and the ids refused (unknown, another area's, or
+    at a level the user does not approve)."""
+    wanted = sorted({int(pk) for pk in review_ids})
+    found = (
         review_list_for_user(user)
-        .filter(status=HouseholdReview.Status.SUBMITTED)
-        .select_related("household__commune", "household__hamlet", "entered_by", "round")
+        .filter(pk__in=wanted)
+        .select_related("household__commune", "household__hamlet", "round", "standard")
         .order_by("submitted_at", "pk")
     )
+    allowed = [review for review in found if can_approve(user, review)]
+    allowed_ids = {review.pk for review in allowed}
+    return allowed, [pk for pk in wanted if pk not in allowed_ids]
 
 
 def household_movements(household: Household) -> dict[int, tuple[str, str]]:

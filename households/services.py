@@ -5,7 +5,7 @@ whether the service runs in a request, a command or a task."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -36,6 +36,7 @@ from .selectors import (
     review_facts,
     review_unknown_codes,
     review_unknown_indicators,
+    reviews_for_approver,
     standard_for_round,
     standard_for_year,
 )
@@ -458,6 +459,74 @@ def review_approve(*, review: HouseholdReview, user: User) -> HouseholdReview:
     _mark_current(review)
     _announce(review, years={review.year, review.year + 1})
     return review
+
+
+def _bulk_reviews(
+    *, review_ids: Iterable[int], user: User, versions: Mapping[int, int] | None
+) -> list[HouseholdReview]:
+    """The reviews of a bulk step, all of them the user's to decide, or nothing: an id of
+    another area (or one the user does not approve) refuses the whole step, as does a review
+    changed since the user confirmed (its version)."""
+    reviews, refused = reviews_for_approver(user, review_ids=review_ids)
+    if refused or not reviews:
+        raise ValidationError(
+            _("Có phiếu không thuộc quyền duyệt của bạn; không phiếu nào được xử lý."),
+            code="refused",
+        )
+    for review in reviews:
+        if versions is not None and versions.get(review.pk) != review.version:
+            raise ValidationError(
+                _(
+                    "Phiếu của hộ %(code)s vừa được người khác thay đổi; không phiếu nào được "
+                    "xử lý. Hãy xem lại danh sách."
+                )
+                % {"code": review.household.code},
+                code="stale",
+            )
+    return reviews
+
+
+def _bulk_step(
+    reviews: list[HouseholdReview], step: Callable[[HouseholdReview], HouseholdReview]
+) -> list[HouseholdReview]:
+    done = []
+    for review in reviews:
+        try:
+            done.append(step(review))
+        except ValidationError as exc:
+            raise ValidationError(
+                _("Hộ %(code)s: %(error)s Không phiếu nào được xử lý.")
+                % {"code": review.household.code, "error": " ".join(exc.messages)},
+                code="step",
+            ) from exc
+    return done
+
+
+@transaction.atomic
+def reviews_approve(
+    *, review_ids: Iterable[int], user: User, versions: Mapping[int, int] | None = None
+) -> list[HouseholdReview]:
+    """Approve several reviews at once, each through review_approve (row lock, state check,
+    year lock, version, audit, rebuild announced), all or none."""
+    reviews = _bulk_reviews(review_ids=review_ids, user=user, versions=versions)
+    return _bulk_step(reviews, lambda review: review_approve(review=review, user=user))
+
+
+@transaction.atomic
+def reviews_return(
+    *,
+    review_ids: Iterable[int],
+    user: User,
+    reason: str,
+    versions: Mapping[int, int] | None = None,
+) -> list[HouseholdReview]:
+    """Return several reviews to their commune with one reason, all or none."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do trả lại phiếu.")})
+    reviews = _bulk_reviews(review_ids=review_ids, user=user, versions=versions)
+    return _bulk_step(
+        reviews, lambda review: review_return(review=review, user=user, reason=reason)
+    )
 
 
 def _mark_current(review: HouseholdReview) -> None:

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from households.organisation import roles
@@ -27,6 +28,7 @@ from .forms import (
     PopulationForm,
     ReasonForm,
     ReviewForm,
+    ReviewQueueFilterForm,
     add_service_errors,
 )
 from .models import Classification, Household, HouseholdReview, Member, Movement
@@ -251,7 +253,12 @@ def _current_review(household: Household, year: int) -> HouseholdReview | None:
 @login_required
 def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = request.user
-    household = selectors.household_get_for_edit(user, pk=pk)
+    household = selectors.household_get_for_user(user, pk=pk)
+    # Who reads the area (provincial staff, an approver above it) sees the review read-only;
+    # only the area's officers enter it.
+    can_enter = roles.can_enter_for(user, household)
+    if request.method == "POST" and not can_enter:
+        raise PermissionDenied
     review = _current_review(household, year)
     try:
         standard = review.standard if review is not None else _review_standard(household, year)
@@ -262,7 +269,10 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         request.POST or None, initial=ReviewForm.initial_from(review), indicators=indicators
     )
     evaluation = None
-    editable = review is None or review.status in ("draft", "returned")
+    editable = can_enter and (review is None or review.status in ("draft", "returned"))
+    if not can_enter:
+        for field in form.fields.values():
+            field.disabled = True
     if form.is_valid():
         evaluation = _evaluate_or_none(household, year, form, standard=standard)
         save = services.review_save_submit if "submit" in request.POST else services.review_save
@@ -287,6 +297,7 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "review": review,
         "form": form,
         "editable": editable,
+        "read_only": not can_enter,
         "locked": services.is_year_locked(commune=household.commune, year=year),
         "evaluation": evaluation,
         "rows": _evaluation_rows(evaluation, indicators) if evaluation else [],
@@ -353,25 +364,146 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the district's queue ---------------------------------------------------------------------
 
 
+QUEUE_PAGE_SIZE = 50
+QUEUE_FILTER_KEYS = (
+    "commune", "classification", "status", "submitted_from", "submitted_to", "qua_han"
+)  # fmt: skip
+
+
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
+    """The approver's work list: filters, the review opened in place (`?open=<id>`, also fetched
+    by static/js/households.js), and a bulk approve or return of the ticked rows."""
     user = request.user
-    reviews = selectors.review_queue_for_user(user)
+    form = ReviewQueueFilterForm(_queue_filter_data(request.GET) or None, user=user)
+    form.is_valid()
+    reviews = selectors.review_queue_for_user(user, **form.filters())
     overdue = request.GET.get("qua_han") == "1"
     if overdue:  # the home page's "M quá hạn" (households.site.todos)
         from households.site.todos import review_overdue_cutoff
 
         reviews = reviews.filter(submitted_at__lt=review_overdue_cutoff())
-    page = Paginator(reviews, 50).get_page(request.GET.get("page"))
+    page = Paginator(reviews, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     for review in page:
         review.approvable = selectors.can_approve(user, review)
+    opened = request.GET.get("open", "")
     context = {
         "page": page,
+        "filter_form": form,
         "can_approve": selectors.can_approve_any(user),
-        "form": ReasonForm(),
+        "any_approvable": any(r.approvable for r in page),
+        "back": _queue_back_query(request.GET),
+        "opened": _queue_detail(user, int(opened)) if opened.isdigit() else None,
         "overdue": overdue,
     }
     return render(request, "households/review_queue.html", context)
+
+
+def _queue_filter_data(data) -> dict:
+    return {key: data[key] for key in QUEUE_FILTER_KEYS if data.get(key)}
+
+
+def _queue_back_query(data) -> str:
+    """The queue's filters and page as a query string, to come back to the same list."""
+    query = QueryDict(mutable=True)
+    query.update(_queue_filter_data(data))
+    if str(data.get("page", "")).isdigit():
+        query["page"] = data["page"]
+    return query.urlencode()
+
+
+def _queue_url(back: str) -> str:
+    query = _queue_back_query(QueryDict(back))
+    return reverse("households:review-queue") + (f"?{query}" if query else "")
+
+
+def _queue_detail(user, pk: int) -> dict:
+    """What the approver reads before deciding: income against the poverty line, the 12
+    indicators with reasons and overrides, the members."""
+    review = selectors.review_get_for_user(user, pk=pk)
+    household = review.household
+    standard = review.standard
+    line = standard.urban_poverty_line if review.is_urban else standard.rural_poverty_line
+    average = standard.urban_average_line if review.is_urban else standard.rural_average_line
+    return {
+        "review": review,
+        "household": household,
+        "approvable": selectors.can_approve(user, review)
+        and review.status == HouseholdReview.Status.SUBMITTED,
+        "poverty_line": line,
+        "average_line": average,
+        "below_line": review.income_per_capita <= line,
+        "poor_min": standard.poor_min_deprivations,
+        "rows": _indicator_rows(review),
+        "unknown_codes": [f"CS{n:02d}" for n in services.review_unknown_indicators(review)],
+        "members": list(household.members.order_by("left_on", "pk")),
+    }
+
+
+@login_required
+def review_queue_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One review of the queue: the panel alone for the page's script (`?partial=1`), else the
+    queue opened on it."""
+    if request.GET.get("partial") == "1":
+        context = {"opened": _queue_detail(request.user, pk), "back": request.GET.get("back", "")}
+        return render(request, "households/_review_queue_detail.html", context)
+    selectors.review_get_for_user(request.user, pk=pk)  # 404 outside the user's area
+    back = _queue_back_query(request.GET)
+    return redirect(f"{reverse('households:review-queue')}?{back}&open={pk}#review-{pk}")
+
+
+def _bulk_selection(data) -> tuple[str, list[int]]:
+    """("approve" | "return", ids): the ticked rows, or the one review of a panel's button
+    ("approve:<id>")."""
+    action = data.get("action", "")
+    if ":" in action:
+        action, _sep, one = action.partition(":")
+        return action, [int(one)] if one.isdigit() else []
+    return action, [int(pk) for pk in data.getlist("review") if pk.isdigit()]
+
+
+@login_required
+@require_POST
+def review_queue_bulk(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected reviews: a confirmation page first (listing them; a return
+    needs its reason), then one service call for all of them, all or none."""
+    user = request.user
+    action, ids = _bulk_selection(request.POST)
+    back = _queue_back_query(QueryDict(request.POST.get("back", "")))
+    if action not in ("approve", "return") or not ids:
+        messages.error(request, _("Hãy chọn ít nhất một phiếu."))
+        return redirect(_queue_url(back))
+    reviews, refused = selectors.reviews_for_approver(user, review_ids=ids)
+    if refused:
+        messages.error(
+            request, _("Có phiếu không thuộc quyền duyệt của bạn; không phiếu nào được xử lý.")
+        )
+        return redirect(_queue_url(back))
+    form = ReasonForm(request.POST if action == "return" and "confirm" in request.POST else None)
+    if "confirm" not in request.POST or (action == "return" and not form.is_valid()):
+        context = {"reviews": reviews, "action": action, "back": back, "form": form}
+        return render(request, "households/review_queue_confirm.html", context)
+    versions = {r.pk: _int_or_none(request.POST.get(f"v-{r.pk}")) for r in reviews}
+    try:
+        if action == "approve":
+            done = services.reviews_approve(review_ids=ids, user=user, versions=versions)
+            text = ngettext("Đã duyệt %(n)d phiếu.", "Đã duyệt %(n)d phiếu.", len(done))
+        else:
+            done = services.reviews_return(
+                review_ids=ids, user=user, reason=form.cleaned_data["reason"], versions=versions
+            )
+            text = ngettext(
+                "Đã trả lại %(n)d phiếu cho xã.", "Đã trả lại %(n)d phiếu cho xã.", len(done)
+            )
+    except ValidationError as exc:
+        messages.error(request, " ".join(_messages_of(exc)))
+    else:
+        messages.success(request, text % {"n": len(done)})
+    return redirect(_queue_url(back))
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
 
 def _approver_review(request, pk: int) -> HouseholdReview:

@@ -212,6 +212,7 @@ def household_panel(household: Household, on: date) -> dict:
     return {
         "household": household,
         "review": review,
+        "deprived": deprived,
         "household_records": [r for r in records if r.member_id is None],
         "member_records": [r for r in records if r.member_id is not None],
         "gaps": [

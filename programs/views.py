@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,6 +24,8 @@ from .forms import BulkSupportForm, ImportForm, LackingCardForm, SupportForm
 
 IMPORT_SESSION_KEY = "programs_import_rows"
 ERRORS_SESSION_KEY = "programs_import_errors"
+# Every paginated list uses templates/includes/pagination.html (page links, "Trang n/N").
+RECORDS_PAGE_SIZE = 50
 
 
 def _require_area_role(user) -> None:
@@ -56,7 +59,10 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "show_district": any(
             r["household__commune__parent__level"] == Area.Level.DISTRICT for r in by_area
         ),
-        "records": records.select_related("household__commune", "member")[:100],
+        "page": Paginator(
+            records.select_related("household__commune", "member").order_by("-date", "-pk"),
+            RECORDS_PAGE_SIZE,
+        ).get_page(request.GET.get("page")),
         "scoped": not selectors.can_see_all_beneficiaries(request.user, programme),
     }
     return render(request, "programs/programme_detail.html", context)
@@ -136,7 +142,9 @@ def bulk_support(request: HttpRequest) -> HttpResponse:
         "year": filters.review_year,
         "form": form,
         "count": households.count(),
-        "households": households.select_related("commune", "hamlet")[:50],
+        "page": Paginator(
+            households.select_related("commune", "hamlet").order_by("code"), RECORDS_PAGE_SIZE
+        ).get_page(request.GET.get("page")),
     }
     return render(request, "programs/bulk_support.html", context)
 

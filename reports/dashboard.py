@@ -287,6 +287,23 @@ def _targets_table(rows, areas) -> Table:
     return table
 
 
+# More units than this and the targets section lists units as rows, targets as columns (the
+# 2026 province has 124 communes and no districts: 124 columns never fit a screen).
+TARGET_COLUMNS_MAX = 12
+
+
+def targets_by_area(rows: list[dict], areas: list[Area]) -> list[dict]:
+    """The targets section turned round: one row per unit, one cell per target."""
+    return [
+        {
+            "area": area,
+            "cells": [(row["spec"], row["kind"], row["cells"][i]) for row in rows],
+            "missed": sum(1 for row in rows if row["cells"][i]["ok"] is False),
+        }
+        for i, area in enumerate(areas)
+    ]
+
+
 def _link_counts(
     tables: dict, *, area: Area, children: list[Area], year: int, indicators: list[tuple[int, str]]
 ) -> None:
@@ -339,6 +356,8 @@ def dashboard_get(user, *, area: Area, year: int | None, snapshots=None) -> dict
     context.update(
         summary={code: _v(values, area, code) for code in SUMMARY_CODES},
         target_rows=rows_of_targets,
+        targets_transposed=len(areas) > TARGET_COLUMNS_MAX,
+        targets_by_area=targets_by_area(rows_of_targets, areas) if rows_of_targets else [],
         pending=int(_v(values, area, "pending_reviews") or 0),
         stale=rules.is_stale(
             built_at=snapshot.built_at,

@@ -45,6 +45,11 @@ def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
     year = _year(request) or selectors.snapshot_default_year(snapshots)
     area = selectors.dashboard_area_get(request.user, code=code, year=year)
     context = dashboard_get(request.user, area=area, year=year, snapshots=snapshots)
+    context["targets_missed_only"] = request.GET.get("chi_tieu") == "chua-dat"
+    if context["targets_missed_only"] and context.get("targets_by_area"):
+        context["targets_by_area"] = [
+            row for i, row in enumerate(context["targets_by_area"]) if i == 0 or row["missed"]
+        ]
     return render(request, "reports/dashboard.html", context)
 
 

@@ -13,6 +13,17 @@
     var form = event.target.closest("form[data-autosubmit]");
     if (form && event.target.tagName === "SELECT") { form.requestSubmit(); }
   });
+  // The menu on a phone: collapsed behind its button (without script, the button's link opens
+  // it through :target).
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest(".nav-toggle");
+    if (!toggle) { return; }
+    event.preventDefault();
+    var menu = document.getElementById(toggle.getAttribute("aria-controls"));
+    var open = !menu.classList.contains("open");
+    menu.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   // The new-household form: when the commune changes, suggest that commune's next household
   // code, unless the officer has typed a code of their own (<input data-code-suggest="url">).
   var code = document.querySelector("input[data-code-suggest]");

@@ -48,7 +48,12 @@
       }).then(function (response) {
         return response.ok ? response.text() : null;
       }).then(function (html) {
-        if (html !== null) { result.innerHTML = html; }
+        if (html !== null) {
+          result.innerHTML = html;
+          var summary = document.getElementById("review-summary");
+          var fresh = result.querySelector(".classification-preview");
+          if (summary && fresh) { summary.innerHTML = fresh.outerHTML; }
+        }
       }).catch(function () { /* keep the last result; saving still classifies */ });
     };
     var schedule = function () {

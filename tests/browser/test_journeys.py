@@ -34,6 +34,8 @@ TEXT = {
     "submitted": re.compile(r"Xã đã gửi|[Ss]ubmitted"),
     "logout": re.compile(r"Đăng xuất|Log out"),
     "approve": re.compile(r"^(Duyệt|Approve)$"),
+    "approve_selected": re.compile(r"Duyệt các phiếu đã chọn|Approve the selected reviews"),
+    "confirm_one": re.compile(r"Xác nhận duyệt 1 phiếu|Approve 1 review"),
     "not_started": re.compile(r"Chưa thực hiện|Not started"),
     "in_progress": re.compile(r"Đang thực hiện|In progress"),
 }
@@ -179,8 +181,13 @@ def test_journey_1_review_from_search_to_approval(
     expect(queued.locator(".badge.poor")).to_have_text(TEXT["poor"])
     screenshot(page, f"j1-queue-{language}")
     assert axe(page, f"j1-queue-{language}") == []
+    # Issue 17: the queue approves the ticked rows after a confirmation page.
+    queued.locator("input[name=review]").check()
     with page.expect_navigation():
-        queued.get_by_role("button", name=TEXT["approve"]).click()
+        page.get_by_role("button", name=TEXT["approve_selected"]).click()
+    expect(page.locator("main table")).to_contain_text(NEW_HEAD)
+    with page.expect_navigation():
+        page.get_by_role("button", name=TEXT["confirm_one"]).click()
     expect(page.locator("main table tbody tr", has_text=NEW_CODE)).to_have_count(0)
     expect(page.locator("main table")).to_contain_text(SAMPLES["A"].head_name)  # still waiting
 

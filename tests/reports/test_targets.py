@@ -194,3 +194,30 @@ def test_manual_target_shows_the_latest_reported_figure(client, pat, rebuilt):
 def test_no_targets_for_a_year_without_a_plan(client, pat, rebuilt):
     response = login(client, pat).get(reverse("reports:dashboard") + "?year=2022")
     assert response.context["target_rows"] == []
+
+
+def test_dashboard_targets_turn_round_past_twelve_units(client, pat, rebuilt, monkeypatch):
+    """Issue 17: the 2026 province has 124 communes; past TARGET_COLUMNS_MAX units the section
+    lists units as rows and targets (codes, full text on hover) as columns, and can show only
+    the units with a target not met."""
+    from reports import dashboard
+
+    c = login(client, pat)
+    url = reverse("reports:dashboard") + "?year=2023"
+    html = c.get(url).content.decode()
+    assert "targets-by-area" not in html  # province + 9 districts: targets as rows
+    assert '<abbr title="Giảm 1% tỷ lệ hộ nghèo' in html
+    monkeypatch.setattr(dashboard, "TARGET_COLUMNS_MAX", 3)
+    response = c.get(url)
+    html = response.content.decode()
+    assert "targets-by-area" in html
+    units = response.context["targets_by_area"]
+    assert [u["area"].code for u in units][:2] == ["83", "836"]  # the province, then by name
+    assert len(units) == 10
+    assert all(len(u["cells"]) == 9 for u in units)
+    missed = c.get(url + "&chi_tieu=chua-dat").context["targets_by_area"]
+    assert missed[0]["area"].code == "83"
+    assert [u["area"].code for u in missed[1:]] == [
+        u["area"].code for u in units[1:] if u["missed"]
+    ]
+    assert len(missed) < len(units)
