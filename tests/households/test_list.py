@@ -79,7 +79,8 @@ def test_count_is_exact_up_to_the_cap_and_marked_beyond_it(client, pat, province
     assert not response.context["page"].paginator.capped
     response = client.get(url)
     page = response.context["page"]
-    assert page.paginator.capped and page.paginator.count == 100
+    assert page.paginator.capped
+    assert page.paginator.count == 100
     assert "Hơn 100 hộ" in response.content.decode()
     assert page.paginator.num_pages == 4  # 25 a page up to the cap
     response = client.get(url, {"page": 4})
@@ -94,4 +95,5 @@ def test_filter_selects_render_the_choices_and_the_selection(client, pat, provin
     response = client.get(reverse("households:list"), {"commune": commune.pk})
     html = response.content.decode()
     assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in html
-    assert 'name="classification"' in html and 'id="id_classification"' in html
+    assert 'name="classification"' in html
+    assert 'id="id_classification"' in html
