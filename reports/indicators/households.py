@@ -227,10 +227,10 @@ def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, 
 ENDS = frozenset({"poor_households", "near_poor_households"})
 
 
-def movement_compute(year: int) -> Counts:
+def movement_compute(year: int, tree: tuple[set[int], dict[int, int]] | None = None) -> Counts:
     """The movement counts per area: each cell of the matrix through the per-household rule."""
     counts: Counts = defaultdict(int)
-    in_tree, successor = _tree_and_successors(year)
+    in_tree, successor = tree or _tree_and_successors(year)
     for area_id, previous, current, ever, n in movement_matrix(year):
         if area_id not in in_tree:  # last year's unit, closed since: its successor now
             area_id = successor.get(area_id, area_id)
@@ -276,8 +276,8 @@ def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
     return in_tree, final_successor_map(tree_date_for_year(year))
 
 
-def _carry_previous(counts: Counts, year: int) -> Counts:
-    in_tree, successor = _tree_and_successors(year)
+def _carry_previous(counts: Counts, tree: tuple[set[int], dict[int, int]]) -> Counts:
+    in_tree, successor = tree
     out: Counts = {}
     for (code, area_id), value in counts.items():
         if code in PREVIOUS_YEAR_CODES and area_id not in in_tree and area_id in successor:
@@ -291,7 +291,8 @@ def compute(year: int) -> Counts:
     approved reviews (without the registry), the groups among the listed households (joined
     to the registry), last year's poor households (one count, through the index of the
     classification), the pending reviews, the populations, and the movement matrix."""
-    counts: Counts = movement_compute(year)
+    tree = _tree_and_successors(year)  # read once for the movements and last year's counts
+    counts: Counts = movement_compute(year, tree)
     for row in _approved(year).values(unit=_filed_in()).annotate(**_aggregates()).order_by():
         commune = row.pop("unit")
         for code, value in row.items():
@@ -332,4 +333,4 @@ def compute(year: int) -> Counts:
             counts[("population_persons", area_id)] = persons
         else:
             counts[("prev_population_households", area_id)] = households
-    return _carry_previous(counts, year)
+    return _carry_previous(counts, tree)
