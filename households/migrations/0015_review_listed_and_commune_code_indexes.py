@@ -39,6 +39,6 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("households", "0011_merge_outbox_reorganisations")]
+    dependencies = [("households", "0014_merge_standards_ethnic_groups")]
 
     operations = [migrations.RunPython(forwards, backwards)]
