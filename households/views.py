@@ -33,6 +33,7 @@ from .forms import (
 )
 from .models import Classification, Household, HouseholdReview, Member, Movement
 from .organisation.selectors import area_chains
+from .paging import CappedPaginator
 from .panels import household_panels
 
 PAGE_SIZES = (10, 25, 50, 100)
@@ -60,7 +61,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
     size = size if size in PAGE_SIZES else 25
     # Count and slice the plain filtered queryset (indexed), then annotate only the page's rows:
     # a COUNT over the annotated queryset would run the review subqueries for every row.
-    page = Paginator(filterset.qs.order_by("code"), size).get_page(request.GET.get("page"))
+    page = CappedPaginator(filterset.qs.order_by("code"), size).get_page(request.GET.get("page"))
     ids = list(page.object_list.values_list("pk", flat=True))
     page.object_list = list(
         selectors.household_page_rows(Household.objects.filter(pk__in=ids), year=year).order_by(

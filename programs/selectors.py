@@ -289,10 +289,17 @@ def _active_in_year(year: int, prefix: str = "") -> Q:
 def _filed_unit(year: int) -> Coalesce:
     """The unit the household's review of `year` was filed in, else its present unit: a
     year's figures stay in that year's tree after the household moves on."""
-    filed = HouseholdReview.objects.filter(
-        household=OuterRef("household_id"), year=year, is_current=True
-    ).values("area_id")[:1]
-    return Coalesce(Subquery(filed), "household__commune_id", output_field=BigIntegerField())
+    filed = (
+        HouseholdReview.objects.filter(
+            household=OuterRef("household_id"), year=year, is_current=True
+        )
+        .order_by()
+        .values("area_id")[:1]
+    )
+    # The present unit only when no review says (COALESCE stops at the first value): no join
+    # to the registry for the rows that have one.
+    present = Household.objects.filter(pk=OuterRef("household_id")).order_by().values("commune_id")
+    return Coalesce(Subquery(filed), Subquery(present[:1]), output_field=BigIntegerField())
 
 
 def coverage_counts_by_commune(year: int) -> dict[int, dict[str, tuple[int, int]]]:

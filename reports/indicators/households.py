@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -160,25 +160,31 @@ LOW_INCOME_CODES = (
 )
 
 
-def _aggregates(year: int) -> dict:
-    cur, prev = Q(year=year), Q(year=year - 1)
+def _aggregates() -> dict:
+    """The counts read from the year's reviews alone (no household columns)."""
     poor, near = Q(classification=POOR), Q(classification=NEAR)
     aggs = {
-        "reviewed_households": Count("id", filter=cur),
-        "poor_households": Count("id", filter=cur & poor),
-        "poor_persons": Sum("member_count", filter=cur & poor),
-        "near_poor_households": Count("id", filter=cur & near),
-        "near_poor_persons": Sum("member_count", filter=cur & near),
-        "prev_poor_households": Count("id", filter=prev & poor),
-        "local_poor_households": Count("id", filter=cur & Q(local_classification=POOR)),
-        "local_near_poor_households": Count("id", filter=cur & Q(local_classification=NEAR)),
+        "reviewed_households": Count("id"),
+        "poor_households": Count("id", filter=poor),
+        "poor_persons": Sum("member_count", filter=poor),
+        "near_poor_households": Count("id", filter=near),
+        "near_poor_persons": Sum("member_count", filter=near),
+        "local_poor_households": Count("id", filter=Q(local_classification=POOR)),
+        "local_near_poor_households": Count("id", filter=Q(local_classification=NEAR)),
     }
     for prefix, klass in (("poor", poor), ("near", near)):
         for n, field in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True):
-            aggs[f"{prefix}_d{n:02d}"] = Count("id", filter=cur & klass & Q(**{field: True}))
+            aggs[f"{prefix}_d{n:02d}"] = Count("id", filter=klass & Q(**{field: True}))
+    return aggs
+
+
+def _group_aggregates() -> dict:
+    """The counts of the groups of households (household columns) among the listed ones."""
+    aggs = {}
+    for prefix, klass in (("poor", POOR), ("near", NEAR)):
         for group, (field, _label) in GROUPS.items():
             aggs[f"{prefix}_{group}"] = Count(
-                "id", filter=cur & klass & Q(**{f"household__{field}": True})
+                "id", filter=Q(classification=klass, **{f"household__{field}": True})
             )
     return aggs
 
@@ -209,16 +215,20 @@ FROM (
     SELECT r.household_id,
       MAX(CASE WHEN r.year = %s THEN r.classification END) AS p,
       MAX(CASE WHEN r.year = %s THEN r.classification END) AS c,
-      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_prev,
-      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, h.commune_id) END) AS a_cur
-    FROM {review} r JOIN {household} h ON h.id = r.household_id
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, (
+        SELECT h.commune_id FROM {household} h WHERE h.id = r.household_id)) END) AS a_prev,
+      MAX(CASE WHEN r.year = %s THEN COALESCE(r.area_id, (
+        SELECT h.commune_id FROM {household} h WHERE h.id = r.household_id)) END) AS a_cur
+    -- Only households on a list in one of the two years (a few percent): found through the
+    -- covering index of the listed reviews (review_listed_cover); the registry is read only
+    -- for a review with no unit.
+    FROM (
+      SELECT DISTINCT l.household_id FROM {review} l
+      WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
+        AND l.classification IN ('poor', 'near_poor')
+    ) listed
+    JOIN {review} r ON r.household_id = listed.household_id
     WHERE r.year IN (%s, %s) AND r.is_current AND r.status = 'approved'
-      -- Only households on a list in one of the two years (a few percent): found through the
-      -- (year, is_current, classification) index, their other year through (household, year).
-      AND r.household_id IN (
-        SELECT l.household_id FROM {review} l
-        WHERE l.year IN (%s, %s) AND l.is_current AND l.status = 'approved'
-          AND l.classification IN ('poor', 'near_poor'))
     GROUP BY r.household_id
   ) pairs
   WHERE p IN ('poor', 'near_poor') OR c IN ('poor', 'near_poor')
@@ -245,10 +255,10 @@ def movement_matrix(year: int) -> list[tuple[int, str | None, str | None, bool, 
 ENDS = frozenset({"poor_households", "near_poor_households"})
 
 
-def movement_compute(year: int) -> Counts:
+def movement_compute(year: int, tree: tuple[set[int], dict[int, int]] | None = None) -> Counts:
     """The movement counts per area: each cell of the matrix through the per-household rule."""
     counts: Counts = defaultdict(int)
-    in_tree, successor = _tree_and_successors(year)
+    in_tree, successor = tree or _tree_and_successors(year)
     for area_id, previous, current, ever, n in movement_matrix(year):
         if area_id not in in_tree:  # last year's unit, closed since: its successor now
             area_id = successor.get(area_id, area_id)
@@ -270,8 +280,19 @@ PREVIOUS_YEAR_CODES = ("prev_poor_households", "prev_population_households")
 
 
 def _filed_in():
-    """The unit a review was filed in (kept when its household moves on), else the household's."""
-    return Coalesce(F("area_id"), F("household__commune_id"), output_field=BigIntegerField())
+    """The unit a review was filed in (kept when its household moves on), else the household's
+    (looked up only for a review with no unit: COALESCE stops at the first value, so the
+    year's reviews are read without joining the registry)."""
+    commune = (
+        Household.objects.filter(pk=OuterRef("household_id")).order_by().values("commune_id")[:1]
+    )
+    return Coalesce(F("area_id"), Subquery(commune), output_field=BigIntegerField())
+
+
+def _approved(year: int):
+    return HouseholdReview.objects.filter(
+        year=year, is_current=True, status=HouseholdReview.Status.APPROVED
+    )
 
 
 def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
@@ -283,8 +304,8 @@ def _tree_and_successors(year: int) -> tuple[set[int], dict[int, int]]:
     return in_tree, final_successor_map(tree_date_for_year(year))
 
 
-def _carry_previous(counts: Counts, year: int) -> Counts:
-    in_tree, successor = _tree_and_successors(year)
+def _carry_previous(counts: Counts, tree: tuple[set[int], dict[int, int]]) -> Counts:
+    in_tree, successor = tree
     out: Counts = {}
     for (code, area_id), value in counts.items():
         if code in PREVIOUS_YEAR_CODES and area_id not in in_tree and area_id in successor:
@@ -294,24 +315,33 @@ def _carry_previous(counts: Counts, year: int) -> Counts:
 
 
 def compute(year: int) -> Counts:
-    """Every count of the family per commune: one grouped query over the reviews of two years,
-    and the movement matrix."""
-    counts: Counts = movement_compute(year)
-    rows = (
-        HouseholdReview.objects.filter(
-            year__in=(year, year - 1), is_current=True, status=HouseholdReview.Status.APPROVED
-        )
-        .values(unit=_filed_in())
-        .annotate(**_aggregates(year))
-        .order_by()
-    )
-    for row in rows:
+    """Every count of the family per commune. Each query reads only what it needs: the year's
+    approved reviews (without the registry), the groups among the listed households (joined
+    to the registry), last year's poor households (one count, through the index of the
+    classification), the pending reviews, the populations, and the movement matrix."""
+    tree = _tree_and_successors(year)  # read once for the movements and last year's counts
+    counts: Counts = movement_compute(year, tree)
+    for row in _approved(year).values(unit=_filed_in()).annotate(**_aggregates()).order_by():
         commune = row.pop("unit")
         for code, value in row.items():
             counts[(code, commune)] = value or 0
         counts[("poor_near_households", commune)] = (
             counts[("poor_households", commune)] + counts[("near_poor_households", commune)]
         )
+    listed = _approved(year).filter(classification__in=(POOR, NEAR))
+    for row in listed.values(unit=_filed_in()).annotate(**_group_aggregates()).order_by():
+        commune = row.pop("unit")
+        for code, value in row.items():
+            counts[(code, commune)] = value or 0
+    previous = (
+        _approved(year - 1)
+        .filter(classification=POOR)
+        .values(unit=_filed_in())
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in previous:
+        counts[("prev_poor_households", row["unit"])] = row["n"]
     pending = (
         HouseholdReview.objects.filter(
             year=year, is_current=True, status=HouseholdReview.Status.SUBMITTED
@@ -332,7 +362,7 @@ def compute(year: int) -> Counts:
             counts[("population_persons", area_id)] = persons
         else:
             counts[("prev_population_households", area_id)] = households
-    return _carry_previous(counts, year)
+    return _carry_previous(counts, tree)
 
 
 def _low_income_counts(year: int, counts: Counts) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from households.devtools.management.commands.bench_excel import Command
-from households.models import Household, HouseholdReview
+from households.models import Household, HouseholdReview, ReviewRound
 
 
 def run_phase(phase: str, path, **extra) -> dict:
@@ -41,7 +41,9 @@ def test_import_phases_plan_and_roll_back(workbook):
 
 
 def test_reimport_phases_store_then_clean_up(workbook):
+    rounds = set(ReviewRound.objects.values_list("pk", flat=True))
     run_phase("stored", workbook)
+    assert ReviewRound.objects.filter(year=2024).exists()
     assert Household.objects.filter(code__startswith="BENCH-").count() == 30
     again = run_phase("reimport", workbook)
     assert "'unchanged': 30" in again["note"]
@@ -53,6 +55,9 @@ def test_reimport_phases_store_then_clean_up(workbook):
     assert not Household.objects.filter(code__startswith="BENCH-").exists()
     assert not HouseholdReview.objects.filter(year=2024).exists()
     assert not Household.history.filter(code__startswith="BENCH-").exists()
+    # the database as the bench found it: no 2024 rounds left behind
+    assert set(ReviewRound.objects.values_list("pk", flat=True)) == rounds
+    assert not ReviewRound.history.filter(year=2024).exists()
 
 
 def test_export_phase_streams_and_rolls_back(workbook):

@@ -67,3 +67,33 @@ def test_can_approve_district_and_province_not_commune(alice, bob, charlie, pat,
     assert selectors.can_approve(pat, review) is True
     assert selectors.can_approve(alice, review) is False
     assert selectors.can_approve(charlie, review) is False
+
+
+def test_count_is_exact_up_to_the_cap_and_marked_beyond_it(client, pat, province, settings):
+    login(client, pat)
+    url = reverse("households:list")
+    poor = HouseholdReview.objects.filter(year=2023, is_current=True, classification="poor")
+    settings.HOUSEHOLD_LIST_COUNT_CAP = 100
+    response = client.get(url, {"classification": "poor"})
+    assert response.context["page"].paginator.count == poor.count() < 100
+    assert not response.context["page"].paginator.capped
+    response = client.get(url)
+    page = response.context["page"]
+    assert page.paginator.capped
+    assert page.paginator.count == 100
+    assert "Hơn 100 hộ" in response.content.decode()
+    assert page.paginator.num_pages == 4  # 25 a page up to the cap
+    response = client.get(url, {"page": 4})
+    assert [h.code for h in response.context["page"]] == list(
+        Household.objects.order_by("code").values_list("code", flat=True)[75:100]
+    )
+
+
+def test_filter_selects_render_the_choices_and_the_selection(client, pat, province):
+    login(client, pat)
+    commune = Household.objects.order_by("code").first().commune
+    response = client.get(reverse("households:list"), {"commune": commune.pk})
+    html = response.content.decode()
+    assert f'<option value="{commune.pk}" selected>{commune.name}</option>' in html
+    assert 'name="classification"' in html
+    assert 'id="id_classification"' in html

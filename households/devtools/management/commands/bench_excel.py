@@ -39,7 +39,7 @@ from households.excel.columns import (
     WORK_CHOICES,
 )
 from households.excel.exports import export_file_write
-from households.models import Area, Household, Member
+from households.models import Area, Household, Member, ReviewRound
 from households.organisation import roles
 
 COMMUNES = ("29173", "29176", "29182", "29185")
@@ -49,11 +49,14 @@ REIMPORT_PHASES = ("reimport", "corrected")
 INTERNAL_PHASES = ("stored", "cleanup")
 
 
+BENCH_USER = "bench-province"
+
+
 class Rollback(Exception):
     pass
 
 
-def _delete_bench_households() -> None:
+def _delete_bench_households(path: Path | None = None) -> None:
     """Remove the households the bench stored (codes BENCH-...), their reviews, members and
     audit rows: plain SQL, the bench's own rows only."""
     households = "SELECT id FROM households_household WHERE code LIKE %s"
@@ -72,6 +75,25 @@ def _delete_bench_households() -> None:
         for statement in statements:
             cursor.execute(statement, pattern)
         cursor.execute("DELETE FROM households_household WHERE code LIKE %s", pattern)
+    # The rounds the import created (those not there before the "stored" phase) go too, with
+    # their history, so that the household list does not show a year nobody reviewed.
+    marks = _rounds_file(path) if path else None
+    if marks is None or not marks.exists():
+        return
+    before = set(json.loads(marks.read_text()))
+    with transaction.atomic():
+        created = [
+            pk
+            for pk in ReviewRound.objects.filter(reviews__isnull=True).values_list("pk", flat=True)
+            if pk not in before
+        ]
+        ReviewRound.objects.filter(pk__in=created).delete()
+        ReviewRound.history.filter(id__in=created).delete()  # the deletion's row too
+    marks.unlink()
+
+
+def _rounds_file(path: Path) -> Path:
+    return path.with_name(path.name + ".rounds.json")
 
 
 def _run_deferred_checks() -> None:
@@ -255,7 +277,12 @@ class Command(BaseCommand):
 
         def stored():
             """Setup of the re-import phases: the workbook imported and committed."""
-            _delete_bench_households()
+            _delete_bench_households(path)
+            # The rounds there were before: the import creates the year's rounds of the
+            # workbook's communes, which the cleanup removes again.
+            _rounds_file(path).write_text(
+                json.dumps(list(ReviewRound.objects.values_list("pk", flat=True)))
+            )
             services.workbook_import(path=path, user=user, year=2024)
             return 0.0, 0.0
 
@@ -305,7 +332,7 @@ class Command(BaseCommand):
             "stored": stored,
             "reimport": lambda: reimport(path),
             "corrected": corrected_reimport,
-            "cleanup": _delete_bench_households,
+            "cleanup": lambda: _delete_bench_households(path),
         }[phase]
         if trace:
             tracemalloc.start()
@@ -331,7 +358,7 @@ class Command(BaseCommand):
                 "Chưa có dữ liệu danh mục (vai trò, địa bàn): hãy chạy "
                 "`manage.py load_reference_data` trước."
             )
-        user, _created = get_user_model().objects.get_or_create(username="bench-province")
+        user, _created = get_user_model().objects.get_or_create(username=BENCH_USER)
         user.groups.add(group)
         return user
 

@@ -1,0 +1,44 @@
+"""Two indexes for a province of a million households (issue 19), PostgreSQL only and outside
+the model state (like 0005); built CONCURRENTLY, so a live registry keeps taking writes.
+
+- review_listed_cover: the approved current reviews on the poor or near-poor list (a few percent
+  of the reviews), keyed (year, classification, household_id) and carrying the unit they were
+  filed in and the member count: the rebuild's movements, last year's count, the groups and
+  programme coverage start from these rows with index-only scans instead of reading every
+  review of the years.
+- household_commune_code: the household list filtered by a commune, in code order, reads its
+  first page straight from the index (the (area_path, code) index serves a scope, not a
+  commune picked in the filter).
+"""
+
+from django.db import migrations
+
+INDEXES = {
+    "review_listed_cover": (
+        "households_householdreview (year, classification, household_id)"
+        " INCLUDE (area_id, member_count)"
+        " WHERE is_current AND status = 'approved' AND classification IN ('poor', 'near_poor')"
+    ),
+    "household_commune_code": "households_household (commune_id, code)",
+}
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, definition in INDEXES.items():
+        schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {definition}")
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    atomic = False
+    dependencies = [("households", "0015_merge_procedure_standards")]
+
+    operations = [migrations.RunPython(forwards, backwards)]
