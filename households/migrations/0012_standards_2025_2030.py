@@ -187,10 +187,23 @@ class Migration(migrations.Migration):
             name='local_deprivation_count',
             field=models.PositiveSmallIntegerField(blank=True, null=True),
         ),
-        migrations.AddField(
-            model_name='householdreview',
-            name='local_standard',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.povertystandard'),
+        # The column without its index: a registry of a million reviews keeps taking writes; the
+        # index is built CONCURRENTLY by 0016 (issue 20: no long lock on a large table).
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name='householdreview',
+                    name='local_standard',
+                    field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.povertystandard'),
+                ),
+            ],
+            database_operations=[
+                migrations.AddField(
+                    model_name='householdreview',
+                    name='local_standard',
+                    field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='households.povertystandard'),
+                ),
+            ],
         ),
         migrations.AddField(
             model_name='householdreview',
