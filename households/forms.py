@@ -9,7 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from households.organisation.selectors import commune_list_for_user, hamlet_list_for_user
+from households.organisation import rules as area_rules
+from households.organisation.selectors import (
+    approval_wording_for_year,
+    commune_list_for_user,
+    hamlet_list_for_user,
+)
 
 from . import rules
 from .models import Classification, Household, HouseholdReview, Member, PovertyCause
@@ -557,9 +562,6 @@ QUEUE_STATUSES = (
     HouseholdReview.Status.RETURNED,
     HouseholdReview.Status.APPROVED,
 )
-# Typed dates in the Vietnamese order (the browser's native date input shows mm/dd/yyyy in an
-# English browser).
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
 
 
 class ReviewQueueFilterForm(forms.Form):
@@ -572,21 +574,18 @@ class ReviewQueueFilterForm(forms.Form):
     )  # fmt: skip
     classification = forms.ChoiceField(label=_("Phân loại"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái phiếu"), required=False)
-    submitted_from = forms.DateField(
-        label=_("Gửi từ ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-    )  # fmt: skip
-    submitted_to = forms.DateField(
-        label=_("Đến ngày"), required=False, input_formats=DATE_INPUT_FORMATS,
-        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}),
-    )  # fmt: skip
+    submitted_from = DayMonthYearField(label=_("Gửi từ ngày"), required=False)
+    submitted_to = DayMonthYearField(label=_("Đến ngày"), required=False)
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = commune_list_for_user(user).order_by("name")
         self.fields["classification"].choices = [("", _("Tất cả")), *Classification.choices]
-        labels = dict(HouseholdReview.Status.choices)
-        self.fields["status"].choices = [(s.value, labels[s.value]) for s in QUEUE_STATUSES]
+        # The statuses in the words of who approves in the tree in force (two-tier: no district).
+        words = approval_wording_for_year(None)
+        self.fields["status"].choices = [
+            (s.value, area_rules.status_label(words, s.value)) for s in QUEUE_STATUSES
+        ]
 
     def clean(self) -> dict:
         data = super().clean()

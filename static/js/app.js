@@ -44,3 +44,12 @@
     });
   }
 })();
+
+// A page of a job still running reloads itself (no <meta refresh>, which screen readers and
+// axe flag): <element data-reload-after="seconds">.
+(function () {
+  var el = document.querySelector("[data-reload-after]");
+  if (!el) { return; }
+  var seconds = Number(el.getAttribute("data-reload-after")) || 3;
+  window.setTimeout(function () { window.location.reload(); }, seconds * 1000);
+})();

@@ -256,7 +256,9 @@ def _submitted_in(user, code, commune, *, year):
     return services.review_submit(review=review, user=user)
 
 
-QUERIES_QUEUE = 8  # session, user, scope, the queue page and its count, the filter choices
+# session, user, scope, the queue page and its count, the filter choices, and the approving
+# level of the tree in force for the status words (issue 14)
+QUERIES_QUEUE = 9
 
 
 @pytest.mark.parametrize("extra", [0, 6])
