@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -34,6 +34,13 @@ class JobKind:
     tasks: dict[str, str | int]
     fail: Callable[[int, str], bool]
     sweep: Callable[[object, str], int]
+    # For the readiness page: how many of the kind failed since a moment, its label and the
+    # page (URL name) that lists them.
+    failed_since: Callable[[datetime], int] | None = None
+    label: str = ""
+    list_url: str = ""
+    # The most recent finished job of the kind, for "the last rebuild" (None when none).
+    last_finished: Callable[[], object | None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
