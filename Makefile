@@ -122,7 +122,7 @@ smoke: install
 messages: install
 	@$(PY) manage.py makemessages -l en --no-obsolete -i ".venv/*" -i "node_modules/*"
 	@$(PY) manage.py makemessages -d djangojs -l en --no-obsolete -i ".venv/*" -i "node_modules/*" -i "staticfiles/*"
-	@$(PY) manage.py compilemessages -l en
+	@$(PY) manage.py compilemessages -l en -l vi
 
 ## Regenerate requirements.lock from pyproject.toml in a scratch environment
 lock:

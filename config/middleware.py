@@ -2,6 +2,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class SecurityHeadersMiddleware:
@@ -82,4 +85,23 @@ class RequestIdMiddleware:
         request_id_var.set(new_request_id(request.headers.get("X-Request-ID", "")))
         response = self.get_response(request)
         response["X-Request-ID"] = request_id_var.get()
+        return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """The UI is Vietnamese unless the user chose English (the language buttons set Django's
+    language cookie through /i18n/setlang/). The browser's Accept-Language is NOT followed: an
+    officer on an English Chrome still gets the Vietnamese UI (issue 17, finding 8)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # No i18n_patterns here, so nothing to redirect; the page depends on the cookie only.
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
         return response

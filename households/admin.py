@@ -16,6 +16,7 @@ from .models import (
     Area,
     AreaKindChange,
     AreaPopulation,
+    EthnicGroup,
     Household,
     HouseholdReview,
     Member,
@@ -35,6 +36,36 @@ from .services import LockedYearError, ensure_year_open
 # A citizen ID (12 digits), an old ID card (9) or a phone number (10-11): searched only as a
 # whole identifier, never as a substring.
 FULL_IDENTIFIER = re.compile(r"\d{9,12}")
+
+
+YEAR_FIELDS = frozenset({"year", "year_from", "year_to"})
+
+
+def plain_year_column(name: str, label: str):
+    """A year column of a change list as a plain year: "2024", not the localised "2.024" the
+    admin gives an integer field (issue 17, finding 5)."""
+
+    def column(obj) -> str:
+        value = getattr(obj, name)
+        return "" if value is None else str(value)
+
+    column.short_description = label  # type: ignore[attr-defined]
+    column.admin_order_field = name  # type: ignore[attr-defined]
+    column.__name__ = f"{name}_plain"
+    return column
+
+
+class PlainYearsMixin:
+    """For a ModelAdmin: every year field of `list_display` shown as a plain year."""
+
+    def get_list_display(self, request):
+        fields = {f.name: f for f in self.model._meta.fields}
+        return [
+            plain_year_column(item, str(fields[item].verbose_name))
+            if isinstance(item, str) and item in YEAR_FIELDS and item in fields
+            else item
+            for item in super().get_list_display(request)  # type: ignore[misc]
+        ]
 
 
 @admin.register(Area)
@@ -84,16 +115,26 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(PovertyStandard)
-class PovertyStandardAdmin(admin.ModelAdmin):
+class PovertyStandardAdmin(PlainYearsMixin, SimpleHistoryAdmin):
     list_display = (
         "code",
         "name",
+        "scope",
         "year_from",
         "year_to",
         "rural_poverty_line",
         "urban_poverty_line",
+        "revision",
     )
+    list_filter = ("scope",)
+    raw_id_fields = ("province",)
     inlines = [IndicatorInline]
+
+
+@admin.register(EthnicGroup)
+class EthnicGroupAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "other_names", "is_minority")
+    search_fields = ("name", "other_names")
 
 
 @admin.register(PovertyCause)
@@ -126,18 +167,18 @@ class LockedYearAdminForm(forms.ModelForm):
 
 
 @admin.register(ReviewRound)
-class ReviewRoundAdmin(SimpleHistoryAdmin):
+class ReviewRoundAdmin(PlainYearsMixin, SimpleHistoryAdmin):
     """A year is locked and reopened on the "Khóa số liệu" page (households:year-locks), which
     records who locked it and each reopening's reason: the admin shows the lock, never sets it."""
 
-    list_display = ("year", "kind", "month", "area", "reference_date", "status")
+    list_display = ("year", "kind", "month", "area", "reference_date", "status", "standard")
     list_filter = ("year", "kind", "status")
     raw_id_fields = ("area",)
     readonly_fields = ("status", "locked_at", "locked_by")
 
 
 @admin.register(AreaPopulation)
-class AreaPopulationAdmin(SimpleHistoryAdmin):
+class AreaPopulationAdmin(PlainYearsMixin, SimpleHistoryAdmin):
     list_display = ("area", "year", "households", "persons")
     list_filter = ("year",)
     raw_id_fields = ("area",)
@@ -258,7 +299,7 @@ class MemberAdmin(PersonalDataAdmin):
 
 
 @admin.register(HouseholdReview)
-class HouseholdReviewAdmin(PersonalDataAdmin):
+class HouseholdReviewAdmin(PlainYearsMixin, PersonalDataAdmin):
     list_display = ("household", "year", "classification", "status")
     list_filter = ("year", "classification", "status")
     raw_id_fields = ("household", "round")

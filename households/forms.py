@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,9 +15,14 @@ from . import rules
 from .models import Household, HouseholdReview, Member, PovertyCause
 from .models.households import MEMBER_FACT_FIELDS
 from .models.reviews import INDICATOR_NAMES
+from .selectors import EthnicGroups, ethnic_groups_get, household_code_suggest
 from .services import ReviewInput
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Dates are typed day first whatever the language or the browser: 25/12/1980 (also 25-12-1980,
+# 25.12.1980, and the ISO form 1980-12-25 that scripts and old bookmarks send). Never the active
+# language's formats: English's would read 05/06/1980 as 6 May.
+DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATE_PLACEHOLDER = "dd/mm/yyyy"
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
@@ -30,10 +36,31 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text box for a date shown and typed dd/mm/yyyy (issue 17): the browser's native date
+    input shows the browser's own order (mm/dd/yyyy on an English Chrome) and is slow to type a
+    birth date into. Used by every date field of the app (`DayMonthYearField`)."""
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    input_type = "text"
+
+    def __init__(self, attrs: dict | None = None, **kwargs) -> None:
+        defaults = {
+            "placeholder": DATE_PLACEHOLDER,
+            "inputmode": "numeric",
+            "autocomplete": "off",
+            "maxlength": "10",
+            "class": "date-input",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y", **kwargs)
+
+
+class DayMonthYearField(forms.DateField):
+    """A date typed dd/mm/yyyy, in any language."""
+
+    widget = DateInput
+    input_formats = DATE_FORMATS
+    default_error_messages = {
+        "invalid": _("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 25/12/1980."),
+    }
 
 
 def _today() -> date:
@@ -88,12 +115,19 @@ class HouseholdForm(forms.ModelForm):
             "phone",
             "declared_size",
             "is_meritorious",
-            "is_ethnic_minority",
             "no_labour_capacity",
             "is_social_protection",
             "wants_loan",
             "poverty_causes",
         ]
+        error_messages = {
+            "code": {
+                "unique": _(
+                    "Mã hộ này đã có trong tỉnh. Hãy dùng mã khác (ô Mã hộ gợi ý mã tiếp theo "
+                    "của xã)."
+                )
+            }
+        }
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -101,6 +135,24 @@ class HouseholdForm(forms.ModelForm):
         self.fields["hamlet"].queryset = hamlet_list_for_user(user)
         self.fields["version"].initial = self.instance.version if self.instance.pk else None
         self.fields["code"].help_text = _("Mã hộ duy nhất trong tỉnh.")
+        if not self.instance.pk:
+            self._suggest_code()
+
+    def _suggest_code(self) -> None:
+        """A new household: the next code of the commune, filled in and still editable (the
+        page asks again when another commune is chosen, static/js/app.js)."""
+        self.fields["code"].help_text = _(
+            "Gợi ý mã tiếp theo của xã; có thể sửa. Mã hộ duy nhất trong tỉnh."
+        )
+        self.fields["code"].widget.attrs["data-code-suggest"] = reverse(
+            "households:code-suggestion"
+        )
+        if self.is_bound:
+            return
+        communes = list(self.fields["commune"].queryset[:2])
+        if len(communes) == 1:
+            self.initial["commune"] = self.initial.get("commune") or communes[0].pk
+            self.initial["code"] = self.initial.get("code") or household_code_suggest(communes[0])
 
     def clean_phone(self) -> str:
         value = rules.normalize_phone((self.cleaned_data.get("phone") or "").strip())
@@ -167,18 +219,12 @@ def _fact_choice(label, choices, *, coerce=str) -> forms.TypedChoiceField:
 
 
 class MemberForm(forms.ModelForm):
-    date_of_birth = forms.DateField(
-        label=_("Ngày sinh"), widget=DateInput(), input_formats=DATE_FORMATS
+    date_of_birth = DayMonthYearField(
+        label=_("Ngày sinh"),
     )
-    health_insurance_expiry = forms.DateField(
-        label=_("Hạn thẻ BHYT"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
-    joined_on = forms.DateField(
-        label=_("Ngày vào hộ"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
-    left_on = forms.DateField(
-        label=_("Ngày ra khỏi hộ"), widget=DateInput(), input_formats=DATE_FORMATS, required=False
-    )
+    health_insurance_expiry = DayMonthYearField(label=_("Hạn thẻ BHYT"), required=False)
+    joined_on = DayMonthYearField(label=_("Ngày vào hộ"), required=False)
+    left_on = DayMonthYearField(label=_("Ngày ra khỏi hộ"), required=False)
     has_health_insurance = _fact_flag(_("Có thẻ BHYT"))
     has_disability = _fact_flag(_("Người khuyết tật"))
     receives_social_allowance = _fact_flag(_("Hưởng trợ cấp xã hội hằng tháng"))
@@ -193,13 +239,15 @@ class MemberForm(forms.ModelForm):
     )
     education = _fact_choice(_("Trình độ học vấn cao nhất"), Member.Education.choices)
     work_status = _fact_choice(_("Tình trạng việc làm"), Member.WorkStatus.choices)
+    ethnicity = forms.ChoiceField(label=_("Dân tộc"), choices=[], initial="Kinh")
 
     class Meta:
         model = Member
         fields = ["full_name", *MEMBER_FACT_FIELDS]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, ethnic_groups: EthnicGroups | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._ethnic_choices(ethnic_groups or ethnic_groups_get())
         if self.instance.pk and self.instance.school_level == "":
             self.initial["school_level"] = NOT_ATTENDING
         if not self.instance.pk:
@@ -214,6 +262,20 @@ class MemberForm(forms.ModelForm):
                 "work_status",
             ):
                 self.initial.setdefault(name, None)
+
+    def _ethnic_choices(self, groups: EthnicGroups) -> None:
+        """The 54 groups of the official list. A value typed before the list existed is shown
+        under the list's name when it is another spelling of one ("Khmer" -> "Khơ-me"), and
+        otherwise kept as it is, marked "ngoài danh mục", so that saving changes nothing."""
+        choices = [(name, name) for name in groups.names]
+        current = self.instance.ethnicity if self.instance.pk else ""
+        if current and current not in groups.names:
+            official = groups.official_name(current)
+            if official:
+                self.initial["ethnicity"] = official
+            else:
+                choices.append((current, _("%(value)s (ngoài danh mục)") % {"value": current}))
+        self.fields["ethnicity"].choices = choices
 
     def _get_validation_exclusions(self):
         # The citizen ID's uniqueness among active members is checked in clean() (and again
@@ -261,6 +323,11 @@ class MemberForm(forms.ModelForm):
 
 
 class BaseMemberFormSet(BaseInlineFormSet):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the ethnic groups for every row of the formset.
+        self.form_kwargs.setdefault("ethnic_groups", ethnic_groups_get())
+
     def clean(self) -> None:
         super().clean()
         seen_ids: dict[str, int] = {}
@@ -332,6 +399,11 @@ TICK_CHOICES = [
 YES_NO_UNKNOWN = [("", _("Chưa ghi nhận")), ("1", _("Có")), ("0", _("Không"))]
 
 
+# Which rules read each optional fact of Phiếu B: the form asks a fact only when an indicator of
+# the year's standard reads it.
+FACT_RULES = rules.FACT_RULES
+
+
 class ReviewForm(forms.Form):
     version = forms.IntegerField(**VERSION_FIELD)
     income_per_capita = forms.CharField(
@@ -374,29 +446,55 @@ class ReviewForm(forms.Form):
         choices=YES_NO_UNKNOWN,
         required=False,
     )
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    uses_digital_services = forms.ChoiceField(
+        label=_(
+            "Có thành viên sử dụng dịch vụ số (dịch vụ công trực tuyến, thanh toán số, internet)"
+        ),
+        choices=YES_NO_UNKNOWN,
+        required=False,
+    )
+    waste_treatment = forms.ChoiceField(
+        label=_("Xử lý rác thải sinh hoạt"),
+        choices=[("", _("Chưa ghi nhận")), *HouseholdReview.WasteTreatment.choices],
+        required=False,
+    )
     income_confirmed = forms.BooleanField(
         label=_("Tôi đã kiểm tra: thu nhập này đúng (cao bất thường so với ngưỡng hoặc năm trước)"),
         required=False,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, indicators=None, **kwargs) -> None:
+        """`indicators`: the PovertyIndicator rows of the review year's standard (None: the
+        12 of 2022-2025). A fact no indicator of the standard reads is not asked."""
         super().__init__(*args, **kwargs)
-        for n, name in INDICATOR_NAMES.items():
+        if indicators is None:
+            self.codes = {n: f"CS{n:02d}" for n in INDICATOR_NAMES}
+            self.columns = {n: f"CS{n:02d} {name}" for n, name in INDICATOR_NAMES.items()}
+            used = {spec.rule for spec in rules.DEFAULT_INDICATORS}
+        else:
+            self.codes = {i.column: i.code for i in indicators}
+            self.columns = {i.column: f"{i.code} {i.name}" for i in indicators}
+            used = {i.rule for i in indicators}
+        for n, label in self.columns.items():
             self.fields[f"t{n:02d}"] = forms.ChoiceField(
-                label=f"CS{n:02d} {name}", choices=TICK_CHOICES, required=False
+                label=label, choices=TICK_CHOICES, required=False
             )
             self.fields[f"r{n:02d}"] = forms.CharField(
-                label=_("Lý do điều chỉnh CS%(n)02d") % {"n": n},
+                label=_("Lý do điều chỉnh %(code)s") % {"code": self.codes[n]},
                 max_length=500,
                 required=False,
             )
+        for fact, needed_by in FACT_RULES.items():
+            if not used & needed_by:
+                del self.fields[fact]
 
     def tick_fields(self):
-        return [self[f"t{n:02d}"] for n in INDICATOR_NAMES]
+        return [self[f"t{n:02d}"] for n in self.columns]
 
     def tick_rows(self):
         """(tick, reason) pairs, for the template."""
-        return [(self[f"t{n:02d}"], self[f"r{n:02d}"]) for n in INDICATOR_NAMES]
+        return [(self[f"t{n:02d}"], self[f"r{n:02d}"]) for n in self.columns]
 
     def clean_income_per_capita(self) -> int:
         value = rules.parse_vietnamese_integer(self.cleaned_data["income_per_capita"])
@@ -421,11 +519,13 @@ class ReviewForm(forms.Form):
                 latrine=data.get("latrine") or "",
                 uses_internet=tri(data.get("uses_internet")),
                 has_information_device=tri(data.get("has_information_device")),
+                waste_treatment=data.get("waste_treatment") or "",
+                uses_digital_services=tri(data.get("uses_digital_services")),
             ),
-            ticks={n: tri(data.get(f"t{n:02d}")) for n in INDICATOR_NAMES},
+            ticks={n: tri(data.get(f"t{n:02d}")) for n in self.columns},
             override_reasons={
                 n: data[f"r{n:02d}"].strip()
-                for n in INDICATOR_NAMES
+                for n in self.columns
                 if (data.get(f"r{n:02d}") or "").strip()
             },
             income_confirmed=bool(data.get("income_confirmed")),
@@ -448,10 +548,12 @@ class ReviewForm(forms.Form):
             "latrine": review.latrine,
             "uses_internet": tri(review.uses_internet),
             "has_information_device": tri(review.has_information_device),
+            "waste_treatment": review.waste_treatment,
+            "uses_digital_services": tri(review.uses_digital_services),
             "income_confirmed": review.income_confirmed,
         }
-        flags = review.deprivation_flags()
-        for n in INDICATOR_NAMES:
+        flags = review.column_flags()
+        for n in flags:
             # Only what a person chose is shown as a choice; derived and undecided results
             # (and their stored default "not deprived") re-derive from the facts.
             tick = rules.tick_from_source(review.sources.get(str(n), ""), flags[n])

@@ -8,6 +8,7 @@ overwritten where the file says otherwise.
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -16,11 +17,13 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from households.organisation import roles
+from households.organisation.rules import committee_name, committee_short_name
 
 from .models import (
     Agency,
     Area,
     AreaKindChange,
+    EthnicGroup,
     PovertyCause,
     PovertyIndicator,
     PovertyStandard,
@@ -150,13 +153,12 @@ def agencies_load() -> LoadResult:
     # from 1 July 2025 the commune People's Committees take the district steps (Decree
     # 131/2025/NĐ-CP) and their tasks.
     for district in Area.objects.filter(level=Area.Level.DISTRICT):
-        short = district.name.replace("Huyện ", "").replace("Thành phố ", "TP. ")
         _upsert(
             Agency,
             {"code": f"UBND-{district.code}"},
             {
-                "name": f"Ủy ban nhân dân {district.name}",
-                "short_name": f"UBND {short}",
+                "name": committee_name(district.name),
+                "short_name": committee_short_name(district.name),
                 "kind": Agency.Kind.DISTRICT_COMMITTEE,
                 "area": district,
                 "valid_to": district.valid_to,
@@ -169,8 +171,8 @@ def agencies_load() -> LoadResult:
             Agency,
             {"code": f"UBND-{commune.code}"},
             {
-                "name": f"Ủy ban nhân dân {commune.name}",
-                "short_name": f"UBND {commune.name}",
+                "name": committee_name(commune.name),
+                "short_name": committee_short_name(commune.name),
                 "kind": Agency.Kind.COMMUNE_COMMITTEE,
                 "area": commune,
                 "valid_from": commune.valid_from,
@@ -181,31 +183,66 @@ def agencies_load() -> LoadResult:
     return result
 
 
+def _int_or_none(value: str) -> int | None:
+    return int(value) if value.strip() else None
+
+
+STANDARD_INTEGERS = (
+    "year_from",
+    "year_to",
+    "rural_poverty_line",
+    "urban_poverty_line",
+    "poor_min_deprivations",
+)
+STANDARD_OPTIONAL_INTEGERS = (
+    "rural_average_line",
+    "urban_average_line",
+    "low_income_year_from",
+    "low_income_year_to",
+    "low_income_rural_line",
+    "low_income_urban_line",
+)
+
+
+def ethnic_groups_load() -> LoadResult:
+    """The 54 ethnic groups (households/reference/ethnic-groups.csv, source in its README)."""
+    result = LoadResult()
+    for row in _read(REFERENCE_DIR / "ethnic-groups.csv"):
+        _upsert(
+            EthnicGroup,
+            {"code": row["code"]},
+            {
+                "name": row["name"],
+                "other_names": row["other_names"],
+                "is_minority": row["is_minority"] == "1",
+            },
+            result,
+        )
+    return result
+
+
 def standards_load() -> LoadResult:
+    """The national standards and their indicator sets (sources in the files' `source`)."""
     result = LoadResult()
     standards = {}
     for row in _read(REFERENCE_DIR / "poverty-standards.csv"):
-        values = {k: row[k] for k in ("name", "legal_basis")}
-        values.update(
-            {
-                k: int(row[k])
-                for k in (
-                    "year_from",
-                    "year_to",
-                    "rural_poverty_line",
-                    "urban_poverty_line",
-                    "rural_average_line",
-                    "urban_average_line",
-                    "poor_min_deprivations",
-                )
-            }
-        )
+        values = {k: row[k] for k in ("name", "legal_basis", "scope", "provisional_note", "source")}
+        values.update({k: int(row[k]) for k in STANDARD_INTEGERS})
+        values.update({k: _int_or_none(row[k]) for k in STANDARD_OPTIONAL_INTEGERS})
+        values["has_average_band"] = row["has_average_band"] == "1"
+        values["low_income_provisional"] = row["low_income_provisional"] == "1"
+        values["low_income_params"] = json.loads(row["low_income_params"] or "{}")
         standards[row["code"]] = _upsert(PovertyStandard, {"code": row["code"]}, values, result)
     for row in _read(REFERENCE_DIR / "poverty-indicators.csv"):
         _upsert(
             PovertyIndicator,
             {"standard": standards[row["standard"]], "number": int(row["number"])},
-            {k: row[k] for k in ("code", "service", "name", "description")},
+            {
+                **{k: row[k] for k in ("code", "service", "name", "description", "rule", "source")},
+                "column": int(row["column"]),
+                "params": json.loads(row["params"] or "{}"),
+                "provisional": row["provisional"] == "1",
+            },
             result,
         )
     for order, row in enumerate(_read(REFERENCE_DIR / "poverty-causes.csv")):
@@ -224,6 +261,7 @@ REFERENCE_MODELS = (
     "povertystandard",
     "povertyindicator",
     "povertycause",
+    "ethnicgroup",
     "reviewround",
     "staffprofile",
 )
@@ -265,6 +303,7 @@ def reference_data_load() -> dict[str, LoadResult]:
         "reorganisations": reorganisations_load(),
         "agencies": agencies_load(),
         "standards": standards_load(),
+        "ethnic_groups": ethnic_groups_load(),
     }
     roles_ensure()
     return results

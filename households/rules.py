@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -89,6 +89,96 @@ def normalize_text(value: str) -> str:
     decomposed = unicodedata.normalize("NFD", value)
     stripped = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     return " ".join(stripped.lower().split())
+
+
+def file_slug(value: str, *, max_length: int = 120) -> str:
+    """An ASCII-safe file name part: "Biểu 01 Tổng hợp – Xã Ba Tri" -> "bieu-01-tong-hop-xa-ba-tri".
+    The name with its diacritics goes in the download's `filename*` (download_disposition)."""
+    words = "".join(c if c.isascii() and c.isalnum() else " " for c in normalize_text(value))
+    return "-".join(words.split())[:max_length].strip("-") or "tep"
+
+
+def download_disposition(*, filename: str, display_name: str = "") -> str:
+    """A Content-Disposition for a download: `filename` ASCII for every client, and (RFC 6266 /
+    RFC 5987) `filename*` with the Vietnamese name for the browsers that read it (all of today's)."""
+    from urllib.parse import quote
+
+    value = f'attachment; filename="{filename}"'
+    if display_name and display_name != filename:
+        value += f"; filename*=UTF-8''{quote(display_name, safe='')}"
+    return value
+
+
+_TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def household_code_after(code: str) -> str:
+    """The code after `code`: its trailing number plus one, same width ("BT-0099" ->
+    "BT-0100", "G2329173000348" -> "G2329173000349"); a code without one gets "-1"."""
+    match = _TRAILING_NUMBER.match(code)
+    if not match:
+        return f"{code}-1"
+    prefix, digits = match.groups()
+    return f"{prefix}{int(digits) + 1:0{len(digits)}d}"
+
+
+def household_code_next(existing: Iterable[str], *, fallback_prefix: str) -> str:
+    """The code to suggest for a new household of a commune: after the highest code of the
+    commune's most used pattern (prefix + number), so a commune numbering "BT-0001", "BT-0002"
+    is offered "BT-0003"; a commune without households gets `fallback_prefix` + "0001"."""
+    by_prefix: dict[tuple[str, int], list[int]] = {}
+    for code in existing:
+        match = _TRAILING_NUMBER.match(code)
+        if match:
+            prefix, digits = match.groups()
+            by_prefix.setdefault((prefix, len(digits)), []).append(int(digits))
+    if not by_prefix:
+        return f"{fallback_prefix}0001"
+    (prefix, width), numbers = max(by_prefix.items(), key=lambda item: (len(item[1]), item[0]))
+    return f"{prefix}{max(numbers) + 1:0{width}d}"
+
+
+# --- ethnic groups ----------------------------------------------------------------------------
+
+
+def ethnic_key(value: str) -> str:
+    """A name as matched against the list: "Khơ-me", "khơ me", "KHƠME" -> "kho me" / "khome"
+    (no case, diacritics, hyphens or apostrophes; see ethnic_group_index)."""
+    return normalize_text((value or "").replace("-", " ").replace("'", " "))
+
+
+def ethnic_group_index(groups: Iterable[tuple[str, str, str]]) -> dict[str, str]:
+    """{matching key: group code} for (code, name, other names ";"-separated) rows: every
+    name and other name, with and without spaces ("kho me" and "khome")."""
+    index: dict[str, str] = {}
+    for code, name, other_names in groups:
+        for alias in [name, *other_names.split(";")]:
+            key = ethnic_key(alias)
+            if key:
+                index.setdefault(key, code)
+                index.setdefault(key.replace(" ", ""), code)
+    return index
+
+
+def ethnic_group_code(value: str, index: Mapping[str, str]) -> str | None:
+    """The group of a member's `ethnicity` (a list name or an old free-text value), or None."""
+    key = ethnic_key(value)
+    return index.get(key) or index.get(key.replace(" ", "")) if key else None
+
+
+def is_ethnic_minority_household(
+    head_ethnicity: str | None, index: Mapping[str, str], minority_codes: Iterable[str]
+) -> bool | None:
+    """A household is an ethnic-minority household (hộ dân tộc thiểu số, the group of the
+    poverty reports) when its head belongs to an ethnic minority, i.e. any of the 54 groups but
+    Kinh [verify: the reporting forms' convention, chủ hộ là người dân tộc thiểu số]. None when
+    there is no head or the head's group is not in the list (the stored flag then stands)."""
+    if not head_ethnicity:
+        return None
+    code = ethnic_group_code(head_ethnicity, index)
+    if code is None:
+        return None
+    return code in set(minority_codes)
 
 
 def household_search_text(
@@ -326,6 +416,9 @@ class HouseholdFacts:
     latrine: str = ""
     uses_internet: bool | None = None
     has_information_device: bool | None = None
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    waste_treatment: str = ""
+    uses_digital_services: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,26 +502,41 @@ def employment(members: Sequence[MemberFacts], on: date) -> Finding:
     return _finding(reasons, missing)
 
 
-def is_dependant(member: MemberFacts, on: date) -> bool | None:
+def is_dependant(
+    member: MemberFacts, on: date, *, child_age: int = 16, elderly_age: int = 60
+) -> bool | None:
     """Children under 16, the elderly (60+), people with disabilities or on social allowance;
     None when a member aged 16-59 has neither fact recorded as present and one is unknown."""
     age = age_on(member.date_of_birth, on)
-    if age < 16 or age >= 60 or member.has_disability or member.receives_social_allowance:
+    if (
+        age < child_age
+        or age >= elderly_age
+        or member.has_disability
+        or member.receives_social_allowance
+    ):
         return True
     if member.has_disability is None or member.receives_social_allowance is None:
         return None
     return False
 
 
-def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
-    """CS02: dependants are more than half of the members (strictly over 50%). Undecided when
-    the members whose disability or allowance is unknown could tip the share either way."""
+def dependants(
+    members: Sequence[MemberFacts],
+    on: date,
+    *,
+    max_share: float = 0.5,
+    child_age: int = 16,
+    elderly_age: int = 60,
+) -> Finding:
+    """CS02: dependants are more than half of the members (strictly over `max_share`). Undecided
+    when the members whose disability or allowance is unknown could tip the share either way."""
     if not members:
         return Finding(None)
-    status = [is_dependant(m, on) for m in members]
+    status = [is_dependant(m, on, child_age=child_age, elderly_age=elderly_age) for m in members]
     count = status.count(True)
     unknown = [m for m, s in zip(members, status, strict=True) if s is None]
-    if count * 2 > len(members):
+    share = Decimal(str(max_share))
+    if Decimal(count) > share * len(members):
         return Finding(
             True,
             (
@@ -436,7 +544,7 @@ def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
                 % {"count": count, "total": len(members)},
             ),
         )
-    if (count + len(unknown)) * 2 > len(members):
+    if Decimal(count + len(unknown)) > share * len(members):
         return Finding(
             None,
             (),
@@ -448,11 +556,11 @@ def dependants(members: Sequence[MemberFacts], on: date) -> Finding:
     return Finding(False)
 
 
-def nutrition(members: Sequence[MemberFacts], on: date) -> Finding:
+def nutrition(members: Sequence[MemberFacts], on: date, *, child_age: int = 16) -> Finding:
     """CS03: a child under 16 is malnourished (stunted or underweight)."""
     if not members:
         return Finding(None)
-    children = [m for m in members if age_on(m.date_of_birth, on) < 16]
+    children = [m for m in members if age_on(m.date_of_birth, on) < child_age]
     reasons = [
         _("%(who)s, suy dinh dưỡng") % {"who": _who(m, on)} for m in children if m.is_malnourished
     ]
@@ -485,13 +593,15 @@ def latest_birth_date_for_age(age: int, on: date) -> date:
     return date(on.year - age, on.month, day)
 
 
-def health_insurance(members: Sequence[MemberFacts], on: date) -> Finding:
+def health_insurance(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = HEALTH_CARD_MIN_AGE
+) -> Finding:
     """CS04: a member aged 6 or over has no valid health-insurance card on the date."""
     if not members:
         return Finding(None)
     reasons, missing = [], []
     for m in members:
-        if age_on(m.date_of_birth, on) < HEALTH_CARD_MIN_AGE or has_valid_health_card(m, on):
+        if age_on(m.date_of_birth, on) < min_age or has_valid_health_card(m, on):
             continue
         if m.has_health_insurance is None:
             missing.append(_not_recorded(_who(m, on), _("thẻ BHYT")))
@@ -512,7 +622,9 @@ _EDUCATION_RANK = {
 }
 
 
-def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
+def adult_education(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = 16, max_age: int = 30
+) -> Finding:
     """CS05: a person aged 16-30 not in school lacks the level for their age.
 
     16 to under 18: lower secondary completed; 18 to 30: upper secondary or a vocational
@@ -523,7 +635,7 @@ def adult_education(members: Sequence[MemberFacts], on: date) -> Finding:
     reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
-        if not 16 <= age <= 30 or m.school_level:
+        if not min_age <= age <= max_age or m.school_level:
             continue
         if m.school_level is None or m.education is None:
             missing.append(_not_recorded(_who(m, on), _("đang đi học, trình độ học vấn")))
@@ -582,14 +694,16 @@ def expected_school_rank(age: int) -> int:
     return _SCHOOL_RANK[level] if level else 0
 
 
-def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
+def child_schooling(
+    members: Sequence[MemberFacts], on: date, *, min_age: int = 3, max_age: int = 16
+) -> Finding:
     """CS06: a child aged 3 to under 16 does not attend the school level right for their age."""
     if not members:
         return Finding(None)
     reasons, missing = [], []
     for m in members:
         age = age_on(m.date_of_birth, on)
-        if not 3 <= age < 16:
+        if not min_age <= age < max_age:
             continue
         if m.school_level is None:
             missing.append(_not_recorded(_who(m, on), _("đang đi học cấp nào")))
@@ -600,11 +714,11 @@ def child_schooling(members: Sequence[MemberFacts], on: date) -> Finding:
     return _finding(reasons, missing)
 
 
-def housing_quality(facts: HouseholdFacts) -> Finding:
+def housing_quality(facts: HouseholdFacts, *, min_nondurable_parts: int = 2) -> Finding:
     """CS07: at least 2 of walls, columns and roof are of non-durable materials."""
     if facts.nondurable_parts is None:
         return Finding(None)
-    if facts.nondurable_parts >= 2:
+    if facts.nondurable_parts >= min_nondurable_parts:
         return Finding(
             True,
             (
@@ -615,36 +729,42 @@ def housing_quality(facts: HouseholdFacts) -> Finding:
     return Finding(False)
 
 
-def housing_area(facts: HouseholdFacts, member_count: int) -> Finding:
+def housing_area(
+    facts: HouseholdFacts, member_count: int, *, min_m2_per_person: float = 8
+) -> Finding:
     """CS08: living floor area per person below 8 m²."""
     if facts.floor_area_m2 is None or member_count <= 0:
         return Finding(None)
     per_person = Decimal(str(facts.floor_area_m2)) / member_count
-    if per_person < 8:
+    minimum = Decimal(str(min_m2_per_person))
+    if per_person < minimum:
         return Finding(
             True,
             (
-                _("Diện tích ở bình quân %(area)s m²/người, dưới 8 m²")
-                % {"area": f"{per_person:.1f}".replace(".", ",")},
+                _("Diện tích ở bình quân %(area)s m²/người, dưới %(min)s m²")
+                % {
+                    "area": f"{per_person:.1f}".replace(".", ","),
+                    "min": f"{minimum.normalize():f}".replace(".", ","),
+                },
             ),
         )
     return Finding(False)
 
 
-def water(facts: HouseholdFacts) -> Finding:
+def water(facts: HouseholdFacts, *, safe_sources: Iterable[str] = SAFE_WATER) -> Finding:
     """CS09: no safe water source."""
     if not facts.water_source:
         return Finding(None)
-    if facts.water_source in SAFE_WATER:
+    if facts.water_source in safe_sources:
         return Finding(False)
     return Finding(True, (_("Không tiếp cận nguồn nước sinh hoạt an toàn"),))
 
 
-def latrine(facts: HouseholdFacts) -> Finding:
+def latrine(facts: HouseholdFacts, *, hygienic: Iterable[str] = HYGIENIC_LATRINES) -> Finding:
     """CS10: no hygienic latrine."""
     if not facts.latrine:
         return Finding(None)
-    if facts.latrine in HYGIENIC_LATRINES:
+    if facts.latrine in hygienic:
         return Finding(False)
     return Finding(True, (_("Không có nhà tiêu hợp vệ sinh"),))
 
@@ -667,24 +787,259 @@ def information_access(facts: HouseholdFacts) -> Finding:
     return Finding(True, (_("Không có phương tiện tiếp cận thông tin"),))
 
 
+# Household waste treatment (Decree 351/2025/NĐ-CP, 2027-2030): the ways of treating household
+# waste that count as acceptable are data of the indicator [verify, provisional].
+WASTE_TREATMENTS = ("collected", "treated_on_site", "untreated")
+ACCEPTABLE_WASTE = frozenset({"collected", "treated_on_site"})
+
+
+def waste_treatment(
+    facts: HouseholdFacts, *, acceptable: Iterable[str] = ACCEPTABLE_WASTE
+) -> Finding:
+    """2027-2030: the household's waste is neither collected nor treated in an acceptable way."""
+    if not facts.waste_treatment:
+        return Finding(None)
+    if facts.waste_treatment in acceptable:
+        return Finding(False)
+    return Finding(True, (_("Rác thải sinh hoạt của hộ không được thu gom, xử lý"),))
+
+
+def digital_services(facts: HouseholdFacts) -> Finding:
+    """2027-2030 information indicator: no member uses digital services or the internet.
+
+    Where the digital-services fact is not recorded (a review made under the 2022-2025 form),
+    the internet fact decides, so a forecast over earlier reviews still reads something."""
+    uses = facts.uses_digital_services
+    if uses is None:
+        uses = facts.uses_internet
+    if uses is None:
+        return Finding(None)
+    if uses:
+        return Finding(False)
+    return Finding(True, (_("Không thành viên nào sử dụng dịch vụ số, internet"),))
+
+
+# The household facts only some rules read: a form or template of a standard asks for one only
+# when one of its indicators' rules reads it.
+FACT_RULES: dict[str, frozenset[str]] = {
+    "uses_internet": frozenset({"telecom"}),
+    "has_information_device": frozenset({"information_access"}),
+    "uses_digital_services": frozenset({"digital_services"}),
+    "waste_treatment": frozenset({"waste_treatment"}),
+}
+
+
+# --- indicator sets as data -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """One indicator of a standard: the column it is stored in (1..13 -> d01..d13), its code,
+    the rule (a key of RULES) and the rule's parameters."""
+
+    column: int
+    code: str
+    rule: str
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def kwargs(self) -> dict:
+        return dict(self.params)
+
+
+RuleFn = Callable[[Sequence[MemberFacts], "HouseholdFacts", date, int, dict], Finding]
+
+
+def _members_rule(fn: Callable[..., Finding]) -> RuleFn:
+    return lambda present, facts, on, size, params: fn(present, on, **params)
+
+
+def _facts_rule(fn: Callable[..., Finding]) -> RuleFn:
+    return lambda present, facts, on, size, params: fn(facts, **params)
+
+
+# name -> (function(present, facts, on, member_count, params), {param: (kind, min, max)}).
+# kind: "int", "number" or "choices" (a list of allowed codes).
+RULES: dict[str, tuple] = {
+    "employment": (_members_rule(employment), {}),
+    "dependants": (
+        _members_rule(dependants),
+        {
+            "max_share": ("number", 0, 1),
+            "child_age": ("int", 1, 25),
+            "elderly_age": ("int", 40, 100),
+        },
+    ),
+    "nutrition": (_members_rule(nutrition), {"child_age": ("int", 1, 25)}),
+    "health_insurance": (_members_rule(health_insurance), {"min_age": ("int", 0, 100)}),
+    "adult_education": (
+        _members_rule(adult_education),
+        {"min_age": ("int", 10, 60), "max_age": ("int", 10, 60)},
+    ),
+    "child_schooling": (
+        _members_rule(child_schooling),
+        {"min_age": ("int", 0, 18), "max_age": ("int", 1, 25)},
+    ),
+    "housing_quality": (_facts_rule(housing_quality), {"min_nondurable_parts": ("int", 1, 3)}),
+    "housing_area": (
+        lambda present, facts, on, size, params: housing_area(facts, size, **params),
+        {"min_m2_per_person": ("number", 1, 100)},
+    ),
+    "water": (_facts_rule(water), {"safe_sources": ("choices", SAFE_WATER | {"unprotected"})}),
+    "latrine": (
+        _facts_rule(latrine),
+        {"hygienic": ("choices", HYGIENIC_LATRINES | {"unhygienic"})},
+    ),
+    "telecom": (_facts_rule(telecom), {}),
+    "information_access": (_facts_rule(information_access), {}),
+    "digital_services": (_facts_rule(digital_services), {}),
+    "waste_treatment": (
+        _facts_rule(waste_treatment),
+        {"acceptable": ("choices", frozenset(WASTE_TREATMENTS))},
+    ),
+}
+
+
+def apply_rule(
+    spec: IndicatorSpec,
+    present: Sequence[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    size: int,
+) -> Finding:
+    fn, _schema = RULES[spec.rule]
+    params = {k: (frozenset(v) if isinstance(v, list | tuple) else v) for k, v in spec.params}
+    return fn(present, facts, on, size, params)
+
+
+def rule_params_errors(rule: str, params: dict) -> dict[str, str]:
+    """Why a rule's parameters are refused ({} when they are valid): an unknown rule, an
+    unknown parameter, a value of the wrong kind or out of range."""
+    if rule not in RULES:
+        return {"rule": _("Không có quy tắc “%(rule)s”.") % {"rule": rule}}
+    if not isinstance(params, dict):
+        return {"params": _("Tham số phải là một đối tượng JSON.")}
+    schema = RULES[rule][1]
+    errors = {}
+    for name, value in params.items():
+        if name not in schema:
+            errors[name] = _("Quy tắc này không có tham số “%(name)s”.") % {"name": name}
+            continue
+        kind, *bounds = schema[name]
+        if kind == "choices":
+            allowed = bounds[0]
+            if not isinstance(value, list) or not value or not set(value) <= set(allowed):
+                errors[name] = _("Phải là danh sách khác rỗng gồm các mã: %(codes)s.") % {
+                    "codes": ", ".join(sorted(allowed))
+                }
+            continue
+        low, high = bounds
+        number_ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind == "int" and not (number_ok and float(value).is_integer()):
+            errors[name] = _("Phải là số nguyên.")
+        elif not number_ok:
+            errors[name] = _("Phải là một số.")
+        elif not low <= value <= high:
+            errors[name] = _("Phải từ %(low)s đến %(high)s.") % {"low": low, "high": high}
+    ages = {"min_age", "max_age"} <= params.keys()
+    if not errors and ages and params["min_age"] >= params["max_age"]:
+        errors["max_age"] = _("Tuổi tối đa phải lớn hơn tuổi tối thiểu.")
+    return errors
+
+
+def columns_of(specs: Sequence[IndicatorSpec]) -> tuple[int, ...]:
+    return tuple(spec.column for spec in specs)
+
+
+# The 12 indicators of Decree 07/2021/NĐ-CP in columns 1..12 (the seeded data says the same).
+DEFAULT_INDICATORS = tuple(
+    IndicatorSpec(column=n, code=f"CS{n:02d}", rule=rule)
+    for n, rule in enumerate(
+        (
+            "employment",
+            "dependants",
+            "nutrition",
+            "health_insurance",
+            "adult_education",
+            "child_schooling",
+            "housing_quality",
+            "housing_area",
+            "water",
+            "latrine",
+            "telecom",
+            "information_access",
+        ),
+        start=1,
+    )
+)
+
+
+# --- low-income workers (Decree 30/2025/NĐ-CP amending Decree 07/2021) ------------------------
+
+
+LOW_INCOME_WORK_STATUSES = frozenset({WAGE_CONTRACT, WAGE_NO_CONTRACT, SELF_EMPLOYED, UNEMPLOYED})
+
+
+@dataclass(frozen=True)
+class LowIncomeRule:
+    """The conditions of a low-income worker (người lao động có thu nhập thấp), as data."""
+
+    rural_line: int
+    urban_line: int
+    min_age: int = 15
+    # Up to the retirement age (Labour Code 2019 Art. 169) when True [verify, provisional].
+    up_to_retirement: bool = True
+    # Work statuses that count (those in the labour force) [verify, provisional].
+    work_statuses: frozenset[str] = LOW_INCOME_WORK_STATUSES
+
+
+# Age groups of the low-income worker counts (dashboard, official table): (code, from, to incl.).
+LOW_INCOME_AGE_GROUPS = (("15_34", 15, 34), ("35_54", 35, 54), ("55_plus", 55, None))
+
+
+def age_group(age: int) -> str:
+    for code, low, high in LOW_INCOME_AGE_GROUPS:
+        if age >= low and (high is None or age <= high):
+            return code
+    return ""
+
+
+def is_low_income_worker(
+    member: MemberFacts,
+    *,
+    on: date,
+    income_per_capita: int,
+    is_urban: bool,
+    classification: str,
+    rule: LowIncomeRule,
+) -> bool:
+    """A member of a household that is neither poor nor near-poor, whose income per person is
+    at or below the low-income line (≤ is inclusive), of working age and in the labour force."""
+    if classification in (POOR, NEAR_POOR):
+        return False
+    line = rule.urban_line if is_urban else rule.rural_line
+    if income_per_capita > line:
+        return False
+    months = age_in_months(member.date_of_birth, on)
+    if months < rule.min_age * 12:
+        return False
+    if rule.up_to_retirement and months >= retirement_age_months(is_female=member.is_female, on=on):
+        return False
+    return member.work_status in rule.work_statuses
+
+
 def deprivations(
-    members: Iterable[MemberFacts], facts: HouseholdFacts, on: date
+    members: Iterable[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> dict[int, Finding]:
-    """All 12 indicators derived from the recorded facts, keyed 1..12."""
+    """The indicators of a standard derived from the recorded facts, keyed by their column
+    (1..13, HouseholdReview.d01..d13). Without `indicators`: the 12 of Decree 07/2021."""
     present = members_on(members, on)
     return {
-        1: employment(present, on),
-        2: dependants(present, on),
-        3: nutrition(present, on),
-        4: health_insurance(present, on),
-        5: adult_education(present, on),
-        6: child_schooling(present, on),
-        7: housing_quality(facts),
-        8: housing_area(facts, len(present)),
-        9: water(facts),
-        10: latrine(facts),
-        11: telecom(facts),
-        12: information_access(facts),
+        spec.column: apply_rule(spec, present, facts, on, len(present))
+        for spec in (indicators or DEFAULT_INDICATORS)
     }
 
 
@@ -702,9 +1057,13 @@ class Resolved:
     unknown: tuple[int, ...] = ()  # indicators nobody decided: facts unknown and no tick
 
 
-def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | None]) -> Resolved:
+def resolve_deprivations(
+    findings: dict[int, Finding],
+    ticks: dict[int, bool | None],
+    columns: Sequence[int] = INDICATORS,
+) -> Resolved:
     """Combine what the facts say with what a person set explicitly (one rule for the form,
-    drafts, the import and every bulk path).
+    drafts, the import and every bulk path), over the columns of the standard's indicators.
 
     No tick (None): the facts decide ("derived"); when they cannot, the indicator is
     "unknown" (stored as not deprived, and the review cannot be submitted). A tick where the
@@ -715,7 +1074,7 @@ def resolve_deprivations(findings: dict[int, Finding], ticks: dict[int, bool | N
     deprived: dict[int, bool] = {}
     sources: dict[int, str] = {}
     conflicts, unknown = [], []
-    for n in INDICATORS:
+    for n in columns:
         finding = findings.get(n, Finding(None))
         tick = ticks.get(n)
         if tick is None:
@@ -973,6 +1332,7 @@ def evaluate(
     lines: StandardLines,
     on: date,
     declared_size: int | None = None,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> Evaluation:
     """The whole household form in one call: facts + ticks -> deprivations -> classification.
 
@@ -980,11 +1340,12 @@ def evaluate(
     """
     members = list(members)
     present = members_on(members, on)
+    specs = tuple(indicators or DEFAULT_INDICATORS)
     reasons: dict[int, tuple[str, ...]]
     if not present and (facts is NO_FACTS or facts == NO_FACTS):
-        resolved, reasons = ticks_only(ticks), {}
+        resolved, reasons = ticks_only(ticks, columns_of(specs)), {}
     else:
-        resolved, reasons = from_facts(present, facts, ticks, on, declared_size)
+        resolved, reasons = from_facts(present, facts, ticks, on, declared_size, specs)
     count = sum(resolved.deprived.values())
     return Evaluation(
         deprived=resolved.deprived,
@@ -1006,16 +1367,16 @@ def evaluate(
 NO_FACTS = HouseholdFacts()
 
 
-def ticks_only(ticks: dict[int, bool | None]) -> Resolved:
+def ticks_only(ticks: dict[int, bool | None], columns: Sequence[int] = INDICATORS) -> Resolved:
     """Nothing recorded but the ticks (an imported row without members): every indicator's
     finding is unknown, so each tick stands as the reviewer's, a blank one stays unknown, and
     no conflict can arise. The same result as `from_facts` with no facts (tests compare the
     two), ten times cheaper."""
     return Resolved(
-        deprived={n: bool(ticks.get(n)) for n in INDICATORS},
-        sources={n: UNKNOWN if ticks.get(n) is None else REVIEWER for n in INDICATORS},
+        deprived={n: bool(ticks.get(n)) for n in columns},
+        sources={n: UNKNOWN if ticks.get(n) is None else REVIEWER for n in columns},
         conflicts=(),
-        unknown=tuple(n for n in INDICATORS if ticks.get(n) is None),
+        unknown=tuple(n for n in columns if ticks.get(n) is None),
     )
 
 
@@ -1025,15 +1386,97 @@ def from_facts(
     ticks: dict[int, bool | None],
     on: date,
     declared_size: int | None,
+    indicators: Sequence[IndicatorSpec] | None = None,
 ) -> tuple[Resolved, dict[int, tuple[str, ...]]]:
     """The findings of the recorded facts, resolved with the ticks; and their reasons."""
-    findings = deprivations(present, facts, on)
+    specs = tuple(indicators or DEFAULT_INDICATORS)
+    findings = deprivations(present, facts, on, specs)
     if not present and declared_size:
-        findings[8] = housing_area(facts, declared_size)
+        for spec in specs:
+            if spec.rule == "housing_area":
+                findings[spec.column] = apply_rule(spec, present, facts, on, declared_size)
+    columns = columns_of(specs)
     # An undecided indicator keeps what is missing as its reasons ("chưa ghi nhận thẻ BHYT").
     reasons = {
         n: findings[n].reasons or findings[n].missing
-        for n in INDICATORS
+        for n in columns
         if findings[n].reasons or findings[n].missing
     }
-    return resolve_deprivations(findings, ticks), reasons
+    return resolve_deprivations(findings, ticks, columns), reasons
+
+
+# --- forecast under another standard ---------------------------------------------------------
+
+
+def carried_ticks(
+    sources: dict[str, str], flags: dict[int, bool], columns: Iterable[int]
+) -> dict[int, bool | None]:
+    """The reviewer's own determinations (source "reviewer" or "overridden") carried to the
+    same columns of another standard (one concept keeps its column); what was derived from the
+    facts (or left unknown) is derived again by the other standard's rules."""
+    return {
+        n: flags.get(n, False) if sources.get(str(n)) in (REVIEWER, OVERRIDDEN) else None
+        for n in columns
+    }
+
+
+def class_change(before: str, after: str) -> str:
+    """A key of the change between two classifications: "poor>near_poor" ("" when the same)."""
+    return "" if before == after else f"{before}>{after}"
+
+
+# Rules that read the members (the others read only the household's facts).
+MEMBER_RULES = frozenset(
+    {
+        "employment",
+        "dependants",
+        "nutrition",
+        "health_insurance",
+        "adult_education",
+        "child_schooling",
+        "housing_area",
+    }
+)
+
+
+def reusable_columns(source: Sequence[IndicatorSpec], target: Sequence[IndicatorSpec]) -> set:
+    """Columns where the target standard applies the same rule with the same parameters as the
+    standard a review was classified under: the stored result stands as it is (same facts, same
+    rule, same reviewer tick), so only the other columns need deriving again."""
+    by_column = {s.column: (s.rule, s.params) for s in source}
+    return {t.column for t in target if by_column.get(t.column) == (t.rule, t.params)}
+
+
+def reclassified(
+    *,
+    flags: dict[int, bool],
+    sources: dict[str, str],
+    reuse: set,
+    derive: Sequence[IndicatorSpec],
+    present: Sequence[MemberFacts],
+    facts: HouseholdFacts,
+    on: date,
+    size: int,
+    income_per_capita: int,
+    is_urban: bool,
+    lines: StandardLines,
+) -> tuple[dict[int, bool], str]:
+    """A stored review under another standard: the reused columns as stored, the others derived
+    by their rule and resolved with the reviewer's own tick; the class by the other lines."""
+    deprived = {n: flags[n] for n in reuse}
+    for spec in derive:
+        n = spec.column
+        finding = apply_rule(spec, present, facts, on, size)
+        tick = flags.get(n, False) if sources.get(str(n)) in (REVIEWER, OVERRIDDEN) else None
+        if tick is None:
+            deprived[n] = bool(finding.deprived)
+        else:
+            deprived[n] = tick
+    count = sum(deprived.values())
+    klass = classify(
+        income_per_capita=income_per_capita,
+        is_urban=is_urban,
+        deprivation_count=count,
+        lines=lines,
+    )
+    return deprived, klass

@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from households.organisation import roles
 from households.organisation.selectors import (
@@ -24,7 +27,7 @@ from .models import Area, Household, HouseholdReview, ReviewRound
 from .types import AnyUser
 
 if TYPE_CHECKING:
-    from .models import PovertyStandard
+    from .models import Member, PovertyIndicator, PovertyStandard
     from .rules import MemberFacts
 
 
@@ -51,14 +54,109 @@ def review_list_for_user(user: AnyUser) -> QuerySet[HouseholdReview]:
     )
 
 
-def standard_for_year(year: int) -> PovertyStandard:
-    """The poverty standard in force for a year (raises when none is defined)."""
+class NoStandardError(ValidationError):
+    """No poverty standard is in force for a year: a message for whoever can add one."""
+
+    def __init__(self, year: int, *, scope: str = "national") -> None:
+        self.year = year
+        super().__init__(
+            _(
+                "Chưa có chuẩn nghèo áp dụng cho năm %(year)s, nên chưa phân loại được hộ. "
+                "Quản trị viên của tỉnh cần khai báo chuẩn nghèo cho năm này (Quản trị > Chuẩn "
+                "nghèo); cán bộ xã, phường hãy báo Sở Nông nghiệp và Môi trường."
+            )
+            % {"year": year},
+            code="no_standard",
+        )
+
+
+def standard_for_year(
+    year: int, *, scope: str = "national", province_path: str = ""
+) -> PovertyStandard:  # None only for scope "local" (see local_standard_for_year)
+    """The standard in force for a year: the national one, or a province's local one (None when
+    the province has no local standard). Raises NoStandardError when no national one covers it."""
     from .models import PovertyStandard
 
-    standard = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year).first()
+    standards = PovertyStandard.objects.filter(year_from__lte=year, year_to__gte=year, scope=scope)
+    if scope == PovertyStandard.Scope.LOCAL:
+        return _local_standard(standards, year, province_path)  # type: ignore[return-value]
+    standard = standards.first()
     if standard is None:
-        raise PovertyStandard.DoesNotExist(f"No poverty standard covers {year}")
+        raise NoStandardError(year)
     return standard
+
+
+def _local_standard(
+    standards: QuerySet[PovertyStandard], year: int, path: str
+) -> PovertyStandard | None:
+    """The local standard of the province over `path`; a unit of a province closed by the
+    year's reference date (a household not yet carried) has the standard of the successor."""
+    if not path or not standards.exists():
+        return None
+    paths = rules.ancestor_paths(path)
+    found = standards.filter(province__path__in=paths).first()
+    if found is not None:
+        return found
+    from .organisation.rules import tree_date_for_year
+    from .organisation.selectors import final_successor_map
+
+    successors = final_successor_map(tree_date_for_year(year))
+    ids = list(Area.objects.filter(path__in=paths).values_list("id", flat=True))
+    later = [successors[i] for i in ids if i in successors]
+    if not later:
+        return None
+    later_paths = Area.objects.filter(id__in=later).values_list("path", flat=True)
+    wanted = {a for p in later_paths for a in rules.ancestor_paths(p)}
+    return standards.filter(province__path__in=wanted).first()
+
+
+def standard_for_round(round_: ReviewRound) -> PovertyStandard:
+    """The standard a round classifies under (its own, else the one in force for its year)."""
+    if round_.standard is not None:
+        return round_.standard
+    return standard_for_year(round_.year)
+
+
+def indicator_specs(standard: PovertyStandard) -> tuple[rules.IndicatorSpec, ...]:
+    """The standard's indicator set as rules.IndicatorSpec, in order (one query)."""
+    return tuple(i.spec() for i in standard.indicators.order_by("number"))
+
+
+def indicator_list(standard: PovertyStandard) -> list[PovertyIndicator]:
+    """The standard's indicators (models), in order, for labels: code, name, dimension, column."""
+    return list(standard.indicators.order_by("number"))
+
+
+def low_income_workers(review: HouseholdReview, members: Iterable[Member]) -> list[Member] | None:
+    """The members of a review's household who are low-income workers (Decree 30/2025/NĐ-CP),
+    or None when the review's standard does not identify them in its year."""
+    rule = review.standard.low_income_rule(review.year)
+    if rule is None:
+        return None
+    facts = [(m, member_facts_from(_member_values(m))) for m in members]
+    present = rules.members_on([f for _m, f in facts], review.reference_date)
+    return [
+        m
+        for m, f in facts
+        if f in present
+        and rules.is_low_income_worker(
+            f,
+            on=review.reference_date,
+            income_per_capita=review.income_per_capita,
+            is_urban=review.is_urban,
+            classification=review.classification,
+            rule=rule,
+        )
+    ]
+
+
+def low_income_worker_names(review: HouseholdReview, members: Iterable[Member]) -> list[str] | None:
+    found = low_income_workers(review, members)
+    return None if found is None else [m.full_name for m in found]
+
+
+def _member_values(member: Member) -> dict:
+    return {f: getattr(member, f) for f in MEMBER_FACT_FIELDS}
 
 
 # The stored fields a member's facts are made of (rules.MemberFacts; "sex" gives is_female).
@@ -104,6 +202,20 @@ def member_facts_from(values: Mapping[str, Any]) -> MemberFacts:
 def member_facts(household: Household) -> list[MemberFacts]:
     """The household's members (all, incl. those who left) as plain facts for the rules."""
     return [member_facts_from(m) for m in household.members.values(*MEMBER_FACT_FIELDS)]
+
+
+def review_facts(review: HouseholdReview) -> rules.HouseholdFacts:
+    """A stored review's household facts as plain facts for the rules."""
+    return rules.HouseholdFacts(
+        nondurable_parts=review.nondurable_parts,
+        floor_area_m2=review.floor_area_m2,
+        water_source=review.water_source,
+        latrine=review.latrine,
+        uses_internet=review.uses_internet,
+        has_information_device=review.has_information_device,
+        waste_treatment=review.waste_treatment,
+        uses_digital_services=review.uses_digital_services,
+    )
 
 
 # --- pages of the households app ----------------------------------------------------------------
@@ -327,7 +439,11 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
             if before is not None:
                 delta = record.diff_against(before)
                 changes = [
-                    {"field": _field_label(record, c.field), "old": c.old, "new": c.new}
+                    {
+                        "field": _field_label(record, c.field),
+                        "old": _history_value(record, c.field, c.old),
+                        "new": _history_value(record, c.field, c.new),
+                    }
                     for c in delta.changes
                     if c.field not in {"version", "sources", "reasons", "overrides"}
                 ]
@@ -336,7 +452,7 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
                 {
                     "what": label,
                     "object": str(record.instance) if label != _("Hộ") else household.code,
-                    "type": record.get_history_type_display(),
+                    "type": HISTORY_TYPES.get(record.history_type, record.history_type),
                     "user": record.history_user,
                     "when": record.history_date,
                     "changes": changes,
@@ -346,8 +462,82 @@ def household_history(household: Household, *, limit: int = 60) -> list[dict]:
     return entries[:limit]
 
 
+# django-simple-history's own labels are English ("Created", "Changed", "Deleted") with no
+# Vietnamese catalogue: ours, in both languages.
+HISTORY_TYPES = {
+    "+": pgettext_lazy("history", "Tạo mới"),
+    "~": pgettext_lazy("history", "Sửa"),
+    "-": pgettext_lazy("history", "Xóa"),
+}
+
+
+def _history_value(record: Any, name: str, value: object) -> object:
+    """A stored value as a person reads it: "Có"/"Không" for yes/no, a choice's label, the
+    related record's name; None and "" as None (the page shows "–")."""
+    if value is None or value == "":
+        return None
+    try:
+        field = record.instance._meta.get_field(name)
+    except Exception:
+        return value
+    if isinstance(value, bool):
+        return _("Có") if value else _("Không")
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else value
+    return value
+
+
 def _field_label(record: Any, name: str) -> str:
     try:
         return str(record.instance._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+def household_code_suggest(commune: Area) -> str:
+    """The next household code of the commune (`rules.household_code_next`), not yet used
+    anywhere in the province (codes are unique province-wide)."""
+    existing = Household.objects.filter(commune=commune).values_list("code", flat=True)
+    fallback = f"{commune.code.split('-')[0]}-"
+    code = rules.household_code_next(existing.iterator(), fallback_prefix=fallback)
+    for _attempt in range(1000):
+        if not Household.objects.filter(code=code).exists():
+            return code
+        code = rules.household_code_after(code)
+    return code
+
+
+@dataclass(frozen=True)
+class EthnicGroups:
+    """The list as the forms and the ethnic-minority rule read it."""
+
+    by_code: dict[str, str]  # {"01": "Kinh", ...} in code order
+    index: dict[str, str]  # rules.ethnic_group_index
+    minority_codes: frozenset[str]
+
+    @property
+    def names(self) -> list[str]:
+        return list(self.by_code.values())
+
+    def is_minority_household(self, head_ethnicity: str | None) -> bool | None:
+        return rules.is_ethnic_minority_household(head_ethnicity, self.index, self.minority_codes)
+
+    def official_name(self, value: str) -> str | None:
+        """The list's name for a value (an old spelling -> the list's), None if not in it."""
+        code = rules.ethnic_group_code(value, self.index)
+        return self.by_code.get(code) if code else None
+
+
+def ethnic_groups_get() -> EthnicGroups:
+    from .models import EthnicGroup
+
+    rows = list(EthnicGroup.objects.order_by("code").values_list("code", "name", "other_names"))
+    minority = EthnicGroup.objects.filter(is_minority=True).values_list("code", flat=True)
+    return EthnicGroups(
+        by_code={code: name for code, name, _other in rows},
+        index=rules.ethnic_group_index(rows),
+        minority_codes=frozenset(minority),
+    )

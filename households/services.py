@@ -27,16 +27,21 @@ from .models import (
     ReviewReopening,
     ReviewRound,
 )
-from .models.reviews import INDICATOR_FIELDS
+from .models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
+from .organisation.selectors import user_display_name
 from .selectors import (
+    ethnic_groups_get,
+    indicator_specs,
     member_facts,
+    review_facts,
+    standard_for_round,
     standard_for_year,
 )
 from .signals import announce_review_data_changed
 from .types import User
 
 if TYPE_CHECKING:
-    from .models import AreaPopulation, PovertyCause
+    from .models import AreaPopulation, PovertyCause, PovertyStandard
 
 
 class ConcurrentEditError(ValidationError):
@@ -62,7 +67,7 @@ def is_year_locked(*, commune: Area, year: int) -> bool:
 
 
 def locked_year_message(year: int) -> str:
-    return _("Năm %(year)s đã được phê duyệt và khoá số liệu cho địa bàn này.") % {"year": year}
+    return _("Năm %(year)s đã được phê duyệt và khóa số liệu cho địa bàn này.") % {"year": year}
 
 
 def ensure_year_open(*, commune: Area, year: int) -> None:
@@ -75,12 +80,23 @@ def ensure_year_open(*, commune: Area, year: int) -> None:
 def review_round_get_or_create(
     *, commune: Area, year: int, kind: str = ReviewRound.Kind.PERIODIC, month: int = 0
 ) -> ReviewRound:
+    """The round of a commune and year; a new one names the national standard in force for its
+    year (NoStandardError, a ValidationError, when there is none: nothing is created)."""
+    round_ = ReviewRound.objects.filter(area=commune, year=year, kind=kind, month=month).first()
+    if round_ is not None:
+        if round_.standard_id is None:
+            round_.standard = standard_for_year(year)
+            ReviewRound.objects.filter(pk=round_.pk).update(standard=round_.standard)
+        return round_
     round_, _created = ReviewRound.objects.get_or_create(
         area=commune,
         year=year,
         kind=kind,
         month=month,
-        defaults={"reference_date": default_reference_date(year)},
+        defaults={
+            "reference_date": default_reference_date(year),
+            "standard": standard_for_year(year),
+        },
     )
     return round_
 
@@ -142,15 +158,21 @@ def _vnd(amount: int) -> str:
     return f"{amount:,}".replace(",", ".")
 
 
-def override_error(evaluation: rules.Evaluation, reasons: dict[int, str]) -> str | None:
-    """The message when a tick contradicts the facts without a written reason."""
+def override_error(
+    evaluation: rules.Evaluation,
+    reasons: dict[int, str],
+    codes: dict[int, str] | None = None,
+) -> str | None:
+    """The message when a tick contradicts the facts without a written reason; `codes`: the
+    standard's code of each column (CS01.. of the 2022-2025 standard when not given)."""
     missing = rules.unexplained_overrides(evaluation.conflicts, reasons)
     if not missing:
         return None
+    codes = codes or {}
     return _(
         "Các chỉ số %(codes)s được đánh dấu khác với thông tin nhân khẩu. Hãy sửa thông tin, "
         "để “Theo thông tin nhân khẩu”, hoặc ghi lý do điều chỉnh."
-    ) % {"codes": ", ".join(f"CS{n:02d}" for n in missing)}
+    ) % {"codes": ", ".join(codes.get(n, f"CS{n:02d}") for n in missing)}
 
 
 def overrides_record(
@@ -168,7 +190,7 @@ def overrides_record(
         reasons=reasons,
         previous=previous,
         by=getattr(user, "username", "") or "",
-        by_name=(user.get_full_name() or user.username) if user else "",
+        by_name=user_display_name(user),
         at=timezone.localtime(now or timezone.now()).isoformat(timespec="seconds"),
     )
 
@@ -184,11 +206,19 @@ def reference_date_for(*, commune: Area, year: int) -> date:
     return found or default_reference_date(year)
 
 
-def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> rules.Evaluation:
-    """Classify without saving (the form's live preview uses it). Ages at the round's
+def review_evaluate(
+    *,
+    household: Household,
+    year: int,
+    data: ReviewInput,
+    standard: PovertyStandard | None = None,
+) -> rules.Evaluation:
+    """Classify without saving (the form's live preview uses it), under the standard of the
+    household's round for the year (else the one in force for the year). Ages at the round's
     reference date, the one stored on the review."""
     on = reference_date_for(commune=household.commune, year=year)
-    standard = standard_for_year(year)
+    if standard is None:
+        standard = standard_of(commune=household.commune, year=year)
     return rules.evaluate(
         members=member_facts(household),
         facts=data.facts,
@@ -198,17 +228,54 @@ def review_evaluate(*, household: Household, year: int, data: ReviewInput) -> ru
         lines=standard.lines(),
         on=on,
         declared_size=household.declared_size,
+        indicators=indicator_specs(standard),
     )
 
 
-def _apply_evaluation(review: HouseholdReview, evaluation: rules.Evaluation) -> None:
-    for n, field in zip(rules.INDICATORS, INDICATOR_FIELDS, strict=True):
-        setattr(review, field, evaluation.deprived[n])
+def standard_of(*, commune: Area, year: int) -> PovertyStandard:
+    """The standard of the commune's periodic round of the year, else the one in force."""
+    round_ = (
+        ReviewRound.objects.select_related("standard")
+        .filter(area=commune, year=year, kind=ReviewRound.Kind.PERIODIC, month=0)
+        .first()
+    )
+    return standard_for_round(round_) if round_ is not None else standard_for_year(year)
+
+
+def _apply_evaluation(
+    review: HouseholdReview, evaluation: rules.Evaluation, standard: PovertyStandard
+) -> None:
+    for n, field in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True):
+        setattr(review, field, evaluation.deprived.get(n, False))
     review.sources = {str(n): s for n, s in evaluation.sources.items()}
     review.reasons = {str(n): list(r) for n, r in evaluation.reasons.items()}
     review.deprivation_count = evaluation.count
     review.classification = evaluation.classification
     review.member_count = evaluation.member_count
+    review.standard = standard
+    review.standard_revision = standard.revision
+    lines = standard.lines()
+    review.poverty_line = lines.urban_poverty_line if review.is_urban else lines.rural_poverty_line
+
+
+def _apply_local(
+    review: HouseholdReview, household: Household, data: ReviewInput, year: int
+) -> None:
+    """The household's status under the province's local standard, beside the national one."""
+    from .models import PovertyStandard
+
+    local = standard_for_year(
+        year, scope=PovertyStandard.Scope.LOCAL, province_path=household.commune.path
+    )
+    if local is None:
+        review.local_standard = None
+        review.local_classification = ""
+        review.local_deprivation_count = None
+        return
+    evaluation = review_evaluate(household=household, year=year, data=data, standard=local)
+    review.local_standard = local
+    review.local_classification = evaluation.classification
+    review.local_deprivation_count = evaluation.count
 
 
 @transaction.atomic
@@ -230,6 +297,7 @@ def review_save(
         raise ValidationError({"income_per_capita": _("Thu nhập không được âm.")})
     ensure_year_open(commune=household.commune, year=year)
     round_ = review_round_get_or_create(commune=household.commune, year=year)
+    standard = standard_for_round(round_)
     review = (
         HouseholdReview.objects.select_for_update()
         .filter(household=household, round=round_)
@@ -246,7 +314,7 @@ def review_save(
             raise ValidationError(
                 _("Phiếu đã gửi hoặc đã duyệt không thể sửa. Cần mở lại phiếu kèm lý do.")
             )
-    evaluation = review_evaluate(household=household, year=year, data=data)
+    evaluation = review_evaluate(household=household, year=year, data=data, standard=standard)
     errors: dict[str, Any] = {}
     problem = income_error(
         income=data.income_per_capita,
@@ -255,12 +323,11 @@ def review_save(
     )
     if problem:
         errors["income_per_capita"] = problem
-    problem = override_error(evaluation, data.override_reasons)
+    problem = override_error(evaluation, data.override_reasons, column_codes(standard))
     if problem:
         errors["__all__"] = ValidationError(problem, code="conflicts")
     if errors:
         raise ValidationError(errors)
-    standard = standard_for_year(year)
     if review is None:
         review = HouseholdReview(
             household=household,
@@ -271,7 +338,6 @@ def review_save(
         )
     else:
         review.version += 1
-    review.standard = standard
     review.is_urban = household.commune.is_urban_on(round_.reference_date)
     review.income_per_capita = data.income_per_capita
     review.nondurable_parts = data.facts.nondurable_parts
@@ -280,6 +346,8 @@ def review_save(
     review.latrine = data.facts.latrine
     review.uses_internet = data.facts.uses_internet
     review.has_information_device = data.facts.has_information_device
+    review.waste_treatment = data.facts.waste_treatment
+    review.uses_digital_services = data.facts.uses_digital_services
     if review.status == HouseholdReview.Status.RETURNED:
         review.status = HouseholdReview.Status.DRAFT
     review.income_confirmed = data.income_confirmed and rules.income_needs_confirmation(
@@ -293,9 +361,15 @@ def review_save(
         user=user,
         previous=review.overrides or {},
     )
-    _apply_evaluation(review, evaluation)
+    _apply_evaluation(review, evaluation, standard)
+    _apply_local(review, household, data, year)
     save_audited(review, user=user)
     return review
+
+
+def column_codes(standard: PovertyStandard) -> dict[int, str]:
+    """The standard's code of each result column ({13: "CS12"} for the 2027 standard)."""
+    return dict(standard.indicators.values_list("column", "code"))
 
 
 def _transition(
@@ -327,7 +401,7 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
                 "Chưa gửi được: các chỉ số %(codes)s chưa đủ thông tin. Hãy ghi nhận thông tin "
                 "còn thiếu hoặc để cán bộ xác định từng chỉ số."
             )
-            % {"codes": ", ".join(f"CS{n:02d}" for n in unknown)},
+            % {"codes": ", ".join(review_unknown_codes(review, unknown))},
             code="unknown",
         )
     review.status = HouseholdReview.Status.SUBMITTED
@@ -341,8 +415,23 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
 
 
 def review_unknown_indicators(review: HouseholdReview) -> tuple[int, ...]:
-    """Indicators of a stored review that nobody decided (facts unknown, no tick)."""
-    return tuple(n for n in rules.INDICATORS if review.sources.get(str(n)) == rules.UNKNOWN)
+    """Result columns of a stored review that nobody decided (facts unknown, no tick)."""
+    return tuple(n for n in COLUMN_NUMBERS if review.sources.get(str(n)) == rules.UNKNOWN)
+
+
+def review_unknown_codes(
+    review: HouseholdReview, columns: Iterable[int] | None = None
+) -> list[str]:
+    """The codes, in the review's standard, of its undecided indicators ("CS04", ...)."""
+    if columns is None:
+        columns = review_unknown_indicators(review)
+    columns = list(columns)
+    if not columns:
+        return []
+    codes = (
+        {i.column: i.code for i in review.standard.indicators.all()} if review.standard_id else {}
+    )
+    return [codes.get(n, f"CS{n:02d}") for n in columns]
 
 
 @transaction.atomic
@@ -515,6 +604,9 @@ def household_save(
     elif household.created_by_id is None:
         household.created_by = user
     household.area_path = household.commune.path
+    minority = ethnic_groups_get().is_minority_household(_head_ethnicity(household, members))
+    if minority is not None:  # the head's group is in the list: the rule decides
+        household.is_ethnic_minority = minority
     save_audited(household, user=user)
     if causes is not None:
         household.poverty_causes.set(causes)
@@ -542,6 +634,26 @@ def household_save(
                 }
             ) from exc
     return household
+
+
+def _head_ethnicity(household: Household, members: list[Member]) -> str | None:
+    """The ethnic group of the household's head once the form's rows are saved: a head row of
+    the form, else the head already stored (a form row may leave or change role)."""
+    changed = {m.pk for m in members if m.pk}
+    for member in members:
+        if member.relationship == Member.Relationship.HEAD and not member.left_on:
+            return member.ethnicity
+    if household.pk:
+        stored = (
+            Member.objects.filter(
+                household=household, relationship=Member.Relationship.HEAD, left_on__isnull=True
+            )
+            .exclude(pk__in=changed)
+            .values_list("ethnicity", flat=True)
+            .first()
+        )
+        return stored
+    return None
 
 
 class MemberRowsError(ValidationError):
@@ -594,3 +706,63 @@ def population_save(
     save_audited(population, user=user)
     announce_review_data_changed(years={year}, area_paths=[area.path])
     return population
+
+
+@transaction.atomic
+def round_reclassify(
+    *, round_: ReviewRound, standard: PovertyStandard, user: User, reason: str
+) -> int:
+    """Put a round under another standard and classify its open reviews again: an explicit,
+    audited action (the round's and each review's history record who, when and why).
+
+    Refused when a review of the round is submitted or approved (reopen it first), when the
+    standard does not cover the round's year, and without a reason. Returns the reviews
+    classified again."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Hãy ghi lý do phân loại lại.")})
+    if not standard.year_from <= round_.year <= standard.year_to:
+        raise ValidationError(
+            {
+                "standard": _("Chuẩn “%(name)s” không áp dụng cho năm %(year)s.")
+                % {"name": standard.name, "year": round_.year}
+            }
+        )
+    round_ = ReviewRound.objects.select_for_update().get(pk=round_.pk)
+    if round_.status == ReviewRound.Status.LOCKED:
+        raise LockedYearError(_("Kỳ rà soát đã khóa số liệu."))
+    reviews = list(round_.reviews.select_for_update().select_related("household__commune"))
+    closed = [r for r in reviews if r.status not in ("draft", "returned")]
+    if closed:
+        raise ValidationError(
+            _(
+                "Có %(n)s phiếu đã gửi hoặc đã duyệt trong kỳ này. Cần mở lại các phiếu đó "
+                "trước khi phân loại lại."
+            )
+            % {"n": len(closed)}
+        )
+    round_.standard = standard
+    setattr(round_, "_change_reason", reason.strip()[:100])  # noqa: B010 (simple_history)
+    save_audited(round_, user=user, update_fields=["standard"])
+    for review in reviews:
+        flags = review.column_flags()
+        data = ReviewInput(
+            income_per_capita=review.income_per_capita,
+            facts=review_facts(review),
+            ticks=rules.carried_ticks(review.sources, flags, COLUMN_NUMBERS),
+        )
+        evaluation = review_evaluate(
+            household=review.household, year=review.year, data=data, standard=standard
+        )
+        _apply_evaluation(review, evaluation, standard)
+        # The officer's overrides carried keep their reasons; one the new rules now agree with
+        # is no override any more.
+        review.overrides = overrides_record(
+            evaluation=evaluation,
+            reasons={int(n): o.get("reason", "") for n, o in (review.overrides or {}).items()},
+            user=user,
+            previous=review.overrides or {},
+        )
+        review.version += 1
+        setattr(review, "_change_reason", reason.strip()[:100])  # noqa: B010 (simple_history)
+        save_audited(review, user=user)
+    return len(reviews)

@@ -6,6 +6,7 @@ app_name = "households"
 urlpatterns = [
     path("", views.household_list, name="list"),
     path("them/", views.household_create, name="create"),
+    path("them/ma-ho-goi-y/", views.household_code_suggestion, name="code-suggestion"),
     path("<int:pk>/", views.household_detail, name="detail"),
     path("<int:pk>/sua/", views.household_edit, name="edit"),
     path("<int:pk>/ra-soat/<int:year>/", views.review_edit, name="review-edit"),

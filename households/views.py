@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -29,7 +29,6 @@ from .forms import (
     add_service_errors,
 )
 from .models import Classification, Household, HouseholdReview, Member, Movement
-from .models.reviews import INDICATOR_NAMES
 from .organisation.selectors import area_chains
 from .panels import household_panels
 
@@ -114,6 +113,19 @@ def household_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def household_code_suggestion(request: HttpRequest) -> JsonResponse:
+    """The next household code of a commune of the officer's area (the new-household form
+    asks when the commune changes): {"code": "..."}; 404 outside the area."""
+    if not roles.works_with_areas(request.user):
+        raise Http404
+    pk = request.GET.get("commune", "")
+    commune = commune_list_for_user(request.user).filter(pk=pk).first() if pk.isdigit() else None
+    if commune is None:
+        raise Http404
+    return JsonResponse({"code": selectors.household_code_suggest(commune)})
+
+
+@login_required
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_edit(request.user, pk=pk)
     return _household_form_page(request, household)
@@ -125,17 +137,19 @@ def household_detail(request: HttpRequest, pk: int) -> HttpResponse:
     household = selectors.household_get_for_user(user, pk=pk)
     reviews = list(
         household.reviews.select_related("standard", "entered_by", "approved_by", "area", "round")
-        .prefetch_related("reopenings__reopened_by")
+        .prefetch_related("reopenings__reopened_by", "standard__indicators")
         .order_by("-year", "-pk")
     )
     movements = selectors.household_movements(household)
     for review in reviews:
-        review.unknown_codes = [f"CS{n:02d}" for n in services.review_unknown_indicators(review)]
+        review.unknown_codes = services.review_unknown_codes(review)
     chains = area_chains([household.area_path, *(r.area_path for r in reviews)])
     for review in reviews:
         review.filed_under = chains.get(review.area_path or household.area_path, "")
     shown = identifier_masker(user)
     members = list(household.members.all())
+    for review in reviews:
+        review.low_income_workers = selectors.low_income_worker_names(review, members)
     for member in members:
         member.shown_citizen_id = shown(household, member.citizen_id)
     context = {
@@ -168,18 +182,21 @@ def _movement_of(review: HouseholdReview, movements: dict) -> dict | None:
 
 
 def _indicator_rows(review: HouseholdReview) -> list[dict]:
-    flags = review.deprivation_flags()
+    """The review's indicators, those of the standard that classified it."""
+    flags = review.column_flags()
     overrides = review.overrides or {}
     return [
         {
-            "number": n,
-            "name": name,
-            "deprived": flags[n],
-            "source": review.sources.get(str(n), ""),
-            "reasons": review.reasons.get(str(n), []),
-            "override": _override_shown(overrides.get(str(n))),
+            "number": indicator.column,
+            "code": indicator.code,
+            "name": indicator.name,
+            "dimension": indicator.service,
+            "deprived": flags[indicator.column],
+            "source": review.sources.get(str(indicator.column), ""),
+            "reasons": review.reasons.get(str(indicator.column), []),
+            "override": _override_shown(overrides.get(str(indicator.column))),
         }
-        for n, name in INDICATOR_NAMES.items()
+        for indicator in review.standard.indicators.all()
     ]
 
 
@@ -195,18 +212,30 @@ def _override_shown(override: dict | None) -> dict | None:
 # --- the review form --------------------------------------------------------------------------
 
 
-def _evaluation_rows(evaluation: rules.Evaluation) -> list[dict]:
+def _evaluation_rows(evaluation: rules.Evaluation, indicators) -> list[dict]:
     return [
         {
-            "number": n,
-            "name": name,
-            "deprived": evaluation.deprived[n],
-            "source": evaluation.sources[n],
-            "reasons": evaluation.reasons.get(n, ()),
-            "conflict": n in evaluation.conflicts,
+            "number": i.column,
+            "code": i.code,
+            "name": i.name,
+            "dimension": i.service,
+            "deprived": evaluation.deprived.get(i.column, False),
+            "source": evaluation.sources.get(i.column, ""),
+            "reasons": evaluation.reasons.get(i.column, ()),
+            "conflict": i.column in evaluation.conflicts,
         }
-        for n, name in INDICATOR_NAMES.items()
+        for i in indicators
     ]
+
+
+def _review_standard(household: Household, year: int):
+    """The standard of the year's round (NoStandardError when the year has none)."""
+    return services.standard_of(commune=household.commune, year=year)
+
+
+def _no_standard_page(request: HttpRequest, household: Household, year: int, error):
+    context = {"household": household, "year": year, "message": _messages_of(error)[0]}
+    return render(request, "households/no_standard.html", context, status=409)
 
 
 def _current_review(household: Household, year: int) -> HouseholdReview | None:
@@ -222,11 +251,18 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     user = request.user
     household = selectors.household_get_for_edit(user, pk=pk)
     review = _current_review(household, year)
-    form = ReviewForm(request.POST or None, initial=ReviewForm.initial_from(review))
+    try:
+        standard = review.standard if review is not None else _review_standard(household, year)
+    except selectors.NoStandardError as error:
+        return _no_standard_page(request, household, year, error)
+    indicators = selectors.indicator_list(standard)
+    form = ReviewForm(
+        request.POST or None, initial=ReviewForm.initial_from(review), indicators=indicators
+    )
     evaluation = None
     editable = review is None or review.status in ("draft", "returned")
     if form.is_valid():
-        evaluation = _evaluate_or_none(household, year, form)
+        evaluation = _evaluate_or_none(household, year, form, standard=standard)
         save = services.review_save_submit if "submit" in request.POST else services.review_save
         try:
             review = save(
@@ -242,7 +278,7 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             messages.success(request, _("Đã lưu phiếu rà soát năm %(year)s.") % {"year": year})
             return redirect("households:detail", pk=household.pk)
     elif review is not None and request.method == "GET":
-        evaluation = _evaluate_or_none(household, year, form, initial=True)
+        evaluation = _evaluate_or_none(household, year, form, initial=True, standard=standard)
     context = {
         "household": household,
         "year": year,
@@ -251,18 +287,23 @@ def review_edit(request: HttpRequest, pk: int, year: int) -> HttpResponse:
         "editable": editable,
         "locked": services.is_year_locked(commune=household.commune, year=year),
         "evaluation": evaluation,
-        "rows": _evaluation_rows(evaluation) if evaluation else [],
+        "rows": _evaluation_rows(evaluation, indicators) if evaluation else [],
+        "standard": standard,
+        "indicator_total": len(indicators),
+        "provisional": [i for i in indicators if i.provisional],
     }
     return render(request, "households/review_form.html", context)
 
 
-def _evaluate_or_none(household, year, form, *, initial: bool = False):
+def _evaluate_or_none(household, year, form, *, standard, initial: bool = False):
     if initial:
-        form = ReviewForm(form.initial)
+        form = ReviewForm(form.initial, indicators=selectors.indicator_list(standard))
         if not form.is_valid():
             return None
     try:
-        return services.review_evaluate(household=household, year=year, data=form.review_input())
+        return services.review_evaluate(
+            household=household, year=year, data=form.review_input(), standard=standard
+        )
     except (ValueError, ValidationError):
         return None
 
@@ -271,13 +312,22 @@ def _evaluate_or_none(household, year, form, *, initial: bool = False):
 @require_POST
 def review_preview(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     household = selectors.household_get_for_edit(request.user, pk=pk)
-    form = ReviewForm(request.POST)
-    evaluation = _evaluate_or_none(household, year, form) if form.is_valid() else None
+    review = _current_review(household, year)
+    try:
+        standard = review.standard if review is not None else _review_standard(household, year)
+    except selectors.NoStandardError as error:
+        return JsonResponse({"errors": {"__all__": _messages_of(error)}}, status=409)
+    indicators = selectors.indicator_list(standard)
+    form = ReviewForm(request.POST, indicators=indicators)
+    evaluation = (
+        _evaluate_or_none(household, year, form, standard=standard) if form.is_valid() else None
+    )
     html = render_to_string(
         "households/_review_result.html",
         {
             "evaluation": evaluation,
-            "rows": _evaluation_rows(evaluation) if evaluation else [],
+            "indicator_total": len(indicators),
+            "rows": _evaluation_rows(evaluation, indicators) if evaluation else [],
             "errors": form.errors,
         },
         request=request,

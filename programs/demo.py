@@ -54,8 +54,8 @@ def demo_support_create() -> str:
             valid_until=until,
             amount=amount,
             quantity=None,
-            note="Dữ liệu minh hoạ",
+            note="Dữ liệu minh họa",
             user=user,
         )
         created += result.created
-    return f"{created} hỗ trợ minh hoạ"
+    return f"{created} hỗ trợ minh họa"

@@ -1,12 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households.forms import DayMonthYearField
 from households.models import Household, Member
 
 from .models import Programme
 from .services import SupportInput
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SupportForm(forms.Form):
@@ -19,11 +18,10 @@ class SupportForm(forms.Form):
         required=False,
         empty_label=_("— Cả hộ —"),
     )
-    date = forms.DateField(label=_("Ngày hỗ trợ"), widget=DATE)
-    valid_until = forms.DateField(
+    date = DayMonthYearField(label=_("Ngày hỗ trợ"))
+    valid_until = DayMonthYearField(
         label=_("Hiệu lực đến"),
         required=False,
-        widget=DATE,
         help_text=_("Với thẻ BHYT, khoản vay: ngày hết hạn."),
     )
     amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False)
@@ -63,8 +61,8 @@ class BulkSupportForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=_("Chương trình"), queryset=Programme.objects.filter(active=True)
     )
-    date = forms.DateField(label=_("Ngày hỗ trợ"), widget=DATE)
-    valid_until = forms.DateField(label=_("Hiệu lực đến"), required=False, widget=DATE)
+    date = DayMonthYearField(label=_("Ngày hỗ trợ"))
+    valid_until = DayMonthYearField(label=_("Hiệu lực đến"), required=False)
     amount = forms.IntegerField(label=_("Số tiền (đồng)"), required=False)
     quantity = forms.DecimalField(
         label=_("Số lượng"), required=False, max_digits=12, decimal_places=2

@@ -38,7 +38,7 @@ CATALOGUE = (
     (
         "DA2",
         "",
-        "Dự án 2: Đa dạng hoá sinh kế, phát triển mô hình giảm nghèo",
+        "Dự án 2: Đa dạng hóa sinh kế, phát triển mô hình giảm nghèo",
         "SNNPTNT",
         "livelihood",
         "household",

@@ -26,7 +26,7 @@ from django.http import Http404
 
 from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import INDICATOR_NAMES
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
 from households.queries import aged_at_least_q, living_on_q, valid_health_card_q
@@ -209,7 +209,8 @@ def household_panel(household: Household, on: date) -> dict:
             {
                 "number": n,
                 "code": f"CS{n:02d}",
-                "label": HouseholdReview._meta.get_field(INDICATOR_FIELDS[n - 1]).verbose_name,  # type: ignore[union-attr]
+                # The name alone: the code is beside it ("CS04 Bảo hiểm y tế", not twice).
+                "label": INDICATOR_NAMES[n],
                 "reasons": (
                     [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
                 ),

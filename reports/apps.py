@@ -13,6 +13,16 @@ class ReportsConfig(AppConfig):
 
         review_data_changed.connect(on_review_data_changed, dispatch_uid="reports-rebuild")
 
+        from targets.selectors import indicator_namer_register
+
+        from .indicators import indicator_get
+
+        def _name(code: str) -> str | None:
+            indicator = indicator_get(code)
+            return str(indicator.name) if indicator is not None else None
+
+        indicator_namer_register(_name)
+
         from households import jobs
 
         from . import selectors, services, tasks

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.models import Area
-from households.models.reviews import INDICATOR_NAMES
+from households import rules as hrules
+from households.models import Area, PovertyStandard
+from households.models.reviews import COLUMN_NUMBERS
+from households.organisation import roles as hroles
 from households.organisation.selectors import area_in_scope
-from households.rules import INDICATORS
 
 from . import charts, rules, selectors
+from .indicators.households import DEPRIVATION_NAMES, LOW_INCOME_CODES
 from .targets_view import target_rows, target_specs
 
 SUMMARY_CODES = (
@@ -40,8 +42,9 @@ MOVEMENT_COLUMNS = (
 )
 MOVEMENT_CODES = tuple(code for col in MOVEMENT_COLUMNS for code in col[1:] if code)
 DEPRIVATION_CODES = tuple(
-    f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in INDICATORS for s in ("", "_rate")
+    f"{p}_d{n:02d}{s}" for p in ("poor", "near") for n in COLUMN_NUMBERS for s in ("", "_rate")
 )
+LOCAL_CODES = ("local_poor_households", "local_near_poor_households")
 CHILD_CODES = (
     "population_households", "poor_households", "poor_rate", "near_poor_households",
     "near_poor_rate", "poor_rate_change",
@@ -119,22 +122,98 @@ def _trend_table(points, area) -> Table:
     return table
 
 
-def _deprivation_table(values, area) -> Table:
+def all_standards() -> list[PovertyStandard]:
+    """Every standard (national and local) with its indicators: two queries for a whole page."""
+    return list(PovertyStandard.objects.select_related("province").prefetch_related("indicators"))
+
+
+def national_standards(standards=None) -> list[PovertyStandard]:
+    standards = standards if standards is not None else all_standards()
+    return [s for s in standards if s.scope == PovertyStandard.Scope.NATIONAL]
+
+
+def local_standard_in(standards, area: Area, year: int) -> PovertyStandard | None:
+    """The local standard in force for `area` in `year` (its province adopted one), or None."""
+    paths = set(hrules.ancestor_paths(area.path))
+    for s in standards:
+        local = s.scope == PovertyStandard.Scope.LOCAL and s.province is not None
+        if local and s.province.path in paths and s.year_from <= year <= s.year_to:
+            return s
+    return None
+
+
+def year_standard(year: int, standards=None) -> PovertyStandard | None:
+    for standard in standards if standards is not None else national_standards():
+        if standard.year_from <= year <= standard.year_to:
+            return standard
+    return None
+
+
+def year_indicators(year: int, standards=None) -> list[tuple[int, str]]:
+    """(column, "CS12 Xử lý rác thải sinh hoạt") of the national standard of `year`, in order;
+    the 12 of 2022-2025 when no standard covers the year."""
+    standard = year_standard(year, standards)
+    if standard is None:
+        return [(n, f"CS{n:02d} {DEPRIVATION_NAMES[n]}") for n in range(1, 13)]
+    ordered = sorted(standard.indicators.all(), key=lambda i: i.number)
+    return [(i.column, f"{i.code} {i.name}") for i in ordered]
+
+
+def standards_compared(years, standards=None) -> list[PovertyStandard]:
+    """The distinct national standards of the years a page compares (more than one: say so)."""
+    standards = standards if standards is not None else national_standards()
+    found: dict[int, PovertyStandard] = {}
+    for year in years:
+        standard = year_standard(year, standards)
+        if standard is not None:
+            found.setdefault(standard.pk, standard)
+    return list(found.values())
+
+
+def _deprivation_table(values, area, indicators) -> Table:
     table = Table(
         "deprivations",
         _("Hộ nghèo, hộ cận nghèo thiếu hụt theo chỉ số"),
         [(_("Chỉ số"), "text"), (_("Hộ nghèo thiếu hụt"), "int"), (_("% hộ nghèo"), "pct"),
          (_("Hộ cận nghèo thiếu hụt"), "int"), (_("% hộ cận nghèo"), "pct")],
     )  # fmt: skip
-    for n in INDICATORS:
+    for n, label in indicators:
         table.rows.append(
-            [f"{n}. {INDICATOR_NAMES[n]}"]
+            [label]
             + [
                 _v(values, area, f"{p}_d{n:02d}{s}")
                 for p in ("poor", "near")
                 for s in ("", "_rate")
             ]
         )
+    return table
+
+
+def _low_income_table(values, areas) -> Table:
+    labels = [
+        _("Tổng số"), _("Nam"), _("Nữ"),
+        *(f"{low}-{high}" if high else f"{low}+" for _c, low, high in hrules.LOW_INCOME_AGE_GROUPS),
+    ]  # fmt: skip
+    table = Table(
+        "low_income",
+        _("Người lao động có thu nhập thấp (Nghị định 30/2025/NĐ-CP)"),
+        [(_("Địa bàn"), "text"), *((label, "int") for label in labels)],
+    )
+    for area in areas:
+        table.rows.append([area.name] + [_v(values, area, c) for c in LOW_INCOME_CODES])
+        table.links.append(area.code)
+    return table
+
+
+def _local_table(values, areas, standard) -> Table:
+    table = Table(
+        "local",
+        _("Theo chuẩn địa phương: %(name)s") % {"name": standard.name},
+        [(_("Địa bàn"), "text"), (_("Hộ nghèo"), "int"), (_("Hộ cận nghèo"), "int")],
+    )
+    for area in areas:
+        table.rows.append([area.name] + [_v(values, area, c) for c in LOCAL_CODES])
+        table.links.append(area.code)
     return table
 
 
@@ -185,6 +264,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     context = {
         "area": area, "snapshot": snapshot, "years": [s.year for s in snapshots],
         "only_targets": selectors.dashboard_only_targets(user), "tables": {},
+        "is_provincial": hroles.is_provincial(user),
     }  # fmt: skip
     if snapshot is None:
         return context
@@ -195,9 +275,16 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     values = selectors.value_map(
         snapshot,
         [area],
-        {*SUMMARY_CODES, *MOVEMENT_CODES, *DEPRIVATION_CODES, *target_codes},
+        {
+            *SUMMARY_CODES,
+            *MOVEMENT_CODES,
+            *DEPRIVATION_CODES,
+            *target_codes,
+            *LOW_INCOME_CODES,
+            *LOCAL_CODES,
+        },
         more_areas=children,
-        more_codes={*CHILD_CODES, *target_codes},
+        more_codes={*CHILD_CODES, *target_codes, *LOW_INCOME_CODES, *LOCAL_CODES},
     )
     state = selectors.year_state_get(snapshot.year)
     job = selectors.job_last_for_year(snapshot.year)
@@ -229,8 +316,27 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
     tables["trend"] = _trend_table(points, area)
-    tables["deprivations"] = _deprivation_table(values, area)
+    every = all_standards()
+    standards = national_standards(every)
+    indicators = year_indicators(snapshot.year, standards)
+    standard = year_standard(snapshot.year, standards)
+    compared = standards_compared(context["years"], standards)
+    context["standard"] = standard
+    # The notice of unconfirmed parameters is for provincial staff (who can get them confirmed).
+    context["provisional_count"] = (
+        sum(1 for i in standard.indicators.all() if i.provisional)
+        if standard is not None and context["is_provincial"]
+        else 0
+    )
+    context["compared_standards"] = compared if len(compared) > 1 else []
+    tables["deprivations"] = _deprivation_table(values, area, indicators)
     tables["movements"] = _movement_table(values, area)
+    if standard is not None and standard.low_income_rule(snapshot.year) is not None:
+        tables["low_income"] = _low_income_table(values, [area, *children])
+    local = local_standard_in(every, area, snapshot.year)
+    context["local_standard"] = local
+    if local is not None and context.get("standard_view") != "national":
+        tables["local"] = _local_table(values, [area, *children], local)
     poor, near = _("Tỷ lệ hộ nghèo"), _("Tỷ lệ hộ cận nghèo")
     context["charts"] = {
         "areas": charts.bar_chart(
@@ -248,7 +354,7 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
             ],
         ),
         "deprivations": charts.bar_chart(
-            [str(INDICATOR_NAMES[n]) for n in INDICATORS],
+            [label for _n, label in indicators],
             [
                 charts.Series(_("% hộ nghèo"), "bar-poor", [r[2] for r in tables["deprivations"].rows]),
                 charts.Series(_("% hộ cận nghèo"), "bar-near", [r[4] for r in tables["deprivations"].rows]),

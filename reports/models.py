@@ -5,6 +5,7 @@ Pages read only these tables (DHIS2's analytics-table pattern): a rebuild writes
 transaction, so a reader sees either the whole previous snapshot or the whole new one.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +81,7 @@ class RebuildJob(models.Model):
         COMMAND = "command", _("Lệnh quản trị")
         SIGNAL = "signal", _("Sau khi duyệt hoặc nhập phiếu")
         SCHEDULE = "schedule", _("Theo lịch")
-        DEMO = "demo", _("Dữ liệu minh hoạ")
+        DEMO = "demo", _("Dữ liệu minh họa")
 
     year = models.PositiveSmallIntegerField(_("năm"), null=True, blank=True)
     status = models.CharField(
@@ -122,3 +123,45 @@ class YearState(models.Model):
 
     def __str__(self) -> str:
         return str(self.year)
+
+
+class ForecastJob(models.Model):
+    """A forecast run: an area's latest approved reviews classified under another standard
+    (households.forecast). The reviews are never written; the job keeps the summary shown on
+    the page and the workbook for download."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang chạy")
+        DONE = "done", _("Hoàn thành")
+        FAILED = "failed", _("Thất bại")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+")
+    standard = models.ForeignKey(
+        "households.PovertyStandard", on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("năm của phiếu đã duyệt"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    households_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    error = models.TextField(_("lỗi"), blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("thời gian (ms)"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("dự báo theo chuẩn khác")
+        verbose_name_plural = _("dự báo theo chuẩn khác")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.area} → {self.standard} ({self.get_status_display()})"

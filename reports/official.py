@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from households import rules
 from households.models import Area
-from households.models.reviews import INDICATOR_NAMES
-from households.rules import INDICATORS
 
 from . import selectors
-from .indicators.households import GROUPS
+from .indicators.households import DEPRIVATION_NAMES, GROUPS
 from .xlsx import official_workbook
 
 
@@ -27,12 +26,27 @@ class OfficialTable:
     columns: tuple[tuple[str, str, str], ...]  # (label, kind, indicator code)
 
 
-def _deprivation_columns(prefix: str, total: str, label: str):
+DEFAULT_INDICATORS = tuple((n, f"CS{n:02d}", DEPRIVATION_NAMES[n]) for n in range(1, 13))
+
+
+def _deprivation_columns(prefix: str, total: str, label: str, indicators=DEFAULT_INDICATORS):
+    """`indicators`: (column, code, name) of the year's standard, in order."""
     cols = [(label, "int", total)]
-    for n in INDICATORS:
-        name = INDICATOR_NAMES[n]
-        cols.append((f"CS{n:02d} {name}: {_('số hộ')}", "int", f"{prefix}_d{n:02d}"))
-        cols.append((f"CS{n:02d}: %", "pct", f"{prefix}_d{n:02d}_rate"))
+    for n, code, name in indicators:
+        cols.append((f"{code} {name}: {_('số hộ')}", "int", f"{prefix}_d{n:02d}"))
+        cols.append((f"{code}: %", "pct", f"{prefix}_d{n:02d}_rate"))
+    return tuple(cols)
+
+
+def _low_income_columns():
+    cols = [
+        (_("Tổng số người lao động có thu nhập thấp"), "int", "low_income_workers"),
+        (_("Nam"), "int", "low_income_male"),
+        (_("Nữ"), "int", "low_income_female"),
+    ]
+    for code, low, high in rules.LOW_INCOME_AGE_GROUPS:
+        label = f"{low}-{high}" if high else f"{low}+"
+        cols.append((f"{_('Từ')} {label} {_('tuổi')}", "int", f"low_income_age_{code}"))
     return tuple(cols)
 
 
@@ -88,8 +102,32 @@ TABLES = {
         OfficialTable("near_deprivations", _("Hộ cận nghèo thiếu hụt các chỉ số đo lường"),
                       _deprivation_columns("near", "near_poor_households", _("Tổng số hộ cận nghèo"))),
         OfficialTable("groups", _("Hộ nghèo, hộ cận nghèo theo nhóm đối tượng"), _group_columns()),
+        OfficialTable("low_income", _("Người lao động có thu nhập thấp theo giới tính và nhóm tuổi"),
+                      _low_income_columns()),
+        OfficialTable("local", _("Hộ nghèo, hộ cận nghèo theo chuẩn địa phương"), (
+            (_("Số hộ nghèo (chuẩn địa phương)"), "int", "local_poor_households"),
+            (_("Số hộ cận nghèo (chuẩn địa phương)"), "int", "local_near_poor_households"),
+        )),
     )
 }  # fmt: skip
+
+
+def table_for_year(key: str, year: int) -> OfficialTable:
+    """The table as the year's standard has it: the deprivation tables list that standard's
+    indicators (the 2027-2030 one has no information-means column and has waste treatment)."""
+    from .dashboard import year_standard
+
+    table = TABLES[key]
+    standard = year_standard(year)
+    if key not in ("poor_deprivations", "near_deprivations") or standard is None:
+        return table
+    indicators = tuple((i.column, i.code, i.name) for i in standard.indicators.order_by("number"))
+    prefix, total, label = (
+        ("poor", "poor_households", _("Tổng số hộ nghèo"))
+        if key == "poor_deprivations"
+        else ("near", "near_poor_households", _("Tổng số hộ cận nghèo"))
+    )
+    return OfficialTable(key, table.title, _deprivation_columns(prefix, total, label, indicators))
 
 
 def official_rows(
@@ -119,8 +157,9 @@ def official_rows(
 
 
 def official_preview(*, key: str, area: Area, snapshot) -> dict:
-    """The table as the page shows it: the workbook's title, columns and rows."""
-    table = TABLES[key]
+    """The table as the page shows it: the workbook's title, columns and rows (the indicators
+    of the year's standard, as in the workbook)."""
+    table = table_for_year(key, snapshot.year)
     columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
     return {
         "title": f"{table.title} {_('năm')} {snapshot.year}",
@@ -134,7 +173,7 @@ def official_preview(*, key: str, area: Area, snapshot) -> dict:
 
 
 def official_workbook_build(*, key: str, area: Area, snapshot, unit: str) -> bytes:
-    table = TABLES[key]
+    table = table_for_year(key, snapshot.year)
     columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
     return official_workbook(
         title=f"{table.title} {_('năm')} {snapshot.year}", unit=unit, area=area,

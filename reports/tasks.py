@@ -69,3 +69,12 @@ def snapshot_rebuild_schedule(*, year: int, trigger: str, countdown: int) -> boo
         countdown=countdown,
     )
     return True
+
+
+@shared_task(
+    name="reports.forecast_job_run_task", acks_late=True, time_limit=3600, soft_time_limit=3500
+)
+def forecast_job_run_task(job_id: int) -> int:
+    from .forecast import forecast_job_run
+
+    return forecast_job_run(job_id=job_id).pk

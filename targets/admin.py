@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from households.admin import AgencyAdmin
+from households.admin import AgencyAdmin, PlainYearsMixin
 from households.models import Agency
 
 from .models import (
@@ -25,7 +25,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(PlainYearsMixin, admin.ModelAdmin):
     list_display = ["code", "title", "year", "issuing_agency"]
     list_filter = ["year"]
     inlines = [TargetInline]
@@ -60,7 +60,7 @@ class TaskUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ManualFigure)
-class ManualFigureAdmin(admin.ModelAdmin):
+class ManualFigureAdmin(PlainYearsMixin, admin.ModelAdmin):
     list_display = ["target", "area", "year", "period_end", "value", "agency"]
     list_filter = ["year", "agency"]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from households.forms import DayMonthYearField
 from households.models import Agency, Area
 from households.workbook import validate_upload
 
@@ -10,13 +11,6 @@ from . import rules
 from .models import Plan, Target, Task, TaskStatus
 
 ACCEPT = ".pdf,.png,.jpg,.jpeg,.doc,.docx,.xls,.xlsx"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -99,14 +93,14 @@ class TaskForm(forms.Form):
     targets = forms.ModelMultipleChoiceField(
         label=_("Phục vụ chỉ tiêu"), queryset=Target.objects.none(), required=False
     )
-    due_date = forms.DateField(label=_("Hạn hoàn thành"), widget=DateInput())
+    due_date = DayMonthYearField(label=_("Hạn hoàn thành"))
     recurrence = forms.ChoiceField(
         label=_("Định kỳ"), choices=Task.Recurrence.choices, required=False
     )
     recurrence_day = forms.IntegerField(
         label=_("Ngày trong tháng (nhiệm vụ định kỳ)"), min_value=1, max_value=31, initial=5
     )
-    recurrence_until = forms.DateField(label=_("Lặp đến ngày"), widget=DateInput(), required=False)
+    recurrence_until = DayMonthYearField(label=_("Lặp đến ngày"), required=False)
 
     def __init__(self, *args, plan: Plan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -146,8 +140,8 @@ class ManualFigureForm(forms.Form):
         queryset=Area.objects.filter(level__in=[Area.Level.PROVINCE, Area.Level.DISTRICT]),
     )
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    period_start = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    period_end = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    period_start = DayMonthYearField(label=_("Từ ngày"))
+    period_end = DayMonthYearField(label=_("Đến ngày"))
     value = forms.DecimalField(
         label=_("Số liệu"),
         min_value=0,

@@ -290,3 +290,23 @@ def visible_targets(user: AnyUser, *, year: int) -> QuerySet[Target]:
         return queryset.filter(pk__in=served)
 
     return _agency_scoped(user, targets, served_by)
+
+
+# The names of computed indicators live in the reports app, above this one: it registers a
+# lookup when it starts (reports.apps), so a plan shows "Tỷ lệ hộ nghèo" rather than
+# "poor_rate" without targets importing reports.
+_indicator_namers: list[Callable[[str], str | None]] = []
+
+
+def indicator_namer_register(namer: Callable[[str], str | None]) -> None:
+    if namer not in _indicator_namers:
+        _indicator_namers.append(namer)
+
+
+def indicator_name(code: str) -> str:
+    """The indicator's name in the active language; the code itself when nobody knows it."""
+    for namer in _indicator_namers:
+        name = namer(code)
+        if name:
+            return str(name)
+    return code

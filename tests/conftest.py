@@ -92,6 +92,18 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.write_line(line)
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Vietnamese: a request in English (the language cookie) leaves English
+    active in the thread, and a later test's messages would be English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 def make_user(username: str, role: str | None, *, areas=(), agency_code: str = ""):
     user = get_user_model().objects.create_user(
         username=username, password=PASSWORD, first_name=username.title()

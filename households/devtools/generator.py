@@ -37,8 +37,8 @@ from households.models import (
     ReviewRound,
 )
 from households.models.households import MEMBER_FACT_FIELDS
-from households.models.reviews import INDICATOR_FIELDS
-from households.selectors import standard_for_year
+from households.models.reviews import COLUMN_FIELDS, COLUMN_NUMBERS
+from households.selectors import indicator_specs, standard_for_year
 from households.services import default_reference_date
 
 # Poor-household rate by district code, around the figures of end 2021 (domain §4).
@@ -106,7 +106,14 @@ REVIEW_COLUMNS = (
     "latrine",
     "uses_internet",
     "has_information_device",
-    *INDICATOR_FIELDS,
+    "waste_treatment",
+    "uses_digital_services",
+    *COLUMN_FIELDS,
+    "standard_revision",
+    "poverty_line",
+    "local_standard_id",
+    "local_classification",
+    "local_deprivation_count",
     "sources",
     "reasons",
     "overrides",
@@ -160,11 +167,13 @@ class Generator:
         self.commune_codes = communes
         self.year = year
         self.rng = random.Random(seed)  # noqa: S311 - synthetic test data, not secrets
+        self.facts_rng = random.Random(seed + 1)  # noqa: S311
         self.demo = demo
         self.out = out
         self.serials: dict[str, int] = {}
         self.standards = {y: standard_for_year(y) for y in (year - 1, year)}
         self.lines = {y: s.lines() for y, s in self.standards.items()}
+        self.specs = {y: indicator_specs(s) for y, s in self.standards.items()}
         self.now = timezone.now()
         self.copy = connection.vendor == "postgresql"
         # JSON columns: COPY takes the text, bulk_create the Python value.
@@ -374,6 +383,13 @@ class Generator:
             else rng.choice(["septic", "semi_septic"]),
             uses_internet=not (bad and rng.random() < 0.6),
             has_information_device=not (bad and rng.random() < 0.3),
+            # The 2027 facts from their own stream, so the earlier facts of a seed stay the same.
+            waste_treatment=(
+                "untreated"
+                if self.facts_rng.random() < (0.5 if bad else 0.05)
+                else self.facts_rng.choice(["collected", "treated_on_site"])
+            ),
+            uses_digital_services=self.facts_rng.random() >= (0.5 if bad else 0.1),
         )
 
     def income(self, target: str, urban: bool, year: int) -> int:
@@ -400,6 +416,7 @@ class Generator:
                 is_urban=urban,
                 lines=self.lines[year],
                 on=default_reference_date(year),
+                indicators=self.specs[year],
             )
 
         evaluation = classified(dwelling)
@@ -454,6 +471,11 @@ class Generator:
         years = (self.year - 1, self.year)
         dates = {y: default_reference_date(y) for y in years}
         standard_ids = {y: self.standards[y].pk for y in years}
+        revisions = {y: self.standards[y].revision for y in years}
+        poverty_lines = {
+            y: {False: self.lines[y].rural_poverty_line, True: self.lines[y].urban_poverty_line}
+            for y in years
+        }
         on = dates[self.year]
         household_id, member_id, review_id = ids["household"], ids["member"], ids["review"]
         for commune in communes:
@@ -537,18 +559,14 @@ class Generator:
                             dwelling.latrine,
                             dwelling.uses_internet,
                             dwelling.has_information_device,
-                            deprived[1],
-                            deprived[2],
-                            deprived[3],
-                            deprived[4],
-                            deprived[5],
-                            deprived[6],
-                            deprived[7],
-                            deprived[8],
-                            deprived[9],
-                            deprived[10],
-                            deprived[11],
-                            deprived[12],
+                            dwelling.waste_treatment,
+                            dwelling.uses_digital_services,
+                            *(deprived.get(n, False) for n in COLUMN_NUMBERS),
+                            revisions[y],
+                            poverty_lines[y][urban[y]],
+                            None,
+                            "",
+                            None,
                             dumps({str(n): s for n, s in ev.sources.items()}),
                             dumps({str(n): list(v) for n, v in ev.reasons.items()}),
                             "{}",  # no overrides: every indicator from the facts
@@ -634,6 +652,12 @@ class Generator:
         totals["reviews"] += len(batch[2])
         self.out.write(f"  {totals['households']:>8} hộ (ghi {self.write_seconds:.1f} s)")
 
+    def standard_of(self, year: int):
+        """The national standard of `year` (the later years of --until read theirs too)."""
+        if year not in self.standards:
+            self.standards[year] = standard_for_year(year)
+        return self.standards[year]
+
     def rounds(self, communes: list[Area], years) -> dict[tuple[int, int], int]:
         existing = {
             (r.area_id, r.year): r.pk
@@ -648,6 +672,7 @@ class Generator:
                 kind=ReviewRound.Kind.PERIODIC,
                 month=0,
                 reference_date=default_reference_date(y),
+                standard=self.standard_of(y),
             )
             for commune in communes
             for y in years

@@ -23,7 +23,7 @@ from households.devtools.generator import (
     Generator,
 )
 from households.models import Area, AreaPopulation, HouseholdReview
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import COLUMN_FIELDS
 from households.organisation.rules import tree_date_for_year
 from households.organisation.selectors import area_tree_for_year, is_urban_on_date
 from households.organisation.services import households_carry
@@ -42,7 +42,9 @@ CARRIED = (
     "latrine",
     "uses_internet",
     "has_information_device",
-    *INDICATOR_FIELDS,
+    "waste_treatment",
+    "uses_digital_services",
+    *COLUMN_FIELDS,
     "sources",
     "reasons",
     "household__commune_id",
@@ -113,6 +115,7 @@ def year_extend(generator: Generator, *, year: int, out) -> int:
                             "round_id": rounds[commune.pk, year], "area_id": commune.pk,
                             "area_path": commune.path, "year": year, "reference_date": on,
                             "standard_id": standard.pk, "is_urban": is_urban,
+                            "standard_revision": standard.revision, "poverty_line": line,
                             "income_per_capita": income,
                             **{f: values[f] for f in CARRIED[4:-1] if f not in ("sources", "reasons")},
                             "sources": dumps(values["sources"]),
@@ -150,7 +153,8 @@ def _defaults() -> dict[str, object]:
     out = {}
     for column in REVIEW_COLUMNS:
         field = next(f for f in HouseholdReview._meta.concrete_fields if f.attname == column)
-        out[column] = None if field.null or not field.has_default() else field.get_default()
+        # A CharField without a default stores "" (its get_default), never NULL.
+        out[column] = None if field.null and not field.has_default() else field.get_default()
     return out
 
 

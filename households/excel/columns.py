@@ -7,6 +7,7 @@ annotated error workbook, so export -> edit -> re-import is a round trip.
 
 from __future__ import annotations
 
+from households import rules
 from households.models import HouseholdReview, Member
 from households.models.reviews import INDICATOR_FIELDS
 from households.rules import normalize_text
@@ -49,7 +50,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     Column("no_labour_capacity", "Không có khả năng lao động", "flag", required=False, width=12),
     Column("wants_loan", "Nhu cầu vay vốn", "flag", required=False, width=10),
     # Since issue 13 the sheet carries every household fact the indicators read (blank =
-    # not recorded), the overrides' reasons and the income confirmation.
+    # not recorded), the overrides' reasons and the income confirmation. A standard's template
+    # carries the facts its indicators read (household_columns).
     Column("phone", "Điện thoại", "text", required=False, width=13),
     Column(
         "nondurable_parts", "Số bộ phận nhà không bền chắc", "integer", required=False, width=12
@@ -65,6 +67,9 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
         required=False,
         width=14,
     ),
+    # Facts of the 2027-2030 standard (Decree 351/2025/NĐ-CP).
+    Column("waste_treatment", "Xử lý rác thải sinh hoạt", "choice", required=False, width=22),
+    Column("uses_digital_services", "Sử dụng dịch vụ số", "tri", required=False, width=10),
     Column("income_confirmed", "Xác nhận thu nhập cao", "flag", required=False, width=10),
     *(
         Column(f"r{n:02d}", f"Lý do điều chỉnh CS{n:02d}", "text", required=False, width=18)
@@ -79,7 +84,49 @@ FACT_KEYS = (
     "latrine",
     "uses_internet",
     "has_information_device",
+    "waste_treatment",
+    "uses_digital_services",
 )
+WASTE_CHOICES = {
+    "Được thu gom": "collected",
+    "Tự xử lý hợp vệ sinh": "treated_on_site",
+    "Không thu gom, không xử lý": "untreated",
+}
+
+
+DEFAULT_SET = [(n, f"CS{n:02d}") for n in range(1, 13)]  # 2022-2026: the published titles
+# The facts only some standards read (the others are read by every standard's members or
+# dwelling rules): a template carries them when one of its indicators' rules reads them.
+OPTIONAL_FACTS = rules.FACT_RULES
+
+
+def household_columns(indicators=None) -> tuple[Column, ...]:
+    """The HO sheet's columns for a standard's indicators (rows of PovertyIndicator, in order):
+    tick column N and reason column N are the standard's N-th indicator, titled by its code;
+    a fact no indicator of the standard reads is left out. None: the 2022-2025 set."""
+    if indicators is None:
+        used = {spec.rule for spec in rules.DEFAULT_INDICATORS}
+        codes = DEFAULT_SET
+    else:
+        used = {i.rule for i in indicators}
+        codes = [(i.column, i.code) for i in indicators]
+    unused = {fact for fact, needed_by in OPTIONAL_FACTS.items() if not used & needed_by}
+    if codes == DEFAULT_SET:
+        return tuple(c for c in HOUSEHOLD_COLUMNS if c.key not in unused)
+    ticks = dict(zip(INDICATOR_FIELDS, (f"{i.code} {i.name}" for i in indicators), strict=False))
+    reasons = dict(
+        zip(REASON_KEYS, (f"Lý do điều chỉnh {i.code}" for i in indicators), strict=False)
+    )
+    titles = {**ticks, **reasons}
+    return tuple(
+        Column(c.key, titles.get(c.key, c.title), c.kind, c.required, c.width)
+        if c.key in titles
+        else c
+        for c in HOUSEHOLD_COLUMNS
+        if c.key not in unused
+    )
+
+
 # The indicator columns are required as columns (not as cells: a row with no income and no
 # indicator is a household without a review of the year, as the export writes it).
 REQUIRED_HOUSEHOLD_KEYS = frozenset(
@@ -112,6 +159,14 @@ MEMBER_COLUMNS: tuple[Column, ...] = (
     Column("has_disability", "Khuyết tật", "tri", required=False, width=9),
     Column("receives_social_allowance", "Trợ cấp xã hội hằng tháng", "tri", required=False),
     Column("is_malnourished", "Trẻ suy dinh dưỡng", "tri", required=False, width=10),
+    # Computed (Decree 30/2025/NĐ-CP, 2025-2026): written by the export, ignored on import.
+    Column(
+        "low_income_worker",
+        "Người lao động có thu nhập thấp",
+        "computed",
+        required=False,
+        width=12,
+    ),
 )
 REQUIRED_MEMBER_KEYS = frozenset({"code", "full_name", "date_of_birth", "sex", "relationship"})
 
@@ -122,7 +177,11 @@ MEMBER_CHOICE_LISTS = {
     "education": EDUCATION_CHOICES,
     "work_status": WORK_CHOICES,
 }
-HOUSEHOLD_CHOICE_LISTS = {"water_source": WATER_CHOICES, "latrine": LATRINE_CHOICES}
+HOUSEHOLD_CHOICE_LISTS = {
+    "water_source": WATER_CHOICES,
+    "latrine": LATRINE_CHOICES,
+    "waste_treatment": WASTE_CHOICES,
+}
 ALL_CHOICE_LISTS = {**MEMBER_CHOICE_LISTS, **HOUSEHOLD_CHOICE_LISTS}
 
 

@@ -26,7 +26,7 @@ from households.models import ExportJob, HouseholdReview
 from households.organisation.selectors import identifier_masker
 from households.outbox import outbox_task
 
-from .export import export_member_rows, export_rows
+from .export import export_member_rows, export_rows, year_indicators
 from .services import job_claim
 from .writer import export_write
 
@@ -64,7 +64,8 @@ def export_file_write(
     rows = export_rows(queryset, year=year, shown=shown)
     if progress is not None:
         rows = _counted(rows, progress)
-    return export_write(path, rows, export_member_rows(queryset, shown=shown))
+    members = export_member_rows(queryset, shown=shown, year=year)
+    return export_write(path, rows, members, year_indicators(year))
 
 
 def _counted(rows: Iterable[list], progress) -> Iterator[list]:

@@ -33,10 +33,12 @@ from households.models import (
     Member,
     ReviewRound,
 )
-from households.organisation.selectors import area_in_scope
+from households.organisation.selectors import area_in_scope, user_display_name
 from households.outbox import outbox_task, quiet_cache
 from households.selectors import (
     MEMBER_FACT_FIELDS,
+    NoStandardError,
+    indicator_specs,
     locked_area_paths,
     member_facts_from,
     standard_for_year,
@@ -124,7 +126,10 @@ def _frozen(value: Any) -> Any:
 
 def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
     on = default_reference_date(year)
-    standard = standard_for_year(year)
+    try:
+        standard = standard_for_year(year)
+    except NoStandardError as exc:  # the whole file cannot be classified: say why, once
+        raise WorkbookError(exc.messages[0]) from exc
     codes = {h.commune_code for h in parsed.households} | {c for _r, c in parsed.commune_checks}
     communes: dict[str, v.CommuneRef] = {}
     # Only the units of the tree in force on the review date: in 2026 "29110" is Xã Ba Tri
@@ -223,6 +228,8 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         on=on,
         lines=standard.lines(),
         standard_id=standard.id,
+        indicators=indicator_specs(standard),
+        standard_revision=standard.revision,
         communes=communes,
         hamlets=hamlets,
         households=households,
@@ -231,7 +238,7 @@ def context_build(*, parsed: v.Parsed, user: AnyUser, year: int) -> v.Context:
         previous_incomes=previous_incomes,
         income_bound=settings.INCOME_CONFIRM_ABOVE,
         by=getattr(user, "username", "") or "",
-        by_name=(getattr(user, "get_full_name", lambda: "")() or getattr(user, "username", "")),
+        by_name=user_display_name(user),
         at=timezone.localtime().isoformat(timespec="seconds"),
     )
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from households import rules
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import COLUMN_FIELDS, INDICATOR_FIELDS
 from households.workbook import (
     ColumnMap,
     Issue,
@@ -54,10 +54,12 @@ HOUSEHOLD_FIELDS = (
 )
 REVIEW_FIELDS = (
     "standard_id",
+    "standard_revision",
+    "poverty_line",
     "is_urban",
     "income_per_capita",
     *FACT_KEYS,
-    *INDICATOR_FIELDS,
+    *COLUMN_FIELDS,
     "sources",
     "reasons",
     "overrides",
@@ -113,7 +115,8 @@ class HouseholdRow:
     declared_size: int
     flags: dict[str, bool]
     income: int | None  # None with ticks None: no review of the year in this row
-    # CS01..CS12 in order: True/False as ticked, None = blank (from the facts).
+    # The standard's indicators 1..12 in order: True/False as ticked, None = blank (from the
+    # facts). Tick N is the standard's N-th indicator (Context.indicators).
     ticks: tuple[bool | None, ...] | None
     members: list[MemberRow] = field(default_factory=list)
     phone: str = ""
@@ -352,7 +355,16 @@ def _household_row(number, cells: tuple, columns: ColumnMap, errors, seen) -> Ho
 
 def _household_facts(raw_facts: list, error) -> dict:
     """The dwelling and information facts of a row (None where blank: not recorded)."""
-    raw_parts, raw_area, raw_water, raw_latrine, raw_internet, raw_device = raw_facts
+    (
+        raw_parts,
+        raw_area,
+        raw_water,
+        raw_latrine,
+        raw_internet,
+        raw_device,
+        raw_waste,
+        raw_digital,
+    ) = raw_facts
     facts: dict = dict.fromkeys(FACT_KEYS)
     if not _blank(raw_parts):
         parts = rules.parse_vietnamese_integer(raw_parts)
@@ -367,7 +379,11 @@ def _household_facts(raw_facts: list, error) -> dict:
         if area is None or not 0 <= area < 100000:
             error("floor_area_m2", _("Diện tích ở phải là số m², ví dụ 35,5."))
         facts["floor_area_m2"] = area
-    for key, raw in (("water_source", raw_water), ("latrine", raw_latrine)):
+    for key, raw in (
+        ("water_source", raw_water),
+        ("latrine", raw_latrine),
+        ("waste_treatment", raw_waste),
+    ):
         text = cell_text(raw)
         if text:
             value = _household_lookup(key).get(normalize(text))
@@ -376,7 +392,11 @@ def _household_facts(raw_facts: list, error) -> dict:
             facts[key] = value or ""
         else:
             facts[key] = ""
-    for key, raw in (("uses_internet", raw_internet), ("has_information_device", raw_device)):
+    for key, raw in (
+        ("uses_internet", raw_internet),
+        ("has_information_device", raw_device),
+        ("uses_digital_services", raw_digital),
+    ):
         if not _blank(raw):
             bit = _fast_bit(raw)
             if bit is None:
@@ -387,7 +407,9 @@ def _household_facts(raw_facts: list, error) -> dict:
 
 @lru_cache(maxsize=4)
 def _household_lookup(key: str) -> dict[str, str]:
-    return choice_lookup(key)
+    """Normalised label -> stored value; the stored codes themselves are accepted too."""
+    lookup = choice_lookup(key)
+    return {**{value: value for value in lookup.values()}, **lookup}
 
 
 MEMBER_KEYS = tuple(c.key for c in MEMBER_COLUMNS)
@@ -606,6 +628,9 @@ class Context:
     by: str = ""
     by_name: str = ""
     at: str = ""
+    # The year's standard: its indicators in order (tick N of a row is the N-th) and revision.
+    indicators: tuple = rules.DEFAULT_INDICATORS
+    standard_revision: int = 1
 
 
 @dataclass(slots=True)
@@ -699,7 +724,7 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                         "Mã xã",
                         None,
                         _(
-                            "Năm %(year)s đã được phê duyệt và khoá số liệu cho %(name)s; tệp không được nhập."
+                            "Năm %(year)s đã được phê duyệt và khóa số liệu cho %(name)s; tệp không được nhập."
                         )
                         % {"year": context.year, "name": commune.name},
                     )
@@ -744,11 +769,18 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
         review_values = None
         review_changed = False
         if row.ticks is not None:
+            indicators = context.indicators
             dwelling = {
                 key: (review.values[key] if review is not None and key in parsed.absent else value)
                 for key, value in row.facts.items()
             }
-            ticks = dict(zip(rules.INDICATORS, row.ticks, strict=True))
+            # Tick and reason N are the standard's N-th indicator, stored in its column.
+            ticks = {spec.column: tick for spec, tick in zip(indicators, row.ticks, strict=False)}
+            reasons = {
+                indicators[n - 1].column: text
+                for n, text in row.reasons.items()
+                if n <= len(indicators)
+            }
             evaluation = rules.evaluate(
                 members=facts,
                 facts=rules.HouseholdFacts(**dwelling),
@@ -758,10 +790,11 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
                 lines=context.lines,
                 on=context.on,
                 declared_size=row.declared_size,
+                indicators=indicators,
             )
             errors.extend(
-                _contradiction(row, n, ticks[n], evaluation, parsed)
-                for n in rules.unexplained_overrides(evaluation.conflicts, row.reasons)
+                _contradiction(row, n, ticks[n], evaluation, parsed, indicators)
+                for n in rules.unexplained_overrides(evaluation.conflicts, reasons)
             )
             previous = context.previous_incomes.get(existing.id) if existing else None
             if not row.income_confirmed and rules.income_needs_confirmation(
@@ -769,20 +802,23 @@ def plan_import(parsed: Parsed, context: Context) -> Plan:
             ):
                 errors.append(_implausible_income(row, previous, context, parsed))
             deprived = evaluation.deprived
+            lines = context.lines
             review_values = {
                 "standard_id": context.standard_id,
+                "standard_revision": context.standard_revision,
+                "poverty_line": (
+                    lines.urban_poverty_line if commune.is_urban else lines.rural_poverty_line
+                ),
                 "is_urban": commune.is_urban,
                 "income_per_capita": row.income,
                 **dwelling,
-                **dict(
-                    zip(INDICATOR_FIELDS, map(deprived.__getitem__, rules.INDICATORS), strict=True)
-                ),
+                **{f"d{n:02d}": deprived.get(n, False) for n in range(1, 14)},
                 "sources": _stored_sources(evaluation.sources),
                 "reasons": {str(n): list(r) for n, r in evaluation.reasons.items()},
                 "overrides": rules.override_entries(
                     conflicts=evaluation.conflicts,
                     deprived=deprived,
-                    reasons=row.reasons,
+                    reasons=reasons,
                     previous=review.values["overrides"] if review is not None else {},
                     by=context.by,
                     by_name=context.by_name,
@@ -844,26 +880,40 @@ def _unknown_commune(row: int, code: str, parsed: Parsed) -> Issue:
 
 
 def _contradiction(
-    row: HouseholdRow, n: int, tick: bool, evaluation: rules.Evaluation, parsed: Parsed
+    row: HouseholdRow,
+    n: int,
+    tick: bool | None,
+    evaluation: rules.Evaluation,
+    parsed: Parsed,
+    indicators: tuple = rules.DEFAULT_INDICATORS,
 ) -> Issue:
-    """A tick that contradicts the recorded facts, naming the facts, unless a reason is given."""
+    """A tick that contradicts the recorded facts, naming the facts, unless a reason is given.
+    `n`: the result column; the message names the standard's code, the cell its tick column."""
+    position = next((i for i, spec in enumerate(indicators, 1) if spec.column == n), n)
+    spec = indicators[position - 1] if position <= len(indicators) else None
+    code = spec.code if spec is not None else f"CS{n:02d}"
+    rule = spec.rule if spec is not None else ""
     facts = "; ".join(evaluation.reasons.get(n, ())) or _(
         "không nhân khẩu nào và không thông tin nào của hộ cho thấy thiếu hụt"
     )
-    where = _("thông tin nhân khẩu (trang NHAN_KHAU)") if n <= 6 else _("thông tin nhà ở của hộ")
+    where = (
+        _("thông tin nhân khẩu (trang NHAN_KHAU)")
+        if rule in rules.MEMBER_RULES - {"housing_area"}
+        else _("thông tin nhà ở của hộ")
+    )
     message = _(
-        "CS%(n)02d ghi %(tick)s nhưng %(where)s cho kết quả %(result)s: %(facts)s. Để trống ô "
+        "%(code)s ghi %(tick)s nhưng %(where)s cho kết quả %(result)s: %(facts)s. Để trống ô "
         "(tính theo thông tin), sửa thông tin, hoặc ghi lý do ở cột “Lý do điều chỉnh "
-        "CS%(n)02d”."
+        "%(code)s”."
     ) % {
-        "n": n,
+        "code": code,
         "tick": 1 if tick else 0,
         "where": where,
         "result": _("không thiếu hụt") if tick else _("thiếu hụt"),
         "facts": facts,
     }
-    key = INDICATOR_FIELDS[n - 1]
-    return _at(parsed, row.row, key, f"CS{n:02d}", message)
+    key = INDICATOR_FIELDS[position - 1]
+    return _at(parsed, row.row, key, code, message)
 
 
 def _implausible_income(row: HouseholdRow, previous, context: Context, parsed: Parsed) -> Issue:

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from households.organisation import roles
 from households.workbook import annotate_workbook
 
 from . import exports, services
+from .export import year_indicators
 from .forms import ImportForm
 from .models import ExportJob, ImportJob
 from .writer import template_build
@@ -63,7 +65,19 @@ def import_start(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> FileResponse:
     _require_officer(request.user)
-    return _temp_file_response(template_build, "mau-nhap-ra-soat-ho.xlsx")
+    year = _template_year(request)
+    indicators = year_indicators(year)
+    return _temp_file_response(
+        lambda path: template_build(path, indicators), f"mau-nhap-ra-soat-ho-{year}.xlsx"
+    )
+
+
+def _template_year(request: HttpRequest) -> int:
+    """?year=2027: the template of that year's standard; else the current year."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return timezone.localdate().year
 
 
 @login_required

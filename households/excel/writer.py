@@ -18,12 +18,12 @@ from households.workbook.writer import BOLD, neutralise
 from .columns import (
     EXPORT_EXTRA_TITLES,
     HOUSEHOLD_CHOICE_LISTS,
-    HOUSEHOLD_COLUMNS,
     HOUSEHOLD_SHEET,
     INSTRUCTIONS_SHEET,
     MEMBER_CHOICE_LISTS,
     MEMBER_COLUMNS,
     MEMBER_SHEET,
+    household_columns,
 )
 
 INSTRUCTIONS = (
@@ -36,9 +36,11 @@ INSTRUCTIONS = (
     "5. Thu nhập: số đồng/người/tháng, có thể gõ 1.500.000 hoặc 1 500 000.",
     "6. CS01 đến CS12: để trống = tính theo thông tin hộ và nhân khẩu; 1 = thiếu hụt,"
     " 0 = không thiếu hụt chỉ khi cán bộ xác định. Ghi khác với thông tin thì bắt buộc ghi"
-    " lý do ở cột “Lý do điều chỉnh CSxx”, nếu không tệp bị từ chối.",
+    " lý do ở cột “Lý do điều chỉnh CSxx”, nếu không tệp bị từ chối. Tên các chỉ số là của"
+    " chuẩn nghèo áp dụng cho năm của mẫu (từ năm 2027: Nghị định 351/2025/NĐ-CP).",
     "   Thông tin nhà ở (số bộ phận không bền chắc, diện tích, nước, nhà tiêu, internet,"
-    " phương tiện thông tin): để trống = chưa ghi nhận.",
+    " phương tiện thông tin; từ năm 2027: xử lý rác thải, sử dụng dịch vụ số): để trống ="
+    " chưa ghi nhận. Mẫu của mỗi năm chỉ có các thông tin mà chuẩn của năm đó dùng.",
     "   Thu nhập trên 50.000.000 đồng/người/tháng hoặc gấp hơn 10 lần năm trước: ghi 1 ở cột"
     " “Xác nhận thu nhập cao” nếu đúng.",
     "7. Người có công, Dân tộc thiểu số, Không có khả năng lao động, Nhu cầu vay vốn: 1 hoặc 0.",
@@ -55,15 +57,21 @@ INSTRUCTIONS = (
 )
 
 
-def template_build(path: str | Path) -> None:
+# The template leaves out what only the export writes (computed statuses).
+TEMPLATE_MEMBER_COLUMNS = tuple(c for c in MEMBER_COLUMNS if c.kind != "computed")
+
+
+def template_build(path: str | Path, indicators=None) -> None:
+    """The empty import workbook; `indicators`: those of the year's standard (titles)."""
+    ho_columns = household_columns(indicators)
     book = Workbook()
     sheet = book.active
     sheet.title = HOUSEHOLD_SHEET
-    _header(sheet, HOUSEHOLD_COLUMNS)
+    _header(sheet, ho_columns)
     bits = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
     bits.error = _("Chỉ nhập 1 hoặc 0.")
     sheet.add_data_validation(bits)
-    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
+    for index, column in enumerate(ho_columns, start=1):
         if column.kind in ("indicator", "flag", "tri"):
             letter = get_column_letter(index)
             bits.add(f"{letter}2:{letter}50000")
@@ -73,10 +81,10 @@ def template_build(path: str | Path) -> None:
     parts.showErrorMessage = True
     parts.error = _("Chỉ nhập 0, 1, 2 hoặc 3.")
     sheet.add_data_validation(parts)
-    col = get_column_letter(_position(HOUSEHOLD_COLUMNS, "nondurable_parts"))
+    col = get_column_letter(_position(ho_columns, "nondurable_parts"))
     parts.add(f"{col}2:{col}50000")
     members = book.create_sheet(MEMBER_SHEET)
-    _header(members, MEMBER_COLUMNS)
+    _header(members, TEMPLATE_MEMBER_COLUMNS)
     lists = book.create_sheet("DANH_MUC")
     card = DataValidation(type="list", formula1='"0,1"', allow_blank=True, showErrorMessage=True)
     card.error = bits.error
@@ -84,12 +92,18 @@ def template_build(path: str | Path) -> None:
     all_lists = [
         (key, choices, members, MEMBER_COLUMNS) for key, choices in MEMBER_CHOICE_LISTS.items()
     ] + [
-        (key, choices, sheet, HOUSEHOLD_COLUMNS) for key, choices in HOUSEHOLD_CHOICE_LISTS.items()
+        (key, choices, sheet, ho_columns)
+        for key, choices in HOUSEHOLD_CHOICE_LISTS.items()
+        if any(c.key == key for c in ho_columns)  # a fact the year's standard does not read
     ]
     for list_index, (key, choices, target, columns) in enumerate(all_lists, start=1):
         letter = get_column_letter(list_index)
         labels = [label for label in choices if label]
-        lists.cell(row=1, column=list_index, value=key).font = BOLD
+        # The header is the column's own title ("Quan hệ với chủ hộ"), as the officer sees it
+        # in the HO / NHAN_KHAU sheet, not its internal key.
+        title = columns[_position(columns, key) - 1].title
+        lists.cell(row=1, column=list_index, value=title).font = BOLD
+        lists.column_dimensions[letter].width = max(14, len(title) + 2)
         for row, label in enumerate(labels, start=2):
             lists.cell(row=row, column=list_index, value=label)
         dv = DataValidation(
@@ -136,16 +150,19 @@ def _header(sheet, columns) -> None:
     sheet.freeze_panes = "A2"
 
 
-def export_write(path: str | Path, rows: Iterable[list], members: Iterable[list] | None) -> int:
+def export_write(
+    path: str | Path, rows: Iterable[list], members: Iterable[list] | None, indicators=None
+) -> int:
     """Stream rows into a write-only workbook (memory stays flat). Returns the household count."""
+    columns = household_columns(indicators)
     book = Workbook(write_only=True)
     sheet = book.create_sheet(HOUSEHOLD_SHEET)
-    for index, column in enumerate(HOUSEHOLD_COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    titles = [c.title for c in HOUSEHOLD_COLUMNS] + list(EXPORT_EXTRA_TITLES)
+    titles = [c.title for c in columns] + list(EXPORT_EXTRA_TITLES)
     sheet.append([_bold(sheet, t) for t in titles])
     count = 0
-    formatted = _formatted_columns(sheet, HOUSEHOLD_COLUMNS)
+    formatted = _formatted_columns(sheet, columns)
     for row in rows:
         sheet.append(formatted([neutralise(value) for value in row]))
         count += 1

@@ -1,7 +1,7 @@
 from households.excel.models import ExportJob, ImportJob
 from households.organisation.models import Agency, Area, StaffProfile
 
-from .households import AreaPopulation, Household, Member, PovertyCause
+from .households import AreaPopulation, EthnicGroup, Household, Member, PovertyCause
 from .outbox import Heartbeat, OutboxMessage
 from .reorganisations import (
     AreaKindChange,
@@ -19,6 +19,7 @@ __all__ = [
     "AreaKindChange",
     "AreaPopulation",
     "Classification",
+    "EthnicGroup",
     "ExportJob",
     "Heartbeat",
     "Household",

@@ -25,6 +25,32 @@ class PovertyCause(models.Model):
         return self.name
 
 
+class EthnicGroup(models.Model):
+    """One of the 54 ethnic groups of Viet Nam with its statistical code (Danh mục các dân tộc
+    Việt Nam, Tổng cục Thống kê; households/reference/ethnic-groups.csv and its README).
+
+    A member's `ethnicity` holds the group's `name`; values typed before the list existed stay
+    as they were (readable, shown as "ngoài danh mục") and are matched through `other_names`."""
+
+    code = models.CharField(_("mã"), max_length=2, unique=True)
+    name = models.CharField(_("tên dân tộc"), max_length=40, unique=True)
+    other_names = models.CharField(
+        _("tên gọi khác"),
+        max_length=300,
+        blank=True,
+        help_text=_("Cách viết khác, cách nhau bằng dấu chấm phẩy (ví dụ: Khmer; Khơ Me)."),
+    )
+    is_minority = models.BooleanField(_("dân tộc thiểu số"), default=True)
+
+    class Meta:
+        verbose_name = _("dân tộc")
+        verbose_name_plural = _("danh mục dân tộc")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Household(models.Model):
     code = models.CharField(_("mã hộ"), max_length=32, unique=True)
     # Indexed by household_commune_hamlet (commune first).

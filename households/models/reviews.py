@@ -13,6 +13,10 @@ from .standards import PovertyStandard
 
 # The model's field of each indicator number (rules.INDICATORS): d01 ... d12.
 INDICATOR_FIELDS = tuple(f"d{n:02d}" for n in INDICATORS)
+# Every result column (d13: household waste treatment, from the 2027 standard). A standard's
+# PovertyIndicator.column says which of them holds each of its indicators.
+COLUMN_NUMBERS = tuple(range(1, 14))
+COLUMN_FIELDS = tuple(f"d{n:02d}" for n in COLUMN_NUMBERS)
 # Short names of the 12 indicators of the 2022-2025 standard, for labels (the full wording is
 # reference data: PovertyIndicator).
 INDICATOR_NAMES = {
@@ -29,6 +33,9 @@ INDICATOR_NAMES = {
     11: _("Sử dụng dịch vụ viễn thông"),
     12: _("Phương tiện tiếp cận thông tin"),
 }
+# Every result column's short name (d13 from the 2027-2030 standard; a standard's own names are
+# its PovertyIndicator rows).
+COLUMN_NAMES = {**INDICATOR_NAMES, 13: _("Xử lý rác thải sinh hoạt")}
 
 
 class Classification(models.TextChoices):
@@ -64,7 +71,7 @@ class ReviewRound(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Đang mở")
         CLOSED = "closed", _("Đã đóng")
-        LOCKED = "locked", _("Đã phê duyệt, khoá số liệu")
+        LOCKED = "locked", _("Đã phê duyệt, khóa số liệu")
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="review_rounds")
     year = models.PositiveSmallIntegerField(_("năm"))
@@ -74,6 +81,16 @@ class ReviewRound(models.Model):
     reference_date = models.DateField(_("thời điểm rà soát"))
     status = models.CharField(
         _("trạng thái"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    # The standard the round classifies under; set when the round is made (the national one in
+    # force for its year) and changeable only by an explicit, audited re-classification.
+    standard = models.ForeignKey(
+        PovertyStandard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rounds",
+        verbose_name=_("chuẩn nghèo áp dụng"),
     )
 
     # Who approves the round's reviews (data, not code): the district in a tree with districts;
@@ -110,6 +127,22 @@ class ReviewRound(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.year} – {self.area}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.pk or self.standard_id is None:
+            return
+        stored = ReviewRound.objects.filter(pk=self.pk).values_list("standard_id", flat=True)
+        if stored.first() != self.standard_id and self.reviews.exists():
+            raise ValidationError(
+                {
+                    "standard": _(
+                        "Kỳ rà soát đã có phiếu: đổi chuẩn bằng thao tác phân loại lại "
+                        "(có ghi lý do), không sửa trực tiếp."
+                    )
+                }
+            )
+
 
 class HouseholdReview(models.Model):
     """Phiếu B of one household in one round: facts, the 12 deprivations, the classification."""
@@ -141,6 +174,11 @@ class HouseholdReview(models.Model):
         DOUBLE_VAULT = "double_vault", _("Hai ngăn")
         VENTILATED_PIT = "ventilated_pit", _("Chìm có ống thông hơi")
         UNHYGIENIC = "unhygienic", _("Không hợp vệ sinh hoặc không có")
+
+    class WasteTreatment(models.TextChoices):
+        COLLECTED = "collected", _("Được thu gom")
+        TREATED_ON_SITE = "treated_on_site", _("Tự xử lý hợp vệ sinh (ủ, chôn lấp đúng cách)")
+        UNTREATED = "untreated", _("Không thu gom, không xử lý (vứt ra môi trường)")
 
     # household and year are indexed by the composite indexes below (household first, year first).
     household = models.ForeignKey(
@@ -186,7 +224,18 @@ class HouseholdReview(models.Model):
         null=True,
         blank=True,
     )
-    # The 12 deprivation results: one column each so that reports aggregate them in SQL.
+    waste_treatment = models.CharField(
+        _("xử lý rác thải sinh hoạt"),
+        max_length=20,
+        choices=WasteTreatment.choices,
+        blank=True,
+    )
+    uses_digital_services = models.BooleanField(
+        _("có thành viên sử dụng dịch vụ số (dịch vụ công trực tuyến, thanh toán số...)"),
+        null=True,
+        blank=True,
+    )
+    # The deprivation results: one column each so that reports aggregate them in SQL.
     d01 = models.BooleanField(_("CS01 Việc làm"), default=False)
     d02 = models.BooleanField(_("CS02 Người phụ thuộc"), default=False)
     d03 = models.BooleanField(_("CS03 Dinh dưỡng"), default=False)
@@ -199,6 +248,22 @@ class HouseholdReview(models.Model):
     d10 = models.BooleanField(_("CS10 Nhà tiêu hợp vệ sinh"), default=False)
     d11 = models.BooleanField(_("CS11 Dịch vụ viễn thông"), default=False)
     d12 = models.BooleanField(_("CS12 Phương tiện tiếp cận thông tin"), default=False)
+    d13 = models.BooleanField(_("Xử lý rác thải sinh hoạt (chuẩn 2027-2030)"), default=False)
+    # What decided the classification: the standard's revision and the line applied.
+    standard_revision = models.PositiveIntegerField(default=1)
+    poverty_line = models.PositiveIntegerField(_("chuẩn nghèo áp dụng (đồng)"), null=True)
+    # The household's status under the province's local standard, when one is in force; the
+    # national figures never read these.
+    local_standard = models.ForeignKey(
+        PovertyStandard, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    local_classification = models.CharField(
+        _("phân loại theo chuẩn địa phương"),
+        max_length=16,
+        choices=Classification.choices,
+        blank=True,
+    )
+    local_deprivation_count = models.PositiveSmallIntegerField(null=True, blank=True)
     # {"1": "derived" | "reviewer" | "overridden" | "unknown", ...}, {"1": ["reason", ...]}
     sources = models.JSONField(default=dict, blank=True)
     reasons = models.JSONField(default=dict, blank=True)
@@ -250,6 +315,7 @@ class HouseholdReview(models.Model):
             "round",
             "year",
             "standard",
+            "local_standard",
             "classification",
             "status",
             "is_current",
@@ -303,6 +369,10 @@ class HouseholdReview(models.Model):
 
     def deprivation_flags(self) -> dict[int, bool]:
         return {n: getattr(self, f) for n, f in zip(INDICATORS, INDICATOR_FIELDS, strict=True)}
+
+    def column_flags(self) -> dict[int, bool]:
+        """Every result column, d01..d13, keyed 1..13."""
+        return {n: getattr(self, f) for n, f in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True)}
 
 
 class ReviewReopening(models.Model):

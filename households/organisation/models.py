@@ -163,7 +163,9 @@ class Agency(models.Model):
         ordering = ["kind", "-is_lead", "name"]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        # One name wherever an agency is shown (its official name); `short_name` only where a
+        # column is too narrow, asked for by name (issue 17: one agency named two ways).
+        return self.name
 
 
 class StaffProfile(models.Model):
@@ -194,4 +196,8 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("hồ sơ cán bộ")
 
     def __str__(self) -> str:
-        return self.user.get_full_name() or self.user.get_username()
+        from .rules import person_name
+
+        return person_name(
+            family=self.user.last_name, given=self.user.first_name, username=self.user.username
+        )

@@ -198,3 +198,37 @@ def predecessors_closure(edges: Mapping[int, Iterable[int]], unit: int) -> set[i
                 found.add(old)
                 stack.append(old)
     return found
+
+
+def person_name(*, family: str, given: str, username: str = "") -> str:
+    """A person's name the Vietnamese way, family name first: "Trần Thị" + "Tỉnh" ->
+    "Trần Thị Tỉnh" (Django's `get_full_name()` puts the given name first).
+
+    Convention of this product (households/organisation/demo.py, the admin's user form): a
+    user's `last_name` holds the family and middle names ("họ và tên đệm"), `first_name` the
+    given name ("tên"). Without either, the username."""
+    name = " ".join(part for part in (family.strip(), given.strip()) if part)
+    return name or username
+
+
+# Unit types at the front of an official unit name, longest first ("Thành phố" before "Thị").
+UNIT_TYPE_WORDS = ("Thành phố", "Thị trấn", "Thị xã", "Huyện", "Quận", "Phường", "Tỉnh", "Xã")
+
+
+def unit_name_in_text(name: str) -> str:
+    """A unit's name inside a longer name or a sentence: the unit type in lower case, as legal
+    texts write it ("Ủy ban nhân dân huyện Ba Tri"); the name itself is left alone."""
+    for word in UNIT_TYPE_WORDS:
+        if name.startswith(word + " "):
+            return word.lower() + name[len(word) :]
+    return name
+
+
+def committee_name(unit_name: str) -> str:
+    """The People's Committee of a unit: "Huyện Ba Tri" -> "Ủy ban nhân dân huyện Ba Tri"."""
+    return f"Ủy ban nhân dân {unit_name_in_text(unit_name)}"
+
+
+def committee_short_name(unit_name: str) -> str:
+    """Its short form, the same words abbreviated: "UBND huyện Ba Tri", "UBND xã An Đức"."""
+    return f"UBND {unit_name_in_text(unit_name)}"

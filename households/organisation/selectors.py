@@ -137,6 +137,18 @@ def identifier_for(user: AnyUser | None, where: object, value: object) -> str:
 # exports, imports and jobs ask it which units exist on a day instead of filtering by hand.
 
 
+def user_display_name(user: object) -> str:
+    """The name shown for a user in pages, exports and e-mails: family name first
+    (`rules.person_name`); "" for no user."""
+    if user is None:
+        return ""
+    return area_rules.person_name(
+        family=getattr(user, "last_name", "") or "",
+        given=getattr(user, "first_name", "") or "",
+        username=getattr(user, "username", "") or "",
+    )
+
+
 def today() -> date:
     return timezone.localdate()
 

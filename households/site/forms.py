@@ -1,4 +1,4 @@
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +8,7 @@ from . import login_limits
 class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("Tên đăng nhập hoặc mật khẩu không đúng. Lưu ý chữ hoa, chữ thường."),
-        "inactive": _("Tài khoản này đã bị khoá."),
+        "inactive": _("Tài khoản này đã bị khóa."),
         "username_limited": _(
             "Tên đăng nhập này đã bị thử sai quá nhiều lần (từ nhiều máy khác nhau), nên tạm "
             "dừng đăng nhập bằng tên này trong %(minutes)s phút, kể cả với mật khẩu đúng. Nếu "
@@ -32,3 +32,15 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": login_limits.window_minutes()},
             )
         return super().clean()
+
+
+class PasswordResetByEmailForm(PasswordResetForm):
+    """ "Quên mật khẩu": the e-mail address of the account (Django sends the link to every
+    active account with that address and a usable password, and to nobody otherwise)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = _("Địa chỉ thư điện tử của tài khoản")
+        self.fields["email"].help_text = _(
+            "Địa chỉ đã đăng ký với quản trị viên. Không nhớ địa chỉ: liên hệ quản trị viên."
+        )

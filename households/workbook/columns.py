@@ -48,10 +48,15 @@ class ColumnMap:
         self.index: dict[str, int] = {}
         self.titles = {c.key: c.title for c in columns}
         by_title = {c.normalized: c for c in columns}
+        # A tick column is also found by its code ("CS11 ..."): each standard names its own.
+        by_code = {c.normalized.split()[0]: c for c in columns if c.kind == "indicator"}
         for position, title in enumerate(sheet.header):
             if not title:
                 continue
-            column = by_title.get(normalize(title))
+            normalized = normalize(title)
+            column = by_title.get(normalized)
+            if column is None and normalized:
+                column = by_code.get(normalized.split()[0])
             if column is None:
                 warnings.append(
                     Issue(

@@ -27,13 +27,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from households import rules
-from households.models import AreaPopulation, Household, HouseholdReview
-from households.models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
+from households.models import AreaPopulation, Household, HouseholdReview, Member, PovertyStandard
+from households.models.reviews import COLUMN_FIELDS, COLUMN_NAMES, COLUMN_NUMBERS
+from households.selectors import MEMBER_FACT_FIELDS, member_facts_from
 
 from .base import Counts, Good, Indicator, Kind, Unit
 
 POOR, NEAR = rules.POOR, rules.NEAR_POOR
 NOT_POOR_NOR_NEAR = (rules.AVERAGE, rules.ABOVE)
+DEPRIVATION_NAMES = COLUMN_NAMES
 GROUPS = {
     "meritorious": ("is_meritorious", _("hộ người có công")),
     "ethnic": ("is_ethnic_minority", _("hộ dân tộc thiểu số")),
@@ -121,17 +123,41 @@ def _indicators() -> tuple[Indicator, ...]:
         ("poor", _("Hộ nghèo"), "poor_households"),
         ("near", _("Hộ cận nghèo"), "near_poor_households"),
     ):
-        for n in rules.INDICATORS:
+        for n in COLUMN_NUMBERS:
             code = f"{prefix}_d{n:02d}"
-            name = INDICATOR_NAMES[n]
+            name = DEPRIVATION_NAMES[n]
             items.append(Indicator(code, format_lazy(_("{} thiếu hụt {}"), among, name), H))
             items.append(Indicator(f"{code}_rate", name, PCT, Good.DOWN, Kind.RATIO, code, total))
         for group, (_field, label) in GROUPS.items():
             items.append(Indicator(f"{prefix}_{group}", format_lazy("{} – {}", among, label), H))
+    # Low-income workers (Decree 30/2025/NĐ-CP), persons, by sex and age group.
+    items.append(Indicator("low_income_workers", _("Người lao động có thu nhập thấp"), P))
+    items.append(Indicator("low_income_male", _("Người lao động có thu nhập thấp – nam"), P))
+    items.append(Indicator("low_income_female", _("Người lao động có thu nhập thấp – nữ"), P))
+    for code, low, high in rules.LOW_INCOME_AGE_GROUPS:
+        label = f"{low}-{high}" if high else f"{low}+"
+        items.append(
+            Indicator(
+                f"low_income_age_{code}",
+                format_lazy(_("Người lao động có thu nhập thấp – {} tuổi"), label),
+                P,
+            )
+        )
+    # The local standard's statuses: never mixed with the national ones above.
+    items.append(Indicator("local_poor_households", _("Số hộ nghèo theo chuẩn địa phương"), H))
+    items.append(
+        Indicator("local_near_poor_households", _("Số hộ cận nghèo theo chuẩn địa phương"), H)
+    )
     return tuple(items)
 
 
 INDICATORS = _indicators()
+LOW_INCOME_CODES = (
+    "low_income_workers",
+    "low_income_male",
+    "low_income_female",
+    *(f"low_income_age_{code}" for code, _low, _high in rules.LOW_INCOME_AGE_GROUPS),
+)
 
 
 def _aggregates(year: int) -> dict:
@@ -144,9 +170,11 @@ def _aggregates(year: int) -> dict:
         "near_poor_households": Count("id", filter=cur & near),
         "near_poor_persons": Sum("member_count", filter=cur & near),
         "prev_poor_households": Count("id", filter=prev & poor),
+        "local_poor_households": Count("id", filter=cur & Q(local_classification=POOR)),
+        "local_near_poor_households": Count("id", filter=cur & Q(local_classification=NEAR)),
     }
     for prefix, klass in (("poor", poor), ("near", near)):
-        for n, field in zip(rules.INDICATORS, INDICATOR_FIELDS, strict=True):
+        for n, field in zip(COLUMN_NUMBERS, COLUMN_FIELDS, strict=True):
             aggs[f"{prefix}_d{n:02d}"] = Count("id", filter=cur & klass & Q(**{field: True}))
         for group, (field, _label) in GROUPS.items():
             aggs[f"{prefix}_{group}"] = Count(
@@ -294,6 +322,7 @@ def compute(year: int) -> Counts:
     )
     for row in pending:
         counts[("pending_reviews", row["unit"])] = row["n"]
+    _low_income_counts(year, counts)
     populations = AreaPopulation.objects.filter(year__in=(year, year - 1)).values_list(
         "area_id", "year", "households", "persons"
     )
@@ -304,3 +333,55 @@ def compute(year: int) -> Counts:
         else:
             counts[("prev_population_households", area_id)] = households
     return _carry_previous(counts, year)
+
+
+def _low_income_counts(year: int, counts: Counts) -> None:
+    """Low-income workers of the year's approved reviews, per commune, by sex and age group:
+    members of households neither poor nor near-poor at or below the low-income line, checked
+    one by one by households.rules.is_low_income_worker (ages need the reference date)."""
+    standard = PovertyStandard.objects.filter(
+        year_from__lte=year, year_to__gte=year, scope=PovertyStandard.Scope.NATIONAL
+    ).first()
+    rule = standard.low_income_rule(year) if standard else None
+    if rule is None:
+        return
+    reviews = HouseholdReview.objects.filter(
+        year=year, is_current=True, status=HouseholdReview.Status.APPROVED
+    ).filter(
+        Q(is_urban=False, income_per_capita__lte=rule.rural_line)
+        | Q(is_urban=True, income_per_capita__lte=rule.urban_line),
+        classification__in=NOT_POOR_NOR_NEAR,
+    )
+    found = {
+        household_id: (commune_id, on, income, urban, klass)
+        for household_id, commune_id, on, income, urban, klass in reviews.annotate(unit=_filed_in())
+        .values_list(
+            "household_id",
+            "unit",
+            "reference_date",
+            "income_per_capita",
+            "is_urban",
+            "classification",
+        )
+        .iterator(chunk_size=5000)
+    }
+    if not found:
+        return
+    members = Member.objects.filter(household_id__in=reviews.values("household_id")).values(
+        "household_id", *MEMBER_FACT_FIELDS
+    )
+    for row in members.iterator(chunk_size=5000):
+        commune_id, on, income, urban, klass = found[row["household_id"]]
+        member = member_facts_from(row)
+        if rules.members_on([member], on) and rules.is_low_income_worker(
+            member,
+            on=on,
+            income_per_capita=income,
+            is_urban=urban,
+            classification=klass,
+            rule=rule,
+        ):
+            sex = "low_income_female" if member.is_female else "low_income_male"
+            group = f"low_income_age_{rules.age_group(rules.age_on(member.date_of_birth, on))}"
+            for code in ("low_income_workers", sex, group):
+                counts[(code, commune_id)] = counts.get((code, commune_id), 0) + 1

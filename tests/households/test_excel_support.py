@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from households.excel.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS
 
 TITLES = [c.title for c in HOUSEHOLD_COLUMNS]
-MEMBER_TITLES = [c.title for c in MEMBER_COLUMNS]
+MEMBER_TITLES = [c.title for c in MEMBER_COLUMNS if c.kind != "computed"]
 
 
 def household_row(code="HB-0001", commune="29173", **overrides) -> list:
@@ -29,6 +29,8 @@ def household_row(code="HB-0001", commune="29173", **overrides) -> list:
         "Dân tộc thiểu số": 0,
         "Không có khả năng lao động": 0,
         "Nhu cầu vay vốn": 1,
+        "Xử lý rác thải sinh hoạt": None,
+        "Sử dụng dịch vụ số": None,
     }
     values.update(overrides)
     return [values.get(t) for t in TITLES]

@@ -159,7 +159,7 @@ def test_negative_income_and_locked_year_are_refused(client, alice, household):
         area=household.commune, year=2023, reference_date=date(2023, 9, 1), status="locked"
     )
     response = client.post(url, REVIEW)
-    assert "đã được phê duyệt và khoá số liệu" in response.content.decode()
+    assert "đã được phê duyệt và khóa số liệu" in response.content.decode()
     assert not HouseholdReview.objects.exists()
 
 

@@ -26,7 +26,7 @@ def programmes(db):
     programmes_load()
 
 
-LOCKED = "đã được phê duyệt và khoá số liệu"
+LOCKED = "đã được phê duyệt và khóa số liệu"
 LOCKS = reverse("households:year-locks")
 
 

@@ -34,6 +34,11 @@ EXPECTED: dict[str, dict[str, int | frozenset[int]]] = {
     "reports:table-xlsx": {"bob": {200, 404}, "alice": {200, 404}},
     "households:list": {"alice": 200, "bob": 200, "charlie": 200, "pat": 200},
     "households:review-queue": {"bob": 200, "charlie": 200, "pat": 200},
+    # The forecast is for provincial staff; a job is its owner's (pat's, still queued: its
+    # workbook does not exist yet).
+    "reports:forecast": {**dict.fromkeys(LOGGED_IN, 404), "pat": 200},
+    "reports:forecast-job": {**dict.fromkeys(LOGGED_IN, 404), "pat": 200},
+    "reports:forecast-download": dict.fromkeys(LOGGED_IN, 404),
 }
 
 

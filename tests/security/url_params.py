@@ -86,6 +86,8 @@ BY_URL: dict[str, dict[str, Param]] = {
     "households:export-job": {"pk": _free("export_job")},
     "households:export-status": {"pk": _free("export_job")},
     "households:export-download": {"pk": _free("export_job")},
+    "reports:forecast-job": {"pk": _free("forecast_job")},
+    "reports:forecast-download": {"pk": _free("forecast_job")},
     "programs:support-create": {"pk": _pk("household")},
     "programs:detail": {"code": Param(lambda w: "BHYT", area_bound=False)},
     # "targets:task-update": {"pk": Param(lambda w: w.task.pk, area_bound=False)},

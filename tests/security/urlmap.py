@@ -11,10 +11,20 @@ from functools import cache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Not part of the matrix: Django's admin (its own permission system, staff only), the language
-# switch, static files, and the public pages (login, logout, health check).
+# switch, static files, and the public pages (login, logout, forgotten password, health check).
 SKIPPED_NAMESPACES = frozenset({"admin"})
 SKIPPED_PREFIXES = ("i18n/", "static/", "media/", "__debug__/")
-PUBLIC_NAMES = frozenset({"login", "logout", "healthz"})
+PUBLIC_NAMES = frozenset(
+    {
+        "login",
+        "logout",
+        "healthz",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,19 @@ class World:
 
         return ExportJob.objects.create(user=self.users["alice"], year=2023, rows_total=3)
 
+    @cached_property
+    def forecast_job(self):
+        """pat's forecast of the province under the 2027 standard (queued: nothing to
+        download yet)."""
+        from households.models import PovertyStandard
+        from reports.models import ForecastJob
+
+        return ForecastJob.objects.create(
+            user=self.users["pat"],
+            area=Area.objects.get(level=Area.Level.PROVINCE, code="83"),
+            standard=PovertyStandard.objects.get(code="2027-2030"),
+        )
+
     # --- building ---
 
     def _household(self, sample: Sample) -> Household:

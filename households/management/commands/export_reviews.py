@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from households.excel.export import export_member_rows, export_rows
+from households.excel.export import export_member_rows, export_rows, year_indicators
 from households.excel.writer import export_write
 from households.models import Household
 from households.selectors import household_list_for_user
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             except get_user_model().DoesNotExist as exc:
                 raise CommandError(f"Không có người dùng {user}.") from exc
             queryset = household_list_for_user(account)
-        members = None if options["no_members"] else export_member_rows(queryset)
-        count = export_write(path, export_rows(queryset, year=year), members)
+        members = None if options["no_members"] else export_member_rows(queryset, year=year)
+        rows = export_rows(queryset, year=year)
+        count = export_write(path, rows, members, year_indicators(year))
         self.stdout.write(self.style.SUCCESS(f"Đã xuất {count} hộ ra {path}."))

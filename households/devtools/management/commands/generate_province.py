@@ -3,6 +3,7 @@ generator_years for the years after, through the reorganisations)."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from households.devtools.generator import Generator
@@ -30,9 +31,12 @@ class Command(BaseCommand):
         until = options["until"] or year
         if until < year:
             raise CommandError("--until phải từ năm --year trở đi.")
-        generator = Generator(
-            households=households, year=year, seed=seed, demo=demo, out=self.stdout
-        )
+        try:
+            generator = Generator(
+                households=households, year=year, seed=seed, demo=demo, out=self.stdout
+            )
+        except ValidationError as exc:  # no standard covers a year: say so, no traceback
+            raise CommandError(" ".join(exc.messages)) from exc
         generator.until = until
         totals = generator.run()
         self.stdout.write(
