@@ -300,4 +300,4 @@ def test_a_nul_character_is_refused_in_vietnamese(alice, world):
         f"/ho-gia-dinh/{world.household.pk}/ra-soat/{world.review.year}/",
         {"income_per_capita": "1\x00000"},
     )
-    assert "Không được chứa ký tự rỗng (NUL)" in response.content.decode()
+    assert "ký tự rỗng (NUL)" in response.content.decode()
