@@ -21,6 +21,12 @@ class HouseholdsConfig(AppConfig):
         outbox.outbox_signal_register(signals.REVIEW_DATA_CHANGED, signals.review_data_changed)
         _register_jobs()
 
+    def home_todos(self, *, user) -> list[dict]:
+        """The approver's queue and the commune's returned and unreviewed households."""
+        from households.site.todos import household_todos
+
+        return household_todos(user=user)
+
 
 def _register_jobs() -> None:
     """Imports and exports fail visibly when their worker dies (households.jobs)."""

@@ -19,7 +19,7 @@ from households.organisation.selectors import commune_list_for_user, hamlet_list
 
 from . import rules
 from .models import Area, Classification, Household, HouseholdReview, Member
-from .models.reviews import INDICATOR_FIELDS, INDICATOR_NAMES
+from .models.reviews import COLUMN_FIELDS, COLUMN_NAMES
 
 GROUP_FLAGS = (
     ("is_meritorious", _("Hộ người có công")),
@@ -28,7 +28,9 @@ GROUP_FLAGS = (
     ("is_social_protection", _("Hộ có người hưởng bảo trợ xã hội")),
     ("wants_loan", _("Có nhu cầu vay vốn")),
 )
-INDICATOR_CHOICES = tuple((str(n), name) for n, name in INDICATOR_NAMES.items())
+# Every result column (d13 is the 2027 standard's waste treatment): the list reads the column a
+# count of the year's standard reads.
+INDICATOR_CHOICES = tuple((str(n), name) for n, name in COLUMN_NAMES.items())
 CITIZEN_ID = re.compile(r"^\d{12}$")
 
 
@@ -62,10 +64,15 @@ class HouseholdFilter(django_filters.FilterSet):
         empty_label=_("Tất cả"),
     )
     year = django_filters.NumberFilter(label=_("Năm"), method="filter_noop")
+    # The unit the review of the year was filed in, or any unit below it (by code): what a
+    # snapshot count of that unit counts (reports: "every count links to its households").
+    area = django_filters.CharFilter(label=_("Địa bàn rà soát"), method="filter_review")
 
     class Meta:
         model = Household
-        fields = ["q", "commune", "hamlet", "classification", "status", "group", "indicator"]
+        fields = [
+            "q", "commune", "hamlet", "classification", "status", "group", "indicator", "area"
+        ]  # fmt: skip
 
     def __init__(self, data=None, queryset=None, *, user, year: int | None = None, **kwargs):
         super().__init__(data, queryset, **kwargs)
@@ -83,6 +90,17 @@ class HouseholdFilter(django_filters.FilterSet):
             ("", _("Tất cả")),
             *hamlets.values_list("pk", "name"),
         ]
+
+    @property
+    def review_area(self) -> Area | None:
+        """The unit of the `area` filter when it is in the user's scope."""
+        from households.organisation.selectors import area_in_scope
+
+        code = (self.data or {}).get("area") if self.is_bound else None
+        if not code:
+            return None
+        area = Area.objects.filter(code=str(code)[:32]).first()
+        return area if area is not None and area_in_scope(self.user, area) else None
 
     @property
     def review_year(self) -> int | None:
@@ -140,7 +158,12 @@ class HouseholdFilter(django_filters.FilterSet):
         if data.get("status") and data["status"] != "none":
             conditions["status"] = data["status"]
         if data.get("indicator"):
-            conditions[INDICATOR_FIELDS[int(data["indicator"]) - 1]] = True
+            conditions[COLUMN_FIELDS[int(data["indicator"]) - 1]] = True
+        if data.get("area"):
+            area = self.review_area
+            if area is None:  # unknown, or outside the user's scope
+                return queryset.none()
+            conditions["area__path__startswith"] = area.path
         year = self.review_year
         reviews = HouseholdReview.objects.filter(household=OuterRef("pk"), year=year)
         if data.get("status") == "none":

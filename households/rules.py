@@ -1480,3 +1480,25 @@ def reclassified(
         lines=lines,
     )
     return deprived, klass
+
+
+# --- the year a page opens on ------------------------------------------------------------------
+
+
+def default_year_pick(
+    *, approved: Iterable[int], opened: Iterable[int], for_entry: bool = False
+) -> int | None:
+    """The one rule for the year a page opens on when none is asked for (issue 17).
+
+    Figures (dashboard, official tables, trend, household list): the latest year with
+    approved data, never an empty year; when nothing is approved yet, the open round's year.
+    Entry (the import form): the open round's year when it is later (the round being entered).
+    None when there is neither.
+    """
+    latest = max(approved, default=None)
+    open_year = max(opened, default=None)
+    if latest is None:
+        return open_year
+    if for_entry and open_year is not None and open_year > latest:
+        return open_year
+    return latest

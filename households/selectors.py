@@ -387,9 +387,51 @@ def household_movements(household: Household) -> dict[int, tuple[str, str]]:
 
 
 def latest_review_year(user: AnyUser | None = None) -> int | None:
-    from django.db.models import Max
+    """The year every page opens on (kept name): `default_year()`."""
+    return default_year()
 
-    return ReviewRound.objects.aggregate(year=Max("year"))["year"]
+
+def _round_years() -> list[tuple[int, bool, bool]]:
+    """(year, has approved data, has an open round) for every year a round was opened for (a
+    handful), in one query: an indexed EXISTS per year."""
+    from django.db.models import Case, Exists, IntegerField, Max, OuterRef, When
+
+    approved = HouseholdReview.objects.filter(
+        year=OuterRef("year"), is_current=True, status=HouseholdReview.Status.APPROVED
+    )
+    rows = (
+        ReviewRound.objects.order_by()
+        .values("year")
+        .annotate(
+            opened=Max(
+                Case(
+                    When(status=ReviewRound.Status.OPEN, then=1),
+                    default=0,
+                    output_field=IntegerField(),
+                )
+            ),
+            approved=Exists(approved),
+        )
+        .values_list("year", "approved", "opened")
+    )
+    return sorted((year, bool(has), bool(opened)) for year, has, opened in rows)
+
+
+def years_with_approved_data() -> list[int]:
+    """The years (ascending) with at least one approved review standing for its household."""
+    return [year for year, approved, _opened in _round_years() if approved]
+
+
+def default_year(*, for_entry: bool = False) -> int | None:
+    """The year a page of live data opens on when none is asked for (issue 17): the rule
+    `rules.default_year_pick` over the years with approved data and the open rounds. The
+    snapshot pages apply the same rule to their snapshots (reports.selectors.snapshot_pick)."""
+    years = _round_years()
+    return rules.default_year_pick(
+        approved=[year for year, has, _opened in years if has],
+        opened=[year for year, _has, is_open in years if is_open],
+        for_entry=for_entry,
+    )
 
 
 def household_page_rows(queryset: QuerySet[Household], *, year: int | None) -> QuerySet[Household]:

@@ -411,6 +411,7 @@ def review_submit(*, review: HouseholdReview, user: User) -> HouseholdReview:
     save_audited(
         review, user=user, update_fields=["status", "submitted_at", "return_reason", "version"]
     )
+    _announce(review, years={review.year})  # the pending count of its commune
     return review
 
 
@@ -443,7 +444,16 @@ def review_return(*, review: HouseholdReview, user: User, reason: str) -> Househ
     review.return_reason = reason.strip()
     review.version += 1
     save_audited(review, user=user, update_fields=["status", "return_reason", "version"])
+    _announce(review, years={review.year})  # the pending count of its commune
     return review
+
+
+def _announce(review: HouseholdReview, *, years: set[int]) -> None:
+    """Review data of the review's unit changed: the unit it was filed in and the household's
+    (they differ once a household has moved), for the snapshots' partial refresh."""
+    announce_review_data_changed(
+        years=years, area_paths=[p for p in (review.area_path, review.household.area_path) if p]
+    )
 
 
 @transaction.atomic
@@ -464,9 +474,7 @@ def review_approve(*, review: HouseholdReview, user: User) -> HouseholdReview:
         ],
     )
     _mark_current(review)
-    announce_review_data_changed(
-        years={review.year, review.year + 1}, area_paths=[review.household.area_path]
-    )
+    _announce(review, years={review.year, review.year + 1})
     return review
 
 
@@ -492,9 +500,7 @@ def review_reopen(*, review: HouseholdReview, user: User, reason: str) -> Househ
     save_audited(
         review, user=user, update_fields=["status", "approved_by", "approved_at", "version"]
     )
-    announce_review_data_changed(
-        years={review.year, review.year + 1}, area_paths=[review.household.area_path]
-    )
+    _announce(review, years={review.year, review.year + 1})
     return review
 
 

@@ -69,6 +69,7 @@ def household_list(request: HttpRequest) -> HttpResponse:
         household.shown_citizen_id = shown(household, household.head_citizen_id)
     context = {
         "filter": filterset,
+        "review_area": filterset.review_area,
         "page": page,
         "year": year,
         "page_sizes": PAGE_SIZES,
@@ -355,10 +356,20 @@ def review_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     reviews = selectors.review_queue_for_user(user)
+    overdue = request.GET.get("qua_han") == "1"
+    if overdue:  # the home page's "M quá hạn" (households.site.todos)
+        from households.site.todos import review_overdue_cutoff
+
+        reviews = reviews.filter(submitted_at__lt=review_overdue_cutoff())
     page = Paginator(reviews, 50).get_page(request.GET.get("page"))
     for review in page:
         review.approvable = selectors.can_approve(user, review)
-    context = {"page": page, "can_approve": selectors.can_approve_any(user), "form": ReasonForm()}
+    context = {
+        "page": page,
+        "can_approve": selectors.can_approve_any(user),
+        "form": ReasonForm(),
+        "overdue": overdue,
+    }
     return render(request, "households/review_queue.html", context)
 
 

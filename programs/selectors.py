@@ -26,7 +26,7 @@ from django.http import Http404
 
 from households.filters import HouseholdFilter
 from households.models import Household, HouseholdReview, Member
-from households.models.reviews import INDICATOR_NAMES
+from households.models.reviews import COLUMN_NAMES
 from households.organisation import roles
 from households.organisation.selectors import agency_of, scoped
 from households.queries import aged_at_least_q, living_on_q, valid_health_card_q
@@ -180,7 +180,13 @@ def household_panel(household: Household, on: date) -> dict:
         .order_by("-date", "-id")
     )
     review = current_review(household)
-    deprived = [n for n, flag in review.deprivation_flags().items() if flag] if review else []
+    # Every result column of the review's standard (d13: waste treatment from 2027).
+    deprived = [n for n, flag in review.column_flags().items() if flag] if review else []
+    named = (
+        {i.column: (i.code, i.name) for i in review.standard.indicators.all()}
+        if review is not None and review.standard_id
+        else {}
+    )
     # The households rules read Member instances as they read MemberFacts (same attributes).
     active = members_on(household.members.all(), on)
     lacking = [
@@ -208,9 +214,9 @@ def household_panel(household: Household, on: date) -> dict:
         "gaps": [
             {
                 "number": n,
-                "code": f"CS{n:02d}",
+                "code": named[n][0] if n in named else f"CS{n:02d}",
                 # The name alone: the code is beside it ("CS04 Bảo hiểm y tế", not twice).
-                "label": INDICATOR_NAMES[n],
+                "label": named[n][1] if n in named else COLUMN_NAMES[n],
                 "reasons": (
                     [f"{m.full_name}" for m in lacking] if n == 4 else reasons.get(str(n), [])
                 ),

@@ -40,6 +40,12 @@ class ReportsConfig(AppConfig):
             )
         )
 
+    def home_todos(self, *, user) -> list[dict]:
+        """Provincial staff: the poor rate against its target, the areas behind."""
+        from .home import province_todos
+
+        return province_todos(user=user)
+
     def load_demo_data(self) -> str:
         """Rebuild the snapshots of every year with reviews, so `make run` shows figures."""
         from .models import RebuildJob

@@ -20,6 +20,7 @@ from households.organisation.selectors import area_in_scope
 
 from . import charts, rules, selectors
 from .indicators.households import DEPRIVATION_NAMES, LOW_INCOME_CODES
+from .links import household_list_url
 from .targets_view import target_rows, target_specs
 
 SUMMARY_CODES = (
@@ -59,6 +60,13 @@ class Table:
     columns: list[tuple[str, str]]  # (label, kind: text | int | pct | pts)
     rows: list[list] = field(default_factory=list)
     links: list[str | None] = field(default_factory=list)  # area code to drill into, per row
+    # (row, column) -> the household list behind that count (reports.links)
+    cell_links: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def link_count(self, row: int, column: int, code: str, *, area: Area, year: int) -> None:
+        url = household_list_url(code, area_code=area.code, year=year)
+        if url is not None and self.rows[row][column]:
+            self.cell_links[(row, column)] = url
 
     @property
     def display_rows(self) -> list[dict]:
@@ -66,7 +74,10 @@ class Table:
         return [
             {
                 "link": self.links[i] if i < len(self.links) else None,
-                "cells": list(zip(row, kinds, strict=True)),
+                "cells": [
+                    (value, kind, self.cell_links.get((i, j)))
+                    for j, (value, kind) in enumerate(zip(row, kinds, strict=True))
+                ],
             }
             for i, row in enumerate(self.rows)
         ]
@@ -258,8 +269,24 @@ def _targets_table(rows, areas) -> Table:
     return table
 
 
-def dashboard_get(user, *, area: Area, year: int | None) -> dict:
-    snapshots = selectors.snapshot_list_active()
+def _link_counts(
+    tables: dict, *, area: Area, children: list[Area], year: int, indicators: list[tuple[int, str]]
+) -> None:
+    """Every household count of the tables opens the households it counts (reports.links)."""
+    for i, child in enumerate(children):
+        tables["areas"].link_count(i, 2, "poor_households", area=child, year=year)
+        tables["areas"].link_count(i, 4, "near_poor_households", area=child, year=year)
+    for i, (n, _name) in enumerate(indicators):
+        tables["deprivations"].link_count(i, 1, f"poor_d{n:02d}", area=area, year=year)
+        tables["deprivations"].link_count(i, 3, f"near_d{n:02d}", area=area, year=year)
+    last = len(MOVEMENT_COLUMNS)
+    tables["movements"].link_count(0, last, "poor_households", area=area, year=year)
+    tables["movements"].link_count(1, last, "near_poor_households", area=area, year=year)
+
+
+def dashboard_get(user, *, area: Area, year: int | None, snapshots=None) -> dict:
+    if snapshots is None:
+        snapshots = selectors.snapshot_list_active()
     snapshot = selectors.snapshot_pick(snapshots, year)
     context = {
         "area": area, "snapshot": snapshot, "years": [s.year for s in snapshots],
@@ -312,7 +339,8 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
         )
         if area_in_scope(user, a)
     ]
-    points = selectors.trend_points(area, TREND_CODES, context["years"])
+    trend_years = selectors.trend_years(snapshots)
+    points = selectors.trend_points(area, TREND_CODES, trend_years)
     trend = {(p.year, c): v for p in points for c, v in p.values.items()}
     tables["areas"] = _areas_table(values, children)
     tables["trend"] = _trend_table(points, area)
@@ -337,6 +365,11 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
     context["local_standard"] = local
     if local is not None and context.get("standard_view") != "national":
         tables["local"] = _local_table(values, [area, *children], local)
+    _link_counts(tables, area=area, children=children, year=snapshot.year, indicators=indicators)
+    context["count_links"] = {
+        code: household_list_url(code, area_code=area.code, year=snapshot.year)
+        for code in ("poor_households", "near_poor_households", "pending_reviews")
+    }
     poor, near = _("Tỷ lệ hộ nghèo"), _("Tỷ lệ hộ cận nghèo")
     context["charts"] = {
         "areas": charts.bar_chart(
@@ -347,10 +380,10 @@ def dashboard_get(user, *, area: Area, year: int | None) -> dict:
             ],
         ),
         "trend": charts.line_chart(
-            [str(y) for y in context["years"]],
+            [str(y) for y in trend_years],
             [
-                charts.Series(poor, "line-poor", [trend.get((y, "poor_rate")) for y in context["years"]]),
-                charts.Series(near, "line-near", [trend.get((y, "near_poor_rate")) for y in context["years"]]),
+                charts.Series(poor, "line-poor", [trend.get((y, "poor_rate")) for y in trend_years]),
+                charts.Series(near, "line-near", [trend.get((y, "near_poor_rate")) for y in trend_years]),
             ],
         ),
         "deprivations": charts.bar_chart(

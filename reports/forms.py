@@ -12,9 +12,10 @@ class OfficialTableForm(forms.Form):
     area = forms.ModelChoiceField(label=_("Địa bàn"), queryset=Area.objects.none())
     table = forms.ChoiceField(label=_("Biểu"), choices=[(k, t.title) for k, t in TABLES.items()])
 
-    def __init__(self, *args, user, years, **kwargs) -> None:
+    def __init__(self, *args, user, years, default_year=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in reversed(years)]
+        self.fields["year"].initial = default_year
         self.fields["area"].queryset = (
             area_list_for_user(user).exclude(level=Area.Level.HAMLET).order_by("path")
         )

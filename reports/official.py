@@ -159,13 +159,25 @@ def official_rows(
 def official_preview(*, key: str, area: Area, snapshot) -> dict:
     """The table as the page shows it: the workbook's title, columns and rows (the indicators
     of the year's standard, as in the workbook)."""
+    from .links import household_list_url
+
     table = table_for_year(key, snapshot.year)
     columns, rows, bold, indents = official_rows(table, area=area, snapshot=snapshot)
+    units = selectors.area_tree_below(area, snapshot)
+    kinds = [kind for _l, kind in columns]
+    codes = ["", ""] + [c[2] for c in table.columns]  # STT, Đơn vị, then the indicators
+
+    def link(unit: Area, code: str, value) -> str | None:
+        if not value or not code:
+            return None
+        return household_list_url(code, area_code=unit.code, year=snapshot.year)
+
     return {
         "title": f"{table.title} {_('năm')} {snapshot.year}",
         "columns": columns,
         "rows": [
-            {"cells": list(zip(row, [kind for _l, kind in columns], strict=True)),
+            {"cells": [(value, kind, link(units[i], code, value))
+                       for value, kind, code in zip(row, kinds, codes, strict=True)],
              "bold": i in bold, "indent": indents[i]}
             for i, row in enumerate(rows)
         ],

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -24,12 +23,48 @@ def snapshot_list_active() -> list[Snapshot]:
     return list(Snapshot.objects.filter(status=Snapshot.Status.ACTIVE).order_by("year"))
 
 
-def snapshot_pick(snapshots: list[Snapshot], year: int | None) -> Snapshot | None:
-    """The snapshot of `year`, or the latest one when `year` is not given or not built."""
+def snapshot_years_with_data() -> set[int]:
+    """The years whose active snapshot counts approved reviews (one query on the snapshots)."""
+    return set(
+        IndicatorValue.objects.filter(
+            snapshot__status=Snapshot.Status.ACTIVE, indicator="reviewed_households", value__gt=0
+        )
+        .order_by()
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+def snapshot_pick(
+    snapshots: list[Snapshot], year: int | None, *, with_data: set[int] | None = None
+) -> Snapshot | None:
+    """The snapshot of `year`; when `year` is not given or not built, the default year's
+    (households.rules.default_year_pick over the snapshots: the latest with approved data,
+    never an empty year), else the latest."""
+    from households.rules import default_year_pick
+
     by_year = {s.year: s for s in snapshots}
     if year in by_year:
         return by_year[year]
+    if with_data is None:
+        with_data = snapshot_years_with_data()
+    default = default_year_pick(approved=[y for y in by_year if y in with_data], opened=[])
+    if default in by_year:
+        return by_year[default]
     return snapshots[-1] if snapshots else None
+
+
+def snapshot_default_year(snapshots: list[Snapshot]) -> int | None:
+    picked = snapshot_pick(snapshots, None)
+    return picked.year if picked else None
+
+
+def trend_years(snapshots: list[Snapshot], *, with_data: set[int] | None = None) -> list[int]:
+    """The years a trend runs over: those with a snapshot of approved data (never on to a year
+    with no data)."""
+    if with_data is None:
+        with_data = snapshot_years_with_data()
+    return [s.year for s in snapshots if s.year in with_data]
 
 
 class Value(NamedTuple):
@@ -191,9 +226,7 @@ def dashboard_area_get(user: AnyUser, *, code: str | None, year: int | None = No
     from households.organisation.selectors import province_on, valid_on_q
 
     if year is None and not code:
-        year = Snapshot.objects.filter(status=Snapshot.Status.ACTIVE).aggregate(
-            y=models.Max("year")
-        )["y"]
+        year = snapshot_default_year(snapshot_list_active())
     on = tree_date_for_year(year) if year else None
     if dashboard_only_targets(user):
         if not roles.is_agency_staff(user):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 import time
 from collections.abc import Iterable
@@ -56,11 +57,28 @@ def _areas(year: int, counts: Counts) -> dict[int, str]:
 ValueRow = tuple[str, int, float | None, int | None, int | None]
 
 
+def family_counts(year: int, areas: frozenset[int] | None = None) -> Counts:
+    """Every family's counts of `year`; with `areas`, only the keys at those areas (exact).
+
+    A family whose `compute` accepts `areas` may restrict its work to them (the contract in
+    reports.indicators); any other is computed whole and filtered: correct, just not cheaper.
+    """
+    counts: Counts = {}
+    for family in families():
+        if areas is None:
+            counts.update(family.compute(year))
+            continue
+        if "areas" in inspect.signature(family.compute).parameters:
+            found = family.compute(year, areas=areas)
+        else:
+            found = family.compute(year)
+        counts.update({key: value for key, value in found.items() if key[1] in areas})
+    return counts
+
+
 def snapshot_values_compute(*, year: int) -> list[ValueRow]:
     """All indicator values of a year for every area: (code, area id, value, num, den)."""
-    counts: dict = {}
-    for family in families():
-        counts.update(family.compute(year))
+    counts = family_counts(year)
     totals = rules.roll_up(counts, _areas(year, counts))
     indicators = list(registry().values())
     return [
@@ -135,6 +153,188 @@ def snapshot_rebuild(
         Snapshot.objects.filter(pk__in=old).delete()
         YearState.objects.filter(year=year, dirty_since__lte=started).update(dirty_since=None)
         job.status, job.rows, job.error = RebuildJob.Status.DONE, len(rows), ""
+    job.started_at = started
+    job.finished_at = timezone.now()
+    job.duration_ms = round((time.perf_counter() - clock) * 1000)
+    job.save(update_fields=["status", "error", "rows", "started_at", "finished_at", "duration_ms"])
+    return job
+
+
+# --- partial refresh: what an approval, a return or an import touched ------------------------
+
+
+def refresh_areas_for(*, year: int, area_paths: Iterable[str]) -> set[int] | None:
+    """The units of `year`'s snapshot whose counts a change of the reviews filed in
+    `area_paths` (communes, or places inside them) can move; None when no path is given.
+
+    The communes themselves, and, for the households filed there, the units of their other
+    review of the pair of years (a household that moved: its movement and last year's figures
+    count where it was), each carried to its successor in the year's tree as the rebuild does.
+    """
+    from django.db.models import BigIntegerField, F
+    from django.db.models.functions import Coalesce
+
+    from households.organisation.rules import tree_date_for_year
+    from households.organisation.selectors import area_tree_for_year, final_successor_map
+    from households.rules import ancestor_paths
+
+    paths = [path for path in area_paths if path]
+    if not paths:
+        return None
+    wanted = {p for path in paths for p in ancestor_paths(path)}
+    by_path = dict(
+        Area.objects.filter(path__in=wanted)
+        .exclude(level=Area.Level.HAMLET)
+        .values_list("path", "id")
+        .order_by()
+    )
+    communes: set[int] = set()
+    for path in paths:
+        found = [by_path[p] for p in ancestor_paths(path) if p in by_path]
+        if found:
+            communes.add(found[-1])
+    pair = (year - 1, year)
+    filed = Coalesce(F("area_id"), F("household__commune_id"), output_field=BigIntegerField())
+    households = (
+        HouseholdReview.objects.filter(year__in=pair)
+        .annotate(unit=filed)
+        .filter(unit__in=communes)
+        .values("household_id")
+    )
+    units = communes | set(
+        HouseholdReview.objects.filter(year__in=pair, household_id__in=households)
+        .annotate(unit=filed)
+        .values_list("unit", flat=True)
+        .distinct()
+        .order_by()
+    )
+    in_tree = set(area_tree_for_year(year).values_list("id", flat=True))
+    successor = final_successor_map(tree_date_for_year(year))
+    return {unit if unit in in_tree else successor.get(unit, unit) for unit in units if unit}
+
+
+def _snapshot_patch(snapshot: Snapshot, areas: set[int]) -> int | None:
+    """Recompute the counts at `areas` (leaves of the snapshot) and carry the change into every
+    ancestor; re-form every indicator of the areas touched. Returns the rows written, or None
+    when a full rebuild is needed (an area not in the snapshot, or one with units below it)."""
+    from collections import defaultdict
+
+    from households.organisation.selectors import area_tree_for_year
+    from households.rules import ancestor_paths
+
+    from .indicators import Kind
+
+    present = dict(
+        IndicatorValue.objects.filter(snapshot=snapshot, indicator="population_households")
+        .values_list("area_id", "area__path")
+        .order_by()
+    )
+    if not areas:
+        return None
+    fresh: dict[int, dict[str, int]] = {a: defaultdict(int) for a in areas}
+    for (code, area_id), value in family_counts(snapshot.year, frozenset(areas)).items():
+        fresh[area_id][code] += int(value or 0)
+    # A unit outside the year's tree has rows only while something counts there (the rebuild's
+    # _areas): one that would appear or disappear needs the full rebuild; one with nothing
+    # before or after is no part of the snapshot.
+    in_tree = set(area_tree_for_year(snapshot.year).values_list("id", flat=True))
+    for a in list(areas):
+        if a in in_tree:
+            if a not in present:
+                return None
+            continue
+        counted = any(fresh[a].values())
+        if a not in present and not counted:
+            areas = areas - {a}
+        elif a not in present or not counted:
+            return None
+    if not areas:
+        return 0
+    prefixes = {present[a] for a in areas}
+    if any(
+        path != prefix and path.startswith(prefix)
+        for path in present.values()
+        for prefix in prefixes
+    ):
+        return None
+    id_by_path = {path: area_id for area_id, path in present.items()}
+    chains = {
+        a: [id_by_path[p] for p in ancestor_paths(present[a]) if p in id_by_path] for a in areas
+    }
+    touched = {area_id for chain in chains.values() for area_id in chain}
+    indicators = registry()
+    stored = list(
+        IndicatorValue.objects.filter(snapshot=snapshot, area_id__in=touched)
+        .values_list("area_id", "indicator", "numerator", "denominator")
+        .order_by()
+    )
+    base: dict[int, dict[str, int]] = {area_id: {} for area_id in touched}
+    for area_id, code, num, _den in stored:
+        ind = indicators.get(code)
+        if ind is not None and ind.kind == Kind.COUNT:
+            base[area_id][code] = int(num or 0)
+    for area_id, code, num, den in stored:  # counts known only as a ratio's two terms
+        ind = indicators.get(code)
+        if ind is not None and ind.kind == Kind.RATIO:
+            base[area_id].setdefault(ind.numerator, int(num or 0))
+            base[area_id].setdefault(ind.denominator, int(den or 0))
+    for a in areas:
+        old = dict(base[a])
+        for code in old.keys() | fresh[a].keys():
+            delta = fresh[a].get(code, 0) - old.get(code, 0)
+            if delta:
+                for target in chains[a]:
+                    base[target][code] = base[target].get(code, 0) + delta
+    listed = list(indicators.values())
+    rows = [
+        (code, area_id, value, num, den)
+        for area_id in sorted(touched)
+        for code, (value, num, den) in rules.evaluate(listed, base[area_id]).items()
+    ]
+    IndicatorValue.objects.filter(snapshot=snapshot, area_id__in=touched).delete()
+    _values_insert(snapshot, rows)
+    Snapshot.objects.filter(pk=snapshot.pk).update(built_at=timezone.now())
+    return len(rows)
+
+
+def snapshot_refresh(
+    *,
+    year: int,
+    area_paths: Iterable[str] = (),
+    trigger: str = RebuildJob.Trigger.SIGNAL,
+    job: RebuildJob | None = None,
+) -> RebuildJob:
+    """Refresh only what a change of the reviews filed in `area_paths` touched: the communes
+    (and the units a moved household counts in) and their ancestors, in the active snapshot of
+    `year`, in one transaction. The figures are exactly those a full rebuild would produce
+    (tests/reports/test_refresh.py). Without paths, without an active snapshot, or when an area
+    is not a leaf of it, this is the full `snapshot_rebuild`."""
+    areas = refresh_areas_for(year=year, area_paths=area_paths)
+    snapshot = Snapshot.objects.filter(year=year, status=Snapshot.Status.ACTIVE).first()
+    if areas is None or snapshot is None:
+        return snapshot_rebuild(year=year, trigger=trigger, job=job)
+    if job is None:
+        job = RebuildJob.objects.create(year=year, trigger=trigger)
+    started = timezone.now()
+    clock = time.perf_counter()
+    RebuildJob.objects.filter(pk=job.pk).update(
+        status=RebuildJob.Status.RUNNING, started_at=started
+    )
+    written: int | None = None
+    try:
+        with transaction.atomic():
+            _lock_year(year)
+            snapshot = Snapshot.objects.filter(year=year, status=Snapshot.Status.ACTIVE).first()
+            if snapshot is not None:
+                written = _snapshot_patch(snapshot, areas)
+    except Exception as exc:
+        logger.exception("snapshot refresh of %s failed", year)
+        job.status, job.error = RebuildJob.Status.FAILED, f"{type(exc).__name__}: {exc}"
+    else:
+        if written is None:
+            return snapshot_rebuild(year=year, trigger=trigger, job=job)
+        YearState.objects.filter(year=year, dirty_since__lte=started).update(dirty_since=None)
+        job.status, job.rows, job.error = RebuildJob.Status.DONE, written, ""
     job.started_at = started
     job.finished_at = timezone.now()
     job.duration_ms = round((time.perf_counter() - clock) * 1000)

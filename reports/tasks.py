@@ -4,7 +4,10 @@ failed (snapshot_rebuild records any exception) and leaves the active snapshot i
 
 from __future__ import annotations
 
+import hashlib
+
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from households.outbox import outbox_task, quiet_cache
@@ -23,12 +26,32 @@ def debounce_key(year: int) -> str:
     return f"reports:rebuild-scheduled:{year}"
 
 
+def refresh_debounce_key(year: int, area_paths: list[str]) -> str:
+    digest = hashlib.sha256("|".join(area_paths).encode()).hexdigest()[:16]
+    return f"reports:refresh-scheduled:{year}:{digest}"
+
+
 @shared_task(name="reports.snapshot_rebuild_task", acks_late=True, **ONE_YEAR)
 def snapshot_rebuild_task(year: int, trigger: str = RebuildJob.Trigger.MANUAL, job_id=None) -> int:
     # Let approvals that arrive from now on schedule the next rebuild.
     quiet_cache("delete", debounce_key(year))
     job = RebuildJob.objects.filter(pk=job_id).first() if job_id else None
     return services.snapshot_rebuild(year=year, trigger=trigger, job=job).pk
+
+
+@shared_task(name="reports.snapshot_refresh_task", acks_late=True, **ONE_YEAR)
+def snapshot_refresh_task(
+    year: int,
+    area_paths: list[str] | None = None,
+    trigger: str = RebuildJob.Trigger.SIGNAL,
+    job_id=None,
+) -> int:
+    """Refresh the snapshot of `year` where the reviews filed in `area_paths` changed (the
+    communes and their ancestors; services.snapshot_refresh); the whole year without paths."""
+    paths = sorted(area_paths or [])
+    quiet_cache("delete", refresh_debounce_key(year, paths))
+    job = RebuildJob.objects.filter(pk=job_id).first() if job_id else None
+    return services.snapshot_refresh(year=year, area_paths=paths, trigger=trigger, job=job).pk
 
 
 @shared_task(name="reports.snapshot_rebuild_all_task", acks_late=True, **EVERY_YEAR)
@@ -78,3 +101,37 @@ def forecast_job_run_task(job_id: int) -> int:
     from .forecast import forecast_job_run
 
     return forecast_job_run(job_id=job_id).pk
+
+
+def snapshot_refresh_schedule(
+    *, year: int, area_paths, trigger: str = RebuildJob.Trigger.SIGNAL
+) -> bool:
+    """Refresh what a change touched, never inside the request that made it.
+
+    With a broker: one task per year and area set, `REBUILD_DEBOUNCE_SECONDS` later (a burst of
+    approvals in one commune makes one refresh), through the outbox. On the embedded default
+    (eager tasks): the in-process queue of reports.background, run after the response; with
+    `REPORTS_REFRESH_IN_BACKGROUND` off (the test suite) the refresh runs here and now.
+    Returns whether a refresh was queued (False: one is already waiting).
+    """
+    paths = sorted({p for p in area_paths if p})
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        if getattr(settings, "REPORTS_REFRESH_IN_BACKGROUND", False):
+            from . import background
+
+            background.refresh_later(year=year, area_paths=paths)
+            return True
+        services.snapshot_refresh(year=year, area_paths=paths, trigger=trigger)
+        return True
+    countdown = REBUILD_DEBOUNCE_SECONDS
+    key = refresh_debounce_key(year, paths)
+    if not quiet_cache("add", key, 1, timeout=countdown + 300, default=True):
+        return False
+    job = RebuildJob.objects.create(year=year, trigger=trigger)
+    outbox_task(
+        snapshot_refresh_task.name,
+        args=[year, paths],
+        kwargs={"trigger": trigger, "job_id": job.pk},
+        countdown=countdown,
+    )
+    return True

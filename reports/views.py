@@ -40,8 +40,11 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
 
 
 def _dashboard(request: HttpRequest, code: str | None) -> HttpResponse:
-    area = selectors.dashboard_area_get(request.user, code=code, year=_year(request))
-    context = dashboard_get(request.user, area=area, year=_year(request))
+    # The year asked for, else the default year (the latest with approved data), resolved once.
+    snapshots = selectors.snapshot_list_active()
+    year = _year(request) or selectors.snapshot_default_year(snapshots)
+    area = selectors.dashboard_area_get(request.user, code=code, year=year)
+    context = dashboard_get(request.user, area=area, year=year, snapshots=snapshots)
     return render(request, "reports/dashboard.html", context)
 
 
@@ -73,7 +76,10 @@ def official(request: HttpRequest) -> HttpResponse:
         raise Http404
     snapshots = selectors.snapshot_list_active()
     form = OfficialTableForm(
-        request.GET or None, user=request.user, years=[s.year for s in snapshots]
+        request.GET or None,
+        user=request.user,
+        years=[s.year for s in snapshots],
+        default_year=selectors.snapshot_default_year(snapshots),
     )
     context = {"form": form, "snapshots": snapshots}
     if form.is_valid():

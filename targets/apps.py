@@ -18,6 +18,25 @@ class TargetsConfig(AppConfig):
 
         return demo_tasks_load()
 
+    def home_todos(self, *, user) -> list[dict]:
+        """Agency staff: their overdue tasks (the list behind: the task list, status overdue)."""
+        from django.urls import reverse
+        from django.utils import timezone
+        from django.utils.translation import ngettext
+
+        from households.organisation import roles
+
+        from .selectors import overdue_task_list
+
+        if not roles.is_agency_staff(user):
+            return []
+        late = overdue_task_list(user, today=timezone.localdate()).count()
+        text = ngettext("%(n)s nhiệm vụ quá hạn", "%(n)s nhiệm vụ quá hạn", late) % {"n": late}
+        return [{
+            "key": "tasks_overdue", "count": late, "url": f"{reverse('targets:task-list')}?status=overdue",
+            "details": [], "tone": "warning" if late else "", "text": text,
+        }]  # fmt: skip
+
     def dashboard_targets(self, *, user, year: int) -> list[dict]:
         """The targets of `year`'s plans for the reports dashboard (see targets.dashboard)."""
         from .dashboard import dashboard_targets

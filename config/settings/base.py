@@ -198,6 +198,14 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="giamngheo@localhost")
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks (no broker): the snapshot refresh after an approval runs in a thread of this
+# process once requests go quiet for REPORTS_REFRESH_DELAY seconds (at most MAX_WAIT after the
+# first), never inside the request (reports.background).
+REPORTS_REFRESH_IN_BACKGROUND = env.bool(
+    "REPORTS_REFRESH_IN_BACKGROUND", default=CELERY_TASK_ALWAYS_EAGER
+)
+REPORTS_REFRESH_DELAY = env.float("REPORTS_REFRESH_DELAY", default=1.0)
+REPORTS_REFRESH_MAX_WAIT = env.float("REPORTS_REFRESH_MAX_WAIT", default=4.0)
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://"
 CELERY_RESULT_BACKEND = None

@@ -11,6 +11,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # The suite runs eager even when a broker is named; the real-worker test switches itself.
 CELERY_TASK_ALWAYS_EAGER = True
+# The refresh after an approval runs inline in tests (tests/reports/test_refresh.py switches the
+# background queue on where it tests it).
+REPORTS_REFRESH_IN_BACKGROUND = False
 CELERY_REAL_BROKER_URL = env("CELERY_BROKER_URL", default=env("REDIS_URL", default=""))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -18,7 +18,9 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].initial = timezone.localdate().year
+        from households.selectors import default_year
+
+        self.fields["year"].initial = default_year(for_entry=True) or timezone.localdate().year
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
 
     def clean_file(self):

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from households.organisation import roles, selectors
+from households.site.todos import home_todos
 
 from . import login_limits
 from .forms import LoginForm
@@ -48,5 +49,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "is_agency_staff": roles.is_agency_staff(user),
         "root_areas": selectors.root_areas_for_user(user),
         "agency": selectors.agency_of(user),
+        "todos": home_todos(user),
     }
     return render(request, "home.html", context)

@@ -142,5 +142,5 @@ def test_official_table_shown_on_the_page(client, pat, rebuilt):
     assert "(−) Giảm khác" in page
     preview = response.context["preview"]
     assert preview["rows"][0]["bold"] is True
-    province = [value for value, _kind in preview["rows"][0]["cells"]]
+    province = [value for value, _kind, _link in preview["rows"][0]["cells"]]
     assert province[1:10] == ["Tỉnh Bến Tre", 4, 1, 1, 2, 0, 0, 0, 4]

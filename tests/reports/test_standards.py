@@ -24,6 +24,7 @@ from households.models import (
 )
 from households.organisation.rules import tree_date_for_year
 from households.organisation.selectors import province_on
+from households.organisation.services import households_carry
 from households.selectors import indicator_specs, member_facts, review_facts
 from reports import services as report_services
 from reports.models import ForecastJob
@@ -32,6 +33,7 @@ from tests.conftest import login
 pytestmark = pytest.mark.django_db
 
 AN_DUC, PHU_KHANH = "29173", "29185"
+BA_TRI = "29110-2025"  # the unit An Đức is part of since 1 July 2025
 
 
 def facts(**overrides) -> rules.HouseholdFacts:
@@ -174,12 +176,18 @@ def test_forecast_writes_nothing_and_equals_one_by_one_reclassification(approved
 def test_provincial_staff_run_the_forecast_and_download_it(
     client, pat, alice, approved, django_capture_on_commit_callbacks
 ):
+    # The forecast is of the province in force (Vĩnh Long): its households are in its units.
+    households_carry(reason="Sáp nhập 1/7/2025")
+    province = province_on()
     login(client, pat)
     page = client.get(reverse("reports:forecast"))
     assert page.status_code == 200
     assert 'value="2027-2030" selected' in page.content.decode()
+    assert 'value="83"' not in page.content.decode()  # Bến Tre, closed on 1 July 2025
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:forecast"), {"area": "83", "standard": "2027-2030"})
+        response = client.post(
+            reverse("reports:forecast"), {"area": province.code, "standard": "2027-2030"}
+        )
     job = ForecastJob.objects.get()
     assert response.url == reverse("reports:forecast-job", args=[job.pk])
     assert (job.status, job.year, job.households_done) == ("done", 2026, 5)
@@ -188,13 +196,13 @@ def test_provincial_staff_run_the_forecast_and_download_it(
     assert "so sánh hai chuẩn nghèo khác nhau" in html
     assert "tham số tạm tính" in html
     first_row = html.split('<tr data-code="')[1]
-    assert first_row.startswith(AN_DUC)
+    assert first_row.startswith(BA_TRI)
     download = client.get(reverse("reports:forecast-download", args=[job.pk]))
     book = load_workbook(BytesIO(b"".join(download.streaming_content)))
     assert book.sheetnames == ["TONG_HOP", "CHI_SO", "HO_THAY_DOI"]
     rows = list(book["TONG_HOP"].iter_rows(values_only=True))
     header = rows[3]
-    an_duc = next(r for r in rows if r[0] == AN_DUC)
+    an_duc = next(r for r in rows if r[0] == BA_TRI)
     assert an_duc[header.index("Thay đổi số hộ nghèo")] == 1
     changed = [r[1] for r in book["HO_THAY_DOI"].iter_rows(min_row=2, values_only=True)]
     assert sorted(changed) == ["F1", "F2", "F3", "F4"]
