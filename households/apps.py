@@ -31,9 +31,11 @@ class HouseholdsConfig(AppConfig):
 def _register_jobs() -> None:
     """Imports and exports fail visibly when their worker dies (households.jobs)."""
     from celery.signals import task_failure
+    from django.utils.translation import gettext_lazy as _
 
     from households import jobs
     from households.excel import exports, services, tasks
+    from households.models import ExportJob, ImportJob
 
     jobs.job_kind_register(
         jobs.JobKind(
@@ -41,6 +43,10 @@ def _register_jobs() -> None:
             tasks={tasks.import_job_validate_task.name: 0, tasks.import_job_run_task.name: 0},
             fail=services.import_job_fail,
             sweep=services.import_jobs_sweep,
+            failed_since=lambda since: ImportJob.objects.filter(
+                status=ImportJob.Status.FAILED, created_at__gte=since
+            ).count(),
+            label=_("Nhập Excel"),
         )
     )
     jobs.job_kind_register(
@@ -49,6 +55,10 @@ def _register_jobs() -> None:
             tasks={tasks.export_job_run_task.name: 0},
             fail=exports.export_job_fail,
             sweep=exports.export_jobs_sweep,
+            failed_since=lambda since: ExportJob.objects.filter(
+                status=ExportJob.Status.FAILED, created_at__gte=since
+            ).count(),
+            label=_("Xuất Excel"),
         )
     )
     from households.papers import jobs as paper_jobs

@@ -72,11 +72,35 @@ def _today() -> date:
     return timezone.localdate()
 
 
+# The hidden edit version (optimistic locking): a value the page did not send means a damaged
+# or forged post; its message shows above the form (includes/form_errors.html).
+VERSION_FIELD = {
+    "widget": forms.HiddenInput,
+    "required": False,
+    "min_value": 0,
+    "max_value": 2**31 - 1,
+    "error_messages": {
+        "invalid": _(
+            "Dữ liệu gửi lên không khớp với trang (số phiên bản không hợp lệ). Hãy tải lại "
+            "trang rồi nhập lại."
+        ),
+        "min_value": _(
+            "Dữ liệu gửi lên không khớp với trang (số phiên bản không hợp lệ). Hãy tải lại "
+            "trang rồi nhập lại."
+        ),
+        "max_value": _(
+            "Dữ liệu gửi lên không khớp với trang (số phiên bản không hợp lệ). Hãy tải lại "
+            "trang rồi nhập lại."
+        ),
+    },
+}
+
+
 # --- the household and its members ------------------------------------------------------------
 
 
 class HouseholdForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(**VERSION_FIELD)
     poverty_causes = forms.ModelMultipleChoiceField(
         label=_("Nguyên nhân nghèo"),
         queryset=PovertyCause.objects.all(),
@@ -386,7 +410,7 @@ FACT_RULES = rules.FACT_RULES
 
 
 class ReviewForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(**VERSION_FIELD)
     income_per_capita = forms.CharField(
         label=_("Thu nhập bình quân (đồng/người/tháng)"),
         help_text=_("Ví dụ: 1.500.000"),

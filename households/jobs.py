@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -35,6 +35,13 @@ class JobKind:
     tasks: dict[str, str | int]
     fail: Callable[[int, str], bool]
     sweep: Callable[[object, str], int]
+    # For the readiness page: how many of the kind failed since a moment, its label and the
+    # page (URL name) that lists them.
+    failed_since: Callable[[datetime], int] | None = None
+    label: str = ""
+    list_url: str = ""
+    # The most recent finished job of the kind, for "the last rebuild" (None when none).
+    last_finished: Callable[[], object | None] | None = None
 
 
 _KINDS: dict[str, JobKind] = {}
@@ -60,6 +67,39 @@ def lost_message() -> str:
 def stale_message() -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return _stale_message()
+
+
+def unexpected_message() -> str:
+    """An error nobody foresaw: the details (which may hold personal data) go to the log only."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _unexpected_message()
+
+
+def _unexpected_message() -> str:
+    return _(
+        "Có lỗi ngoài dự kiến nên việc này không hoàn thành. Không có dữ liệu nào bị ghi dở. "
+        "Hãy thử lại; nếu lặp lại, hãy báo cho quản trị hệ thống (chi tiết đã được ghi vào "
+        "nhật ký hệ thống)."
+    )
+
+
+def failure_message(exception: BaseException | None) -> str:
+    """The message for a task that failed: a worker killed or out of time, or an error."""
+    lost = type(exception).__name__ in {
+        "WorkerLostError",
+        "TimeLimitExceeded",
+        "SoftTimeLimitExceeded",
+        "MemoryError",
+        "Terminated",
+    }
+    return lost_message() if lost or exception is None else unexpected_message()
+
+
+def job_reason(stored: str) -> str:
+    """A stored failure reason in the reader's language: the messages above are stored in the
+    site's language (their msgids), so they translate back for a reader of another language;
+    any other stored text is shown as it is."""
+    return _(stored) if stored else ""
 
 
 def _lost_message() -> str:
@@ -94,7 +134,7 @@ def on_task_failure(sender=None, task_id=None, exception=None, args=None, kwargs
         if job_id is None:
             return
         try:
-            kind.fail(int(job_id), lost_message())
+            kind.fail(int(job_id), failure_message(exception))
         except Exception:  # the database may be what failed; the sweep will retry
             logger.exception("could not mark %s job %s failed", kind.name, job_id)
         return

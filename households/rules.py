@@ -54,6 +54,21 @@ HYGIENIC_LATRINES = frozenset(
 # --- areas ------------------------------------------------------------------------------------
 
 
+# The years a review, a population figure or a report can be about: the programme's records
+# start in 2000 at the earliest; a year outside is a typing error or a forged address, refused
+# before any date is built from it (date(99999, 9, 1) raises).
+REVIEW_YEARS = range(2000, 2101)
+
+
+def review_year_parse(value: object) -> int | None:
+    """A year from a form or an address, or None when it is not a plausible one."""
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return year if year in REVIEW_YEARS else None
+
+
 def ancestor_paths(path: str) -> list[str]:
     """'83/836/29173/' -> ['83/', '83/836/', '83/836/29173/'] (any depth, the area last)."""
     parts = [p for p in path.split("/") if p]

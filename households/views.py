@@ -573,10 +573,16 @@ def population(request: HttpRequest) -> HttpResponse:
     from .organisation.selectors import valid_on_q
 
     user = request.user
-    try:
-        year = int(request.GET.get("year") or request.POST.get("year") or 0)
-    except ValueError:
-        year = 0
+    raw_year = request.GET.get("year") or request.POST.get("year") or ""
+    year = rules.review_year_parse(raw_year) if raw_year else None
+    if raw_year and year is None:
+        messages.error(
+            request,
+            _("Năm “%(year)s” không hợp lệ: hãy chọn một năm từ %(first)s đến %(last)s.")
+            % {"year": raw_year[:20], "first": rules.REVIEW_YEARS[0], "last": rules.REVIEW_YEARS[-1]},
+        )  # fmt: skip
+        if request.method == "POST":  # nothing is saved for a year that cannot be
+            return redirect("households:population")
     year = year or selectors.latest_review_year() or 2023
     # The communes of that year's tree (2023: Bến Tre's 157; 2026: Vĩnh Long's 124).
     communes = list(

@@ -25,7 +25,7 @@ class ReportsConfig(AppConfig):
 
         from households import jobs
 
-        from . import services, tasks
+        from . import selectors, services, tasks
 
         jobs.job_kind_register(
             jobs.JobKind(
@@ -33,6 +33,10 @@ class ReportsConfig(AppConfig):
                 tasks={tasks.snapshot_rebuild_task.name: "job_id"},
                 fail=services.rebuild_job_fail,
                 sweep=services.rebuild_jobs_sweep,
+                failed_since=selectors.rebuild_failed_since,
+                label=_("Tính lại số liệu"),
+                list_url="reports:jobs",
+                last_finished=selectors.rebuild_last_done,
             )
         )
 

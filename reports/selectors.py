@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, NamedTuple
 
 from django.conf import settings
@@ -204,6 +205,19 @@ def job_last_for_year(year: int) -> RebuildJob | None:
 
 def job_list() -> QuerySet[RebuildJob]:
     return RebuildJob.objects.all()
+
+
+def rebuild_last_done() -> RebuildJob | None:
+    """The rebuild that finished last (for the readiness page: when, which year, how long)."""
+    return (
+        RebuildJob.objects.filter(status=RebuildJob.Status.DONE, finished_at__isnull=False)
+        .order_by("-finished_at", "-id")
+        .first()
+    )
+
+
+def rebuild_failed_since(since: datetime) -> int:
+    return RebuildJob.objects.filter(status=RebuildJob.Status.FAILED, created_at__gte=since).count()
 
 
 # --- which area a dashboard shows (scoping) ---------------------------------------------------

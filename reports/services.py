@@ -11,7 +11,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from households.jobs import stale_job_ids
+from households.jobs import stale_job_ids, unexpected_message
 from households.models import Area, HouseholdReview
 from households.outbox import outbox_task
 
@@ -157,9 +157,10 @@ def snapshot_rebuild(
             snapshot.status = Snapshot.Status.ACTIVE
             snapshot.rows = len(rows)
             snapshot.save(update_fields=["status", "rows"])
-    except Exception as exc:
+    except Exception:
         logger.exception("snapshot rebuild of %s failed", year)
-        job.status, job.error = RebuildJob.Status.FAILED, f"{type(exc).__name__}: {exc}"
+        # The exception's text (SQL, values) goes to the log; the job page shows a plain message.
+        job.status, job.error = RebuildJob.Status.FAILED, unexpected_message()
     else:
         # Outside the swap: old rows go in one DELETE each (no cascade collection).
         IndicatorValue.objects.filter(snapshot_id__in=old).delete()

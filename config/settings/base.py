@@ -136,6 +136,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# The second, independent limit: a username's failures from EVERY address within the cool-off
+# (households/site/login_limits.py); refused with a message that does not tell whether the
+# account exists.
+LOGIN_USERNAME_FAILURE_LIMIT = env.int("LOGIN_USERNAME_FAILURE_LIMIT", default=20)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -152,6 +156,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (evidence, workbooks) live outside the static root and are served only
 # through permission-checked views, never by URL.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# The readiness page (he-thong/tinh-trang/) warns when the media disk has less free space.
+MEDIA_FREE_WARN_MB = env.int("MEDIA_FREE_WARN_MB", default=2048)
 PRIVATE_UPLOAD_MAX_BYTES = env.int("PRIVATE_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 WORKBOOK_MAX_BYTES = env.int("WORKBOOK_MAX_BYTES", default=30 * 1024 * 1024)
 # Bounds of an uploaded workbook, checked before any reader allocates it (households.workbook

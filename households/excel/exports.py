@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from households import selectors
 from households.filters import HouseholdFilter
-from households.jobs import stale_job_ids
+from households.jobs import stale_job_ids, unexpected_message
 from households.models import ExportJob, HouseholdReview
 from households.organisation.selectors import identifier_masker
 from households.outbox import outbox_task
@@ -104,9 +104,11 @@ def export_job_run(*, job_id: int) -> ExportJob:
     try:
         queryset, _year = export_queryset(job.user, QueryDict(job.params))
         count = export_file_write(path, queryset, user=job.user, year=job.year, progress=progress)
-    except Exception as exc:
+    except Exception:
         path.unlink(missing_ok=True)
-        job.status, job.error = ExportJob.Status.FAILED, f"{type(exc).__name__}: {exc}"[:2000]
+        # The exception's text may quote personal data: it goes to the log, the user reads a
+        # plain message.
+        job.status, job.error = ExportJob.Status.FAILED, unexpected_message()
         job.finished_at = timezone.now()
         job.save(update_fields=["status", "error", "finished_at"])
         logger.exception("Export job %s failed", job_id)

@@ -4,15 +4,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views, views_health
-from .forms import LoginForm, PasswordResetByEmailForm
+from .forms import PasswordResetByEmailForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
+        views.LoginView.as_view(),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
