@@ -104,7 +104,14 @@ class HouseholdFilter(django_filters.FilterSet):
         empty_label=_("Tất cả"),
         widget=QuickSelect,
     )
-    year = django_filters.NumberFilter(label=_("Năm"), method="filter_noop")
+    # A plausible review year only (rules.REVIEW_YEARS): "-1" or "99999" is a form error, not a
+    # date the tree of the year cannot be built for.
+    year = django_filters.NumberFilter(
+        label=_("Năm"),
+        method="filter_noop",
+        min_value=rules.REVIEW_YEARS[0],
+        max_value=rules.REVIEW_YEARS[-1],
+    )
     # The unit the review of the year was filed in, or any unit below it (by code): what a
     # snapshot count of that unit counts (reports: "every count links to its households").
     area = django_filters.CharFilter(label=_("Địa bàn rà soát"), method="filter_review")
@@ -132,8 +139,8 @@ class HouseholdFilter(django_filters.FilterSet):
             *hamlets.values_list("pk", "name"),
         ]
         # The statuses in the words of whoever approves that year (two-tier years: no district).
-        shown_year = str((data or {}).get("year") or "")
-        words = approval_wording_for_year(int(shown_year) if shown_year.isdigit() else year)
+        shown_year = rules.review_year_parse((data or {}).get("year") or "")
+        words = approval_wording_for_year(shown_year or year)
         self.form.fields["status"].choices = [
             ("", _("Tất cả")),
             *(

@@ -628,10 +628,8 @@ def _has_districts(year: int) -> bool:
 
 
 def _year_of(request: HttpRequest) -> int:
-    try:
-        year = int(request.GET.get("year") or 0)
-    except ValueError:
-        year = 0
+    """The year asked for when it is a plausible review year, else the latest reviewed."""
+    year = rules.review_year_parse(request.GET.get("year") or "")
     return year or selectors.latest_review_year() or 2023
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from households import rules
 from households.models import HouseholdReview, Member
-from households.models.reviews import INDICATOR_FIELDS
+from households.models.reviews import HOUSING_FACT_FIELDS, INDICATOR_FIELDS
 from households.rules import normalize_text
 from households.workbook import Column
 
@@ -77,16 +77,8 @@ HOUSEHOLD_COLUMNS: tuple[Column, ...] = (
     ),
 )
 REASON_KEYS = tuple(f"r{n:02d}" for n in range(1, 13))
-FACT_KEYS = (
-    "nondurable_parts",
-    "floor_area_m2",
-    "water_source",
-    "latrine",
-    "uses_internet",
-    "has_information_device",
-    "waste_treatment",
-    "uses_digital_services",
-)
+# The review's housing and household facts (one list: households.models.reviews).
+FACT_KEYS = HOUSING_FACT_FIELDS
 WASTE_CHOICES = {
     "Được thu gom": "collected",
     "Tự xử lý hợp vệ sinh": "treated_on_site",
