@@ -66,7 +66,12 @@ def main() -> None:
     approved = None
     for username, session in sessions.items():
         queue = session.request("/ho-gia-dinh/duyet/")[2].decode()
-        found = re.findall(r'action="(/ho-gia-dinh/phieu/\d+/duyet/)"', queue)
+        # The queue ticks the reviews its user may approve (a checkbox per row); each is
+        # approved through its own address as well.
+        found = [
+            f"/ho-gia-dinh/phieu/{pk}/duyet/"
+            for pk in re.findall(r'<input type="checkbox" name="review" value="(\d+)"', queue)
+        ]
         if found:
             status, headers = session.post(found[0], {})
             check(status == 302, f"{username} approving {found[0]}: {status}")

@@ -201,3 +201,9 @@ def _personal_data_in_logs_check(session) -> None:
             f"({log}):\n" + "\n".join(leaks[:20]) + "\n"
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """The longest test (the hostile-value run, minutes of CPU) first, so that the xdist
+    workers share the rest of the suite instead of one of them finishing it alone."""
+    items.sort(key=lambda item: item.get_closest_marker("hostile") is None)

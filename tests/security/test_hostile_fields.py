@@ -217,7 +217,7 @@ def test_every_field_of_every_form_survives_hostile_values(users, forms):
     tried = 0
     for form in forms:
         client = _client(form, users)
-        for field in form.fields_to_try():
+        for index, field in enumerate(form.fields_to_try()):
             if field.kind == "file":
                 continue  # hostile files: tests/security/test_hostile_files.py
             for name in values_for(field.kind):
@@ -225,7 +225,9 @@ def test_every_field_of_every_form_survives_hostile_values(users, forms):
                 label = f"{form} field {field.name!r} = {name}"
                 problems += _try(client, form, data, tables, baseline, label)
                 tried += 1
-            if not form.multipart:
+            # Raw bytes break the decoding of the whole body, whichever field holds them: the
+            # first field of each form carries them.
+            if not form.multipart and index == 0:
                 for name, raw in RAW.items():
                     data = {k: v for k, v in form.defaults.items() if k != field.name}
                     label = f"{form} field {field.name!r} = {name}"
